@@ -1,0 +1,167 @@
+"""The ``streetlink`` command line.
+
+    streetlink run --date D --inbox I --registry R --out O     the nightly flow for one date
+    streetlink demo                                            generate demo data and run it
+    streetlink generate --profile small --seed 7 --out DIR     a synthetic Pudong with truth
+    streetlink evaluate --truth T --links L                    accuracy against the truth
+    streetlink baseline --date D --inbox I --registry R --out O  the naive "before" look-ups
+    streetlink train --date D --inbox I --registry R           train the linkage models
+    streetlink refresh-registry --registry R --out O           standardise the registries now
+
+Errors a user can act on are printed as one line with a non-zero exit status; ``--debug``
+shows the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import sys
+from pathlib import Path
+
+from streetlink import __version__
+from streetlink.errors import StreetlinkError
+
+__all__ = ["main", "build_parser"]
+
+log = logging.getLogger("streetlink")
+
+DEMO_PROFILE = "small"
+DEMO_SEED = 20261124
+DEMO_DATE = dt.date(2026, 11, 24)
+
+# Exit codes: documented in the README.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _existing_dir(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"no such folder: {text}")
+    return path
+
+
+def _add_engine_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 6GB (default: $STREETLINK_MEMORY_LIMIT or 6GB)")
+    p.add_argument("--threads", type=int, help="DuckDB threads (default: $STREETLINK_THREADS or 2)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="streetlink",
+        description="Place Pudong's nightly records on streets and committees by linking them to the registries.",
+    )
+    parser.add_argument("--version", action="version", version=f"streetlink {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="run the nightly flow for one date")
+    p.add_argument("--date", type=_date, required=True, help="the night, YYYY-MM-DD (reads <inbox>/<date>/)")
+    p.add_argument("--inbox", type=_existing_dir, required=True, help="inbox folder holding one folder per date")
+    p.add_argument("--registry", type=_existing_dir, required=True, help="registry folder (admin, housing, population)")
+    p.add_argument("--out", type=Path, required=True, help="output folder; the night goes to <out>/<date>/")
+    p.add_argument("--reports", type=Path, default=Path("reports"), help="reports folder (default: reports)")
+    p.add_argument("--warehouse", type=Path, help="standardised-registry DuckDB file (default: <out>/warehouse.duckdb)")
+    p.add_argument("--models", type=Path, help="linkage model folder (default: linkage_models/)")
+    _add_engine_options(p)
+
+    p = sub.add_parser("demo", help="generate the built-in demo data and run the nightly flow on it")
+    p.add_argument("--dir", type=Path, default=Path("outputs/demo"), help="where the demo data and outputs go")
+    p.add_argument("--reports", type=Path, default=Path("reports"), help="reports folder (default: reports)")
+
+    p = sub.add_parser("generate", help="generate a synthetic Pudong (registries, nightly inboxes, ground truth)")
+    p.add_argument("--profile", choices=("small", "medium", "pudong"), default="small")
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--nights", type=int, default=1)
+    p.add_argument("--start-date", type=_date, default=DEMO_DATE)
+    p.add_argument("--bad-input", action="store_true", help="also write a few malformed files/records")
+
+    p = sub.add_parser("evaluate", help="measure a run's links against the synthetic truth")
+    p.add_argument("--truth", type=Path, nargs="+", required=True, help="truth file(s) or folder(s)")
+    p.add_argument("--links", type=Path, nargs="+", required=True, help="links.parquet file(s) or folder(s)")
+    p.add_argument("--baseline", type=Path, nargs="+", help="baseline links to show side by side ('before')")
+    p.add_argument("--json", type=Path, help="write the metrics as JSON here (default: beside the first links file)")
+
+    p = sub.add_parser("baseline", help="the naive exact look-ups done by hand before streetlink")
+    p.add_argument("--date", type=_date, required=True)
+    p.add_argument("--inbox", type=_existing_dir, required=True)
+    p.add_argument("--registry", type=_existing_dir, required=True)
+    p.add_argument("--out", type=Path, required=True, help="writes <out>/<date>/baseline_links.parquet")
+
+    p = sub.add_parser("train", help="train the address and person linkage models (writes linkage_models/)")
+    p.add_argument("--date", type=_date, required=True, help="a night whose records to train on")
+    p.add_argument("--inbox", type=_existing_dir, required=True)
+    p.add_argument("--registry", type=_existing_dir, required=True)
+    p.add_argument("--work", type=Path, default=Path("outputs/training"), help="scratch folder")
+    p.add_argument("--models", type=Path, help="where to write the models (default: linkage_models/)")
+    p.add_argument("--truth", type=Path, help="optional truth file of the same night: thresholds are then chosen on it")
+    _add_engine_options(p)
+
+    p = sub.add_parser("refresh-registry", help="load and standardise the registries into the warehouse")
+    p.add_argument("--registry", type=_existing_dir, required=True)
+    p.add_argument("--out", type=Path, required=True, help="output folder holding the warehouse")
+    p.add_argument("--warehouse", type=Path, help="DuckDB file (default: <out>/warehouse.duckdb)")
+    p.add_argument("--force", action="store_true", help="refresh even if the registry files are unchanged")
+    _add_engine_options(p)
+    return parser
+
+
+def _engine(args: argparse.Namespace):
+    from streetlink.config import EngineConfig
+
+    kwargs = {}
+    if getattr(args, "memory_limit", None):
+        kwargs["memory_limit"] = args.memory_limit
+    if getattr(args, "threads", None):
+        kwargs["threads"] = args.threads
+    return EngineConfig(**kwargs)
+
+
+def _setup_logging(debug: bool) -> None:
+    from rich.logging import RichHandler
+
+    handler = RichHandler(show_path=debug, rich_tracebacks=debug, markup=False)
+    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, format="%(message)s",
+                        handlers=[handler], force=True)
+    # Splink and Prefect are chatty at INFO; our own stages report what matters.
+    for noisy in ("splink", "httpx", "prefect.server", "uvicorn", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.debug)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    try:
+        from streetlink import commands
+
+        return getattr(commands, "cmd_" + args.command.replace("-", "_"))(args, engine=_engine(args))
+    except StreetlinkError as exc:
+        if args.debug:
+            raise
+        print(f"streetlink: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("streetlink: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line for the operator, the traceback with --debug
+        if args.debug:
+            raise
+        print(f"streetlink: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+              file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

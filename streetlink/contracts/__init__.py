@@ -1,0 +1,19 @@
+"""Data contracts: the sources, the registries, every stage boundary and the outputs.
+
+Declared as data (``Contract`` / ``Column``) and checked with ``check_table``/``enforce``,
+which report every violation at once.
+"""
+
+from streetlink.contracts.schema import Column, Contract, check_table, enforce
+from streetlink.contracts.sources import SOURCE_NAMES, SOURCES, SourceSpec, source_for_file
+from streetlink.contracts.tables import (
+    ADMIN, BASES, CATEGORIES, DECISION_VALUES, DECISIONS, HOUSING, HOUSING_STD, LINKS,
+    POPULATION, POPULATION_STD, REASONS, RECORDS_STD, STAGED_RECORDS, TRUTH,
+)
+
+__all__ = [
+    "Column", "Contract", "check_table", "enforce",
+    "SOURCE_NAMES", "SOURCES", "SourceSpec", "source_for_file",
+    "ADMIN", "BASES", "CATEGORIES", "DECISION_VALUES", "DECISIONS", "HOUSING", "HOUSING_STD",
+    "LINKS", "POPULATION", "POPULATION_STD", "REASONS", "RECORDS_STD", "STAGED_RECORDS", "TRUTH",
+]

@@ -1,0 +1,83 @@
+"""Decide: combine address and person evidence into dispatch / review / reject.
+
+Input:  `staged_records`, `records_std`, `address_candidates`, `person_candidates` (run
+        database); `admin`, `housing_std`, `place_committees` (warehouse); the thresholds
+        in ``linkage_models/decision.json``.
+Output: `decisions` (contract DECISIONS): one row per staged record.
+
+The rules, in order (``decide.sql`` implements them; the reason codes are in
+``streetlink.contracts.REASONS``):
+ 1. a record staging already rejected stays rejected (its reason);
+ 2. a place outside Pudong is never dispatched: review `outside_pudong`;
+ 3. no address and no identity: rejected (`no_address_no_identity`, or `unparseable_id`
+    when the only identity was an ID that is not one);
+ 4. the address alone places the committee (P ≥ committee_min): dispatch there — a
+    certain person registered elsewhere has moved, the address is the newer evidence;
+ 5. the address is likely (P ≥ committee_supported_min) and the linked person is
+    registered in the same committee: dispatch;
+ 6. the address names only a community, a lane or a village that lies in one committee
+    (of the record's street when it names one): dispatch at committee level;
+ 7. the address is vague or unresolved, the person is certain (P ≥ person_home_min), has
+    a registered dwelling, the source speaks of the person's own home (not the hotline,
+    where the matter's place is not the caller's home) and no street hint contradicts it:
+    dispatch to the registered home;
+ 8. everything else goes to review: `conflicting_evidence` (a likely address and a
+    certain person disagree), `address_ambiguous` (candidates in several committees),
+    `vague_address` (nothing to place by), `address_unresolved`, `low_confidence`.
+The street hints (health-cloud drop-down, hotline 所属街镇) are evidence inside the
+address model and a veto in rule 7, never the answer on their own.
+
+At most one dwelling and one person per record: the top candidate, and only when it is
+clearly ahead (P ≥ dwelling_min / person_min).
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from streetlink.contracts import DECISIONS, enforce
+from streetlink.link.models import load_decision
+
+__all__ = ["decide_night", "DEFAULT_THRESHOLDS", "decide_sql"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "dwelling_min": 0.80,
+    "committee_min": 0.95,
+    "committee_supported_min": 0.50,
+    "person_min": 0.95,
+    "person_home_min": 0.99,
+}
+
+
+def decide_sql(warehouse: str) -> str:
+    sql = resources.files("streetlink.decide").joinpath("decide.sql").read_text(encoding="utf-8")
+    return sql.replace("{wh}", warehouse)
+
+
+def decide_night(con: duckdb.DuckDBPyConnection, warehouse: str, models_dir: Path,
+                 thresholds: dict[str, float] | None = None) -> dict[str, Any]:
+    """Create `decisions` from the night's candidates; return counts by decision and reason."""
+    if thresholds is None:
+        thresholds = {**DEFAULT_THRESHOLDS, **load_decision(models_dir).get("thresholds", {})}
+    params = {k: float(thresholds[k]) for k in DEFAULT_THRESHOLDS}
+    con.execute(decide_sql(warehouse), params)
+    enforce(con, "decisions", DECISIONS)
+    rows = con.execute(
+        "SELECT decision, coalesce(reason, basis) AS why, count(*) FROM decisions GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    counts: dict[str, Any] = {"dispatched": 0, "review": 0, "rejected": 0, "by_reason": {}}
+    for decision, why, n in rows:
+        counts[decision] += n
+        counts["by_reason"][f"{decision}:{why}"] = n
+    counts["records"] = counts["dispatched"] + counts["review"] + counts["rejected"]
+    counts["thresholds"] = params
+    log.info("decided %s records: %s dispatched, %s review, %s rejected", counts["records"],
+             counts["dispatched"], counts["review"], counts["rejected"])
+    return counts

@@ -1,0 +1,23 @@
+"""Dispatch stage: turn the night's decisions into what people and systems receive.
+
+Input: the ``decisions`` table (contract DECISIONS) with ``staged_records``,
+``records_std`` and ``admin`` on the same DuckDB connection.
+Output, under one date's folder (OUTPUTS.md), written to a hidden staging folder and
+swapped in whole by ``publish``:
+
+* ``links.parquet`` — exactly the LINKS contract, one row per input record (links.py);
+* ``dispatch/<street_code>_<street_name>.xlsx`` — one packet per street (packets.py);
+* ``review/review_<date>.xlsx`` — the data center's clerical review queue (review.py).
+
+Workbooks are built by xlsx.py only, which writes every source value as text.
+"""
+
+from streetlink.dispatch.links import check_links, write_links
+from streetlink.dispatch.packets import write_packets
+from streetlink.dispatch.swap import publish, recover, staging_dir_for
+from streetlink.dispatch.review import write_review
+
+__all__ = [
+    "check_links", "write_links", "write_packets", "write_review",
+    "staging_dir_for", "publish", "recover",
+]

@@ -1,0 +1,161 @@
+"""Link: score the night's records against dwellings and persons with two Splink models.
+
+Input:  `records_std` (run database) and, in the warehouse, `dwelling_features`,
+        `person_features`, `tf_name_clean`, `tf_phone` (built by
+        ``prepare_registry_features`` at refresh time).
+Output: `address_candidates` (record → dwelling) and `person_candidates` (record → person):
+        every blocked pair with its match weight, the per-record normalised probabilities
+        (of the dwelling, its building, its committee; of the person) and a one-line
+        explanation of the evidence (the Splink waterfall, in words).
+
+Normalisation: Splink scores pairs one by one; a record has several candidates and at most
+one is right. With odds_j = 2^match_weight_j, P(candidate j) = odds_j / (1 + Σ_k odds_k),
+and P(committee C) sums the odds of C's candidates. Ten rooms that tie because the record
+gives no room thus make a certain *committee* from ten uncertain *dwellings*, and two
+王芳 that tie make an uncertain person.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from streetlink.link.features import (
+    address_records_sql, dwelling_features_sql, person_features_sql, person_records_sql,
+    place_committees_sql, prefilter_registry_sql, register_place_pinyin, tf_table_sql,
+)
+from streetlink.link.models import LinkageModel, load_model
+from streetlink.link.specs import ADDRESS_SPEC, PERSON_SPEC, ModelSpec
+
+__all__ = ["prepare_registry_features", "link_night", "score_model", "candidates_sql"]
+
+log = logging.getLogger(__name__)
+
+
+def prepare_registry_features(con: duckdb.DuckDBPyConnection) -> None:
+    """Registry-side features and term frequencies (warehouse, once per refresh)."""
+    register_place_pinyin(con)
+    con.execute(f"CREATE OR REPLACE TABLE dwelling_features AS {dwelling_features_sql()}")
+    con.execute(f"CREATE OR REPLACE TABLE person_features AS {person_features_sql()}")
+    for column in PERSON_SPEC.tf_columns:
+        con.execute(f"CREATE OR REPLACE TABLE tf_{column} AS {tf_table_sql(column)}")
+    con.execute(f"CREATE OR REPLACE TABLE place_committees AS {place_committees_sql()}")
+
+
+def _explanation_sql(model: LinkageModel) -> str:
+    """SQL text: each comparison's level label and its weight (log2 Bayes factor)."""
+    parts = []
+    for comparison in model.splink_settings["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = [lvl for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")]
+        cases = " ".join(
+            f"WHEN gamma_{name} = {len(levels) - 1 - i} THEN '{lvl['label_for_charts']}'"
+            for i, lvl in enumerate(levels)
+        )
+        label = f"CASE {cases} ELSE 'missing' END"
+        weight = f"round(coalesce(mw_{name}, 0), 1)"
+        parts.append(f"'{name}: ' || {label} || ' (' || {weight} || ')'")
+    return "concat_ws('; ', " + ", ".join(parts) + ")"
+
+
+def score_model(con: duckdb.DuckDBPyConnection, model: LinkageModel, spec: ModelSpec,
+                records: str, registry: str, tf_tables: dict[str, str], out: str) -> int:
+    """Prefilter the registry to rows some record can block with, then score all pairs."""
+    from streetlink.link.splink_engine import predict
+
+    n_records = con.execute(f"SELECT count(*) FROM {records}").fetchone()[0]
+    if n_records == 0:
+        con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT NULL::VARCHAR AS unique_id_l, "
+                    "NULL::VARCHAR AS unique_id_r, NULL::DOUBLE AS match_weight, "
+                    "NULL::VARCHAR AS explanation WHERE false")
+        return 0
+    reachable = f"{spec.name}_registry_rows"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {reachable} AS "
+                f"{prefilter_registry_sql(spec, records, registry)}")
+    n = predict(con, model.splink_settings, records, reachable, tf_tables, f"{out}_raw")
+    con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT *, {_explanation_sql(model)} AS explanation "
+                f"FROM {out}_raw")
+    con.execute(f"DROP TABLE {out}_raw")
+    con.execute(f"DROP TABLE {reachable}")
+    return n
+
+
+def candidates_sql(pairs: str, kind: str) -> str:
+    """Per-record normalised probabilities over a record's candidates (see module doc)."""
+    if kind == "address":
+        return f"""
+            WITH s AS (
+                SELECT unique_id_l AS record_id, unique_id_r AS house_id, committee_code_r AS committee_code,
+                       concat_ws('|', coalesce(road_r, village_r), lane_r, group_no_r, number_r) AS building_key,
+                       match_weight, pow(2.0, least(match_weight, 200)) AS odds, explanation
+                FROM {pairs}
+            ),
+            t AS (SELECT record_id, sum(odds) AS total_odds, count(*) AS n_candidates FROM s GROUP BY record_id)
+            SELECT s.*, substr(s.committee_code, 1, 9) AS street_code, t.n_candidates,
+                   s.odds / (1 + t.total_odds) AS p_dwelling,
+                   sum(s.odds) OVER (PARTITION BY s.record_id, s.building_key) / (1 + t.total_odds) AS p_building,
+                   sum(s.odds) OVER (PARTITION BY s.record_id, s.committee_code) / (1 + t.total_odds) AS p_committee,
+                   row_number() OVER (PARTITION BY s.record_id ORDER BY s.match_weight DESC, s.house_id) AS rank
+            FROM s JOIN t USING (record_id)
+        """
+    return f"""
+        WITH s AS (
+            SELECT unique_id_l AS record_id, unique_id_r AS person_id, house_id_r AS house_id,
+                   committee_code_r AS committee_code, match_weight,
+                   pow(2.0, least(match_weight, 200)) AS odds, explanation
+            FROM {pairs}
+        ),
+        t AS (SELECT record_id, sum(odds) AS total_odds, count(*) AS n_candidates FROM s GROUP BY record_id)
+        SELECT s.*, t.n_candidates, s.odds / (1 + t.total_odds) AS p_person,
+               row_number() OVER (PARTITION BY s.record_id ORDER BY s.match_weight DESC, s.person_id) AS rank
+        FROM s JOIN t USING (record_id)
+    """
+
+
+def _local_tf(con: duckdb.DuckDBPyConnection, warehouse: str, records: str) -> dict[str, str]:
+    """Copy the term frequencies the night needs out of the (attached) warehouse."""
+    tables = {}
+    for column in PERSON_SPEC.tf_columns:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE tf_{column} AS SELECT * FROM {warehouse}.tf_{column} "
+                    f"WHERE {column} IN (SELECT {column} FROM {records})")
+        tables[column] = f"tf_{column}"
+    return tables
+
+
+def link_night(con: duckdb.DuckDBPyConnection, warehouse: str, models_dir: Path) -> dict[str, Any]:
+    """Score the night's `records_std` against the warehouse's registries."""
+    address_model = load_model(models_dir, "address_model")
+    person_model = load_model(models_dir, "person_model")
+    register_place_pinyin(con)
+    con.execute(f"CREATE OR REPLACE TABLE address_records AS {address_records_sql()}")
+    con.execute(f"CREATE OR REPLACE TABLE person_records AS {person_records_sql()}")
+
+    n_address_pairs = score_model(con, address_model, ADDRESS_SPEC, "address_records",
+                                  f"{warehouse}.dwelling_features", {}, "address_pairs")
+    con.execute(f"CREATE OR REPLACE TABLE address_candidates AS {candidates_sql('address_pairs', 'address')}")
+    tf = _local_tf(con, warehouse, "person_records")
+    n_person_pairs = score_model(con, person_model, PERSON_SPEC, "person_records",
+                                 f"{warehouse}.person_features", tf, "person_pairs")
+    con.execute(f"CREATE OR REPLACE TABLE person_candidates AS {candidates_sql('person_pairs', 'person')}")
+
+    counts = con.execute("""
+        SELECT (SELECT count(*) FROM address_records), (SELECT count(DISTINCT record_id) FROM address_candidates),
+               (SELECT count(*) FROM person_records), (SELECT count(DISTINCT record_id) FROM person_candidates)
+    """).fetchone()
+    summary = {
+        "address_records": counts[0], "address_records_with_candidates": counts[1],
+        "address_pairs": n_address_pairs,
+        "address_pairs_per_record": round(n_address_pairs / counts[0], 2) if counts[0] else 0.0,
+        "person_records": counts[2], "person_records_with_candidates": counts[3],
+        "person_pairs": n_person_pairs,
+        "person_pairs_per_record": round(n_person_pairs / counts[2], 2) if counts[2] else 0.0,
+        "address_model": {"version": address_model.version, "sha256": address_model.sha256},
+        "person_model": {"version": person_model.version, "sha256": person_model.sha256},
+    }
+    log.info("linked: %s address pairs (%.1f per record), %s person pairs (%.1f per record)",
+             n_address_pairs, summary["address_pairs_per_record"], n_person_pairs,
+             summary["person_pairs_per_record"])
+    return summary

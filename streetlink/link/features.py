@@ -1,0 +1,162 @@
+"""SQL that builds the two sides of each model: identical feature columns, one per side.
+
+Registry side (built once per refresh, in the warehouse):
+    dwelling_features  housing_std + road pinyin                         (one row per dwelling)
+    person_features    population_std + the registered dwelling's parts (one row per person)
+    tf_name_clean, tf_phone   term frequencies from the population registry
+Record side (built every night, in the run database):
+    address_records, person_records   from records_std
+
+Functions here only *build* SQL (or register the pinyin function); callers run it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import duckdb
+from pypinyin import Style, lazy_pinyin
+
+from streetlink.link.specs import ADDRESS_SPEC, PERSON_SPEC, ModelSpec
+from streetlink.link.splink_engine import RECORDS_DATASET, REGISTRY_DATASET
+
+__all__ = [
+    "register_place_pinyin", "dwelling_features_sql", "person_features_sql", "tf_table_sql",
+    "address_records_sql", "person_records_sql", "prefilter_registry_sql", "place_committees_sql",
+]
+
+
+@lru_cache(maxsize=200_000)
+def _place_pinyin(text: str | None) -> str | None:
+    # Place names have no surname problem; pypinyin's phrase dictionary reads them well.
+    if not text:
+        return None
+    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore")).lower() or None
+
+
+def register_place_pinyin(con: duckdb.DuckDBPyConnection) -> None:
+    """`place_pinyin(text)`: toneless pinyin of a road/community name (call on DISTINCT values)."""
+    try:
+        con.create_function("place_pinyin", _place_pinyin, ["VARCHAR"], "VARCHAR",
+                            null_handling="special", side_effects=False)
+    except duckdb.CatalogException:
+        pass  # already registered on this connection
+
+
+def dwelling_features_sql(housing_std: str = "housing_std") -> str:
+    return f"""
+        WITH roads AS (
+            SELECT road, place_pinyin(road) AS road_py
+            FROM (SELECT DISTINCT road FROM {housing_std} WHERE road IS NOT NULL)
+        )
+        SELECT '{REGISTRY_DATASET}' AS source_dataset, h.house_id AS unique_id, h.street_code,
+               h.community, h.road, roads.road_py, h.lane, h.number, h.room, h.village, h.group_no,
+               h.committee_code
+        FROM {housing_std} h LEFT JOIN roads USING (road)
+    """
+
+
+def person_features_sql(population_std: str = "population_std", housing_std: str = "housing_std") -> str:
+    return f"""
+        SELECT '{REGISTRY_DATASET}' AS source_dataset, p.person_id AS unique_id,
+               p.name_clean, p.name_pinyin AS name_py, p.surname_pinyin AS surname_py, p.gender,
+               p.id_number AS id_key, strftime(p.birth_date, '%Y%m%d') AS id_birth,
+               right(p.id_number, 4) AS id_tail, p.phone, right(p.phone, 4) AS phone_tail,
+               h.street_code, h.community, h.road, h.lane, h.number, h.room, h.village, h.group_no,
+               p.house_id, h.committee_code
+        FROM {population_std} p LEFT JOIN {housing_std} h USING (house_id)
+    """
+
+
+def tf_table_sql(column: str, population_std: str = "population_std") -> str:
+    """Term frequencies from the registry: how common a name (or phone) is among persons."""
+    return f"""
+        SELECT {column}, count(*) / sum(count(*)) OVER () AS tf_{column}
+        FROM {population_std} WHERE {column} IS NOT NULL GROUP BY {column}
+    """
+
+
+def place_committees_sql(housing_std: str = "housing_std") -> str:
+    """Which committees a place below the building level spans, with their dwelling counts.
+
+    A record that names only a community, a lane or a village (no number) can still be
+    dispatched when that place lies in one committee: the street office finds the door.
+    """
+    keys = {
+        "community": "community",
+        "road_lane": "road || '|' || lane",
+        "village": "village",
+        "village_group": "village || '|' || group_no",
+    }
+    return "\nUNION ALL\n".join(
+        f"SELECT '{kind}' AS place_kind, {expr} AS place_key, street_code, committee_code, "
+        f"count(*) AS dwellings FROM {housing_std} WHERE ({expr}) IS NOT NULL GROUP BY ALL"
+        for kind, expr in keys.items()
+    )
+
+
+def _record_street() -> str:
+    return "coalesce(street_code_text, street_code_hint)"
+
+
+def address_records_sql(records_std: str = "records_std") -> str:
+    """Records with an in-Pudong address that names something a dwelling can be found by."""
+    return f"""
+        WITH r AS (
+            SELECT record_id, {_record_street()} AS street_code, community, road, lane,
+                   coalesce(number, building) AS number, room, village, group_no
+            FROM {records_std}
+            WHERE addr_scope <> 'outside'
+              AND (road IS NOT NULL OR community IS NOT NULL OR village IS NOT NULL)
+        ),
+        roads AS (
+            SELECT road, place_pinyin(road) AS road_py
+            FROM (SELECT DISTINCT road FROM r WHERE road IS NOT NULL)
+        )
+        SELECT '{RECORDS_DATASET}' AS source_dataset, r.record_id AS unique_id, r.street_code,
+               r.community, r.road, roads.road_py, r.lane, r.number, r.room, r.village, r.group_no,
+               CAST(NULL AS VARCHAR) AS committee_code
+        FROM r LEFT JOIN roads USING (road)
+    """
+
+
+def person_records_sql(records_std: str = "records_std") -> str:
+    """Records with any identity evidence (name, surname, ID or phone)."""
+    return f"""
+        WITH r AS (
+            SELECT *,
+                   coalesce(id_number,
+                            CASE WHEN id_status IN ('bad_checksum', 'bad_date', 'bad_region')
+                                 THEN id_clean END) AS id_key
+            FROM {records_std}
+        )
+        SELECT '{RECORDS_DATASET}' AS source_dataset, record_id AS unique_id,
+               name_clean, name_pinyin AS name_py, surname_pinyin AS surname_py,
+               coalesce(id_gender, gender_hint) AS gender,
+               id_key,
+               CASE WHEN length(id_key) = 18 THEN substr(id_key, 7, 8) END AS id_birth,
+               CASE WHEN length(id_key) = 18 THEN right(id_key, 4) END AS id_tail,
+               phone, right(phone, 4) AS phone_tail,
+               CASE WHEN addr_scope <> 'outside' THEN {_record_street()} END AS street_code,
+               community, road, lane, coalesce(number, building) AS number, room, village, group_no,
+               CAST(NULL AS VARCHAR) AS house_id, CAST(NULL AS VARCHAR) AS committee_code
+        FROM r
+        WHERE name_pinyin IS NOT NULL OR surname_pinyin IS NOT NULL OR id_key IS NOT NULL
+           OR phone IS NOT NULL
+    """
+
+
+def prefilter_registry_sql(spec: ModelSpec, records: str, registry: str) -> str:
+    """Registry rows that can meet at least one record under some blocking rule.
+
+    Scoring then reads thousands of registry rows instead of millions; the candidate
+    pairs are exactly the same because every pair Splink blocks satisfies one rule.
+    """
+    parts = [
+        f"SELECT r.* FROM {registry} r WHERE EXISTS (SELECT 1 FROM {records} l WHERE {rule})"
+        for rule in spec.blocking_rules
+    ]
+    return "\nUNION\n".join(parts)
+
+
+FEATURE_SPECS = {"address_model": ADDRESS_SPEC, "person_model": PERSON_SPEC}

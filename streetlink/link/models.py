@@ -1,0 +1,125 @@
+"""Trained linkage models as reviewed, versioned JSON files in ``linkage_models/``.
+
+    address_model.json   Splink settings + trained λ, m, u for record → dwelling
+    person_model.json    Splink settings + trained λ, m, u for record → person
+    decision.json        the decision thresholds and why they are what they are
+    MODEL_CARD.md        data, date, parameters and thresholds, for reviewers
+
+A model's hash is the sha256 of its file's bytes; every report shows it. Files hold no
+timestamp, so retraining on the same data reproduces the same bytes and the same hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from streetlink.errors import ModelError
+from streetlink.link.specs import SPECS
+
+__all__ = ["LinkageModel", "load_model", "save_model", "load_decision", "save_decision",
+           "model_info", "MODEL_FILES", "DECISION_FILE"]
+
+MODEL_FILES = {"address_model": "address_model.json", "person_model": "person_model.json"}
+DECISION_FILE = "decision.json"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class LinkageModel:
+    name: str
+    version: str
+    sha256: str
+    path: Path
+    splink_settings: dict[str, Any]
+    training: dict[str, Any]
+
+    def parameters(self) -> dict[str, Any]:
+        """λ and the m/u of every level: what the report shows."""
+        out: dict[str, Any] = {
+            "probability_two_random_records_match":
+                self.splink_settings.get("probability_two_random_records_match"),
+            "comparisons": {},
+        }
+        for comparison in self.splink_settings.get("comparisons", []):
+            out["comparisons"][comparison["output_column_name"]] = [
+                {"label": lvl.get("label_for_charts"), "m": lvl.get("m_probability"),
+                 "u": lvl.get("u_probability")}
+                for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")
+            ]
+        return out
+
+
+def _canonical(payload: dict[str, Any]) -> bytes:
+    return (json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def save_model(models_dir: Path, name: str, splink_settings: dict[str, Any],
+               training: dict[str, Any]) -> LinkageModel:
+    if name not in SPECS:
+        raise ModelError(f"unknown model {name!r}")
+    models_dir.mkdir(parents=True, exist_ok=True)
+    body = {"format_version": FORMAT_VERSION, "name": name, "description": SPECS[name].description,
+            "training": training, "splink_settings": splink_settings}
+    digest = hashlib.sha256(_canonical(body)).hexdigest()
+    body["version"] = f"{training.get('trained_on', 'untrained')}-{digest[:8]}"
+    data = _canonical(body)
+    path = models_dir / MODEL_FILES[name]
+    path.write_bytes(data)
+    return load_model(models_dir, name)
+
+
+def load_model(models_dir: Path, name: str) -> LinkageModel:
+    path = models_dir / MODEL_FILES.get(name, f"{name}.json")
+    if not path.is_file():
+        raise ModelError(f"linkage model missing: {path} (train it with `streetlink train`)")
+    data = path.read_bytes()
+    try:
+        body = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"linkage model {path} is not valid JSON: {exc}") from None
+    if body.get("format_version") != FORMAT_VERSION or body.get("name") != name:
+        raise ModelError(f"linkage model {path} has format {body.get('format_version')!r}/"
+                         f"{body.get('name')!r}, expected {FORMAT_VERSION}/{name}")
+    settings = body.get("splink_settings") or {}
+    expected = [c["output_column_name"] for c in SPECS[name].comparisons]
+    found = [c.get("output_column_name") for c in settings.get("comparisons", [])]
+    if found != expected:
+        raise ModelError(f"linkage model {path} compares {found}, the code expects {expected}: retrain")
+    untrained = [c["output_column_name"] for c in settings["comparisons"]
+                 for lvl in c["comparison_levels"]
+                 if not lvl.get("is_null_level") and lvl.get("m_probability") is None]
+    if untrained:
+        raise ModelError(f"linkage model {path} has untrained levels in {sorted(set(untrained))}")
+    return LinkageModel(name=name, version=body.get("version", "?"), sha256=hashlib.sha256(data).hexdigest(),
+                        path=path, splink_settings=settings, training=body.get("training", {}))
+
+
+def save_decision(models_dir: Path, thresholds: dict[str, Any]) -> Path:
+    path = models_dir / DECISION_FILE
+    path.write_bytes(_canonical(thresholds))
+    return path
+
+
+def load_decision(models_dir: Path) -> dict[str, Any]:
+    path = models_dir / DECISION_FILE
+    if not path.is_file():
+        raise ModelError(f"decision thresholds missing: {path} (train with `streetlink train`)")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def model_info(models_dir: Path) -> dict[str, Any]:
+    """Name, version and hash of each model and of the thresholds: for reports."""
+    info: dict[str, Any] = {}
+    for name in MODEL_FILES:
+        m = load_model(models_dir, name)
+        info[name] = {"version": m.version, "sha256": m.sha256, "path": str(m.path),
+                      "lambda": m.splink_settings.get("probability_two_random_records_match")}
+    decision_path = models_dir / DECISION_FILE
+    if decision_path.is_file():
+        info["decision"] = {"sha256": hashlib.sha256(decision_path.read_bytes()).hexdigest(),
+                            "thresholds": load_decision(models_dir).get("thresholds", {})}
+    return info

@@ -1,0 +1,227 @@
+"""The two linkage models, declared as data: comparisons, blocking rules, training plan.
+
+    address model: a record's parsed address  →  a dwelling of the housing registry
+    person model:  a record's identity         →  a person of the population registry
+
+Comparisons are ordered lists of SQL levels over ``<column>_l`` (the night's record) and
+``<column>_r`` (the registry row). Conditions count characters, not bytes (duckdb ≥ 2.0.1),
+and a pinyin key catches homophones (王芳/王方, 齐河路/齐和路) that character distances
+miss. The specs are turned into Splink settings in ``splink_engine`` (the one module that
+imports Splink) and, once trained, live as versioned JSON in ``linkage_models/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["ModelSpec", "ADDRESS_SPEC", "PERSON_SPEC", "SPECS"]
+
+
+def _level(sql: str, label: str, *, null: bool = False, tf: str | None = None) -> dict[str, Any]:
+    level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
+    if null:
+        level["is_null_level"] = True
+    if tf:
+        level["tf_adjustment_column"] = tf
+        level["tf_adjustment_weight"] = 1.0
+    return level
+
+
+def _comparison(name: str, description: str, *levels: dict[str, Any]) -> dict[str, Any]:
+    return {"output_column_name": name, "comparison_description": description,
+            "comparison_levels": [*levels, _level("ELSE", "different")]}
+
+
+def _null(col: str) -> dict[str, Any]:
+    return _level(f'"{col}_l" IS NULL OR "{col}_r" IS NULL', f"{col} missing", null=True)
+
+
+def _exact(col: str, label: str | None = None, tf: bool = False) -> dict[str, Any]:
+    return _level(f'"{col}_l" = "{col}_r"', label or f"{col} equal", tf=col if tf else None)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    description: str
+    feature_columns: tuple[str, ...]  # identical on both sides; unique_id first
+    comparisons: tuple[dict[str, Any], ...]
+    blocking_rules: tuple[str, ...]  # to generate predictions
+    # EM sessions: each blocks on a rule and (by Splink's design) cannot learn the m of
+    # the comparisons that rule fixes; together they cover every comparison.
+    training_rules: tuple[str, ...]
+    # Rules precise enough to count "certain" matches for the prior λ, and their recall.
+    deterministic_rules: tuple[str, ...]
+    deterministic_recall: float
+    tf_columns: tuple[str, ...]
+    retain_columns: tuple[str, ...]  # registry columns carried into predictions
+
+
+ADDRESS_SPEC = ModelSpec(
+    name="address_model",
+    description="record address → dwelling (实有房屋)",
+    feature_columns=("unique_id", "street_code", "community", "road", "road_py", "lane", "number",
+                     "room", "village", "group_no", "committee_code"),
+    comparisons=(
+        _comparison(
+            "road", "road name: exact, homophone, one character off",
+            _null("road"),
+            _exact("road"),
+            _level('"road_py_l" = "road_py_r"', "road sounds the same (pinyin)"),
+            _level('length("road_l") >= 3 AND length("road_l") = length("road_r") '
+                   'AND levenshtein("road_l", "road_r") = 1', "road one character off"),
+        ),
+        _comparison(
+            "lane", "lane (弄), including its absence on either side",
+            _level('"lane_l" IS NULL AND "lane_r" IS NULL', "no lane on either side"),
+            _level('"lane_l" IS NULL', "record gives no lane, dwelling has one"),
+            _level('"lane_r" IS NULL', "record gives a lane, dwelling has none"),
+            _exact("lane"),
+        ),
+        _comparison(
+            "number", "number (号) / building",
+            _null("number"),
+            _exact("number"),
+        ),
+        _comparison(
+            "room", "room (室)",
+            _level('"room_l" IS NULL', "record gives no room", null=True),
+            _level('"room_r" IS NULL', "record gives a room, dwelling has none"),
+            _exact("room"),
+            _level('length("room_l") = length("room_r") AND damerau_levenshtein("room_l", "room_r") = 1',
+                   "room one digit off or two swapped"),
+        ),
+        _comparison(
+            "community", "community (小区) name",
+            _null("community"),
+            _exact("community"),
+            _level('contains("community_l", "community_r") OR contains("community_r", "community_l")',
+                   "one community name contains the other"),
+        ),
+        _comparison(
+            "village", "village (村)",
+            _null("village"),
+            _exact("village"),
+        ),
+        _comparison(
+            "group_no", "village group (组/队)",
+            _null("group_no"),
+            _exact("group_no"),
+        ),
+        _comparison(
+            "street", "street/town named in the record (text or the source's street field)",
+            _null("street_code"),
+            _exact("street_code", "street equal"),
+        ),
+    ),
+    blocking_rules=(
+        'l."road" = r."road" AND l."lane" = r."lane" AND l."number" = r."number"',
+        'l."road" = r."road" AND l."number" = r."number" AND l."room" = r."room"',
+        'l."road" = r."road" AND l."lane" IS NULL AND r."lane" IS NULL AND l."number" = r."number"',
+        'l."community" = r."community" AND l."number" = r."number"',
+        'l."village" = r."village" AND l."group_no" = r."group_no" AND l."number" = r."number"',
+        'l."village" = r."village" AND l."number" = r."number"',
+        'l."road_py" = r."road_py" AND l."lane" = r."lane" AND l."number" = r."number"',
+        'l."street_code" = r."street_code" AND l."lane" = r."lane" AND l."number" = r."number" '
+        'AND l."room" = r."room"',
+        'l."road" = r."road" AND l."lane" = r."lane" AND l."room" = r."room"',
+    ),
+    training_rules=(
+        'l."road" = r."road" AND l."lane" = r."lane" AND l."number" = r."number"',
+        'l."number" = r."number" AND l."room" = r."room" AND l."street_code" = r."street_code"',
+        'l."village" = r."village" AND l."number" = r."number"',
+    ),
+    deterministic_rules=(
+        'l."road" = r."road" AND l."lane" = r."lane" AND l."number" = r."number" AND l."room" = r."room"',
+        'l."village" = r."village" AND l."group_no" = r."group_no" AND l."number" = r."number"',
+    ),
+    deterministic_recall=0.6,
+    tf_columns=(),
+    retain_columns=("committee_code",),
+)
+
+_SAME_BUILDING = (
+    '(("road_l" = "road_r" AND coalesce("lane_l", \'\') = coalesce("lane_r", \'\') AND "number_l" = "number_r")'
+    ' OR ("community_l" = "community_r" AND "number_l" = "number_r")'
+    ' OR ("village_l" = "village_r" AND "group_no_l" = "group_no_r" AND "number_l" = "number_r"))'
+)
+_SAME_NEIGHBOURHOOD = (
+    '(("road_l" = "road_r" AND "lane_l" = "lane_r") OR "community_l" = "community_r"'
+    ' OR ("village_l" = "village_r" AND "group_no_l" = "group_no_r"))'
+)
+
+PERSON_SPEC = ModelSpec(
+    name="person_model",
+    description="record identity → person (人口库)",
+    feature_columns=("unique_id", "name_clean", "name_py", "surname_py", "gender", "id_key",
+                     "id_birth", "id_tail", "phone", "phone_tail", "street_code", "community",
+                     "road", "lane", "number", "room", "village", "group_no", "house_id",
+                     "committee_code"),
+    comparisons=(
+        _comparison(
+            "id", "resident ID number",
+            _null("id_key"),
+            _exact("id_key", "ID equal"),
+            _level('length("id_key_l") = 18 AND damerau_levenshtein("id_key_l", "id_key_r") = 1',
+                   "ID one digit off or two swapped"),
+            _level('"id_birth_l" = "id_birth_r"', "different ID, same birth date"),
+        ),
+        _comparison(
+            "name", "name: exact (frequency-adjusted), homophone, one character, surname only",
+            _level('("name_clean_l" IS NULL AND "surname_py_l" IS NULL AND "name_py_l" IS NULL) '
+                   'OR "name_py_r" IS NULL', "no name", null=True),
+            _exact("name_clean", "name equal", tf=True),
+            _level('"name_py_l" = "name_py_r"', "name sounds the same (pinyin)"),
+            _level('length("name_clean_l") = length("name_clean_r") '
+                   'AND levenshtein("name_clean_l", "name_clean_r") = 1', "name one character off"),
+            _level('"name_clean_l" IS NULL AND "name_py_l" IS NULL AND "surname_py_l" = "surname_py_r"',
+                   "only a surname given (王女士), and it agrees"),
+            _level('"name_clean_l" IS NULL AND "name_py_l" IS NULL', "only a surname given, and it differs"),
+            _level('"surname_py_l" = "surname_py_r"', "same surname, different given name"),
+        ),
+        _comparison(
+            "phone", "mobile phone (frequency-adjusted: households share phones)",
+            _null("phone"),
+            _exact("phone", "phone equal", tf=True),
+            _level('levenshtein("phone_l", "phone_r") = 1', "phone one digit off"),
+        ),
+        _comparison(
+            "gender", "gender (from the ID, or 先生/女士)",
+            _null("gender"),
+            _exact("gender"),
+        ),
+        _comparison(
+            "home", "record address against the person's registered dwelling",
+            _level('("road_l" IS NULL AND "community_l" IS NULL AND "village_l" IS NULL) '
+                   'OR "house_id_r" IS NULL', "no address to compare", null=True),
+            _level(f'{_SAME_BUILDING} AND coalesce("room_l", \'\') = coalesce("room_r", \'\')',
+                   "same dwelling"),
+            _level(_SAME_BUILDING, "same building"),
+            _level(_SAME_NEIGHBOURHOOD, "same lane, community or village group"),
+            _level('"street_code_l" = "street_code_r"', "same street"),
+        ),
+    ),
+    blocking_rules=(
+        'l."id_key" = r."id_key"',
+        'l."phone" = r."phone"',
+        'l."name_py" = r."name_py" AND l."id_birth" = r."id_birth"',
+        'l."name_py" = r."name_py" AND l."id_tail" = r."id_tail"',
+        'l."name_py" = r."name_py" AND l."road" = r."road" AND l."number" = r."number"',
+        'l."name_py" = r."name_py" AND l."community" = r."community"',
+        'l."name_py" = r."name_py" AND l."village" = r."village"',
+        'l."name_py" = r."name_py" AND l."phone_tail" = r."phone_tail"',
+    ),
+    training_rules=(
+        'l."id_key" = r."id_key"',
+        'l."phone" = r."phone" AND l."name_py" = r."name_py"',
+    ),
+    deterministic_rules=(
+        'l."id_key" = r."id_key" AND l."name_clean" = r."name_clean"',
+    ),
+    deterministic_recall=0.7,
+    tf_columns=("name_clean", "phone"),
+    retain_columns=("house_id", "committee_code"),
+)
+
+SPECS: dict[str, ModelSpec] = {s.name: s for s in (ADDRESS_SPEC, PERSON_SPEC)}

@@ -1,0 +1,319 @@
+"""The nightly run's steps, in order, free of Prefect.
+
+    prepare_workspace → refresh_registry → ingest_inbox → standardise_records → link_records
+    → decide_records → write_outputs → write_report → publish_outputs
+
+Each step takes the run's ``RunWorkspace`` (paths only), opens the run's DuckDB file
+itself, does one thing and returns a small JSON-able summary, which it also keeps in
+``<work>/steps/<step>.json`` so that later steps (the report) can read what earlier steps
+saw. ``flows/nightly.py`` wires the same steps as Prefect tasks; ``run_night`` runs them
+in-process (benchmarks, tests).
+
+Everything for a date is written under temporary folders and swapped in whole by
+``publish_outputs``: a crash never leaves half a night behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import duckdb
+
+from streetlink.config import RunConfig, connect
+from streetlink.errors import StreetlinkError
+
+__all__ = [
+    "RunWorkspace", "STEPS", "prepare_workspace", "refresh_registry", "ingest_inbox",
+    "standardise_records", "link_records", "decide_records", "write_outputs", "write_report",
+    "publish_outputs", "run_night", "RunResult", "finish", "discard_workspace",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunWorkspace:
+    config: RunConfig
+    work_dir: Path  # scratch: the run database and step summaries; removed after success
+    output_tmp: Path  # becomes <out>/<date>/
+    report_tmp: Path  # becomes <reports>/<date>/
+    started_at: str
+
+    @property
+    def run_db(self) -> Path:
+        return self.work_dir / "run.duckdb"
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """The run database, with the standardised registries attached read-only as `wh`."""
+        con = connect(self.run_db, self.config.engine)
+        con.execute(f"ATTACH '{self.config.warehouse_path.as_posix()}' AS wh (READ_ONLY)")
+        return con
+
+    def save_step(self, name: str, summary: dict[str, Any]) -> dict[str, Any]:
+        steps = self.work_dir / "steps"
+        steps.mkdir(parents=True, exist_ok=True)
+        (steps / f"{name}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str),
+                                            encoding="utf-8")
+        return summary
+
+    def load_step(self, name: str) -> dict[str, Any]:
+        path = self.work_dir / "steps" / f"{name}.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _timed(name: str):
+    """Record the step's wall time in its summary and keep the summary on disk."""
+
+    def wrap(fn: Callable[[RunWorkspace], dict[str, Any]]):
+        def step(ws: RunWorkspace) -> dict[str, Any]:
+            t0 = time.perf_counter()
+            log.info("%s: started", name)
+            summary = fn(ws)
+            summary["seconds"] = round(time.perf_counter() - t0, 3)
+            log.info("%s: done in %.1f s", name, summary["seconds"])
+            return ws.save_step(name, summary)
+
+        step.__name__ = fn.__name__
+        step.__doc__ = fn.__doc__
+        step.__wrapped__ = fn  # type: ignore[attr-defined]
+        return step
+
+    return wrap
+
+
+def prepare_workspace(config: RunConfig) -> RunWorkspace:
+    """Check the inputs exist and create the run's temporary folders."""
+    from streetlink.dispatch import staging_dir_for
+
+    if not config.inbox_day.is_dir():
+        raise StreetlinkError(f"no inbox folder for {config.date_str}: {config.inbox_day}")
+    if not config.registry.is_dir():
+        raise StreetlinkError(f"registry folder not found: {config.registry}")
+    config.out.mkdir(parents=True, exist_ok=True)
+    config.reports.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    work_dir = config.out / ".work" / f"{config.date_str}-{stamp}"
+    if work_dir.exists():
+        shutil.rmtree(work_dir)
+    work_dir.mkdir(parents=True)
+    return RunWorkspace(
+        config=config,
+        work_dir=work_dir,
+        output_tmp=staging_dir_for(config.output_day),
+        report_tmp=staging_dir_for(config.report_day),
+        started_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    )
+
+
+@_timed("refresh_registry")
+def refresh_registry(ws: RunWorkspace) -> dict[str, Any]:
+    """Standardise the registries into the warehouse, unless the files are unchanged."""
+    from streetlink.warehouse import ensure_warehouse
+
+    info = ensure_warehouse(ws.config.registry, ws.config.warehouse_path, ws.config.engine)
+    return info.as_dict()
+
+
+@_timed("ingest_inbox")
+def ingest_inbox(ws: RunWorkspace) -> dict[str, Any]:
+    """Read the night's files, stage them as `staged_records`, keep the raw layer for audit."""
+    from streetlink.ingest import read_inbox, stage_records, write_raw
+
+    batch = read_inbox(ws.config.inbox_day)
+    con = ws.connect()
+    try:
+        staged = stage_records(con, batch)
+        raw_files = write_raw(con, ws.output_tmp / "raw")
+    finally:
+        con.close()
+    files = [
+        {"path": str(f.path), "source": f.source, "status": f.status, "reason": f.reason,
+         "rows_read": f.rows_read, "bad_lines": f.bad_lines}
+        for f in batch.files
+    ]
+    failed = [f for f in files if f["status"] == "failed"]
+    for f in failed:
+        log.warning("file failed: %s: %s", f["path"], f["reason"])
+    return {"files": files, "failed_files": len(failed), "staged": _as_dict(staged),
+            "raw_files": [str(p) for p in raw_files]}
+
+
+@_timed("standardise_records")
+def standardise_records(ws: RunWorkspace) -> dict[str, Any]:
+    """Names, IDs, phones and addresses of the night's records → `records_std`."""
+    from streetlink.standardise import standardise_night
+
+    con = ws.connect()
+    try:
+        return standardise_night(con, warehouse="wh")
+    finally:
+        con.close()
+
+
+@_timed("link_records")
+def link_records(ws: RunWorkspace) -> dict[str, Any]:
+    """Score records against dwellings and persons with the trained Splink models."""
+    from streetlink.link import link_night
+
+    con = ws.connect()
+    try:
+        return link_night(con, warehouse="wh", models_dir=ws.config.models)
+    finally:
+        con.close()
+
+
+@_timed("decide_records")
+def decide_records(ws: RunWorkspace) -> dict[str, Any]:
+    """Combine address and person evidence into dispatch / review / reject."""
+    from streetlink.decide import decide_night
+
+    con = ws.connect()
+    try:
+        return decide_night(con, warehouse="wh", models_dir=ws.config.models)
+    finally:
+        con.close()
+
+
+@_timed("write_outputs")
+def write_outputs(ws: RunWorkspace) -> dict[str, Any]:
+    """links.parquet, one packet per street, the review workbook (into the temporary folder)."""
+    from streetlink.dispatch import write_links, write_packets, write_review
+
+    con = ws.connect()
+    try:
+        con.execute("CREATE OR REPLACE TEMP VIEW admin AS SELECT * FROM wh.admin")
+        n_links = write_links(con, ws.output_tmp / "links.parquet")
+        packets = write_packets(con, ws.output_tmp / "dispatch", ws.config.date)
+        n_review = write_review(con, ws.output_tmp / "review" / f"review_{ws.config.date_str}.xlsx",
+                                ws.config.date)
+    finally:
+        con.close()
+    return {"links": n_links, "packets": [p.name for p in packets], "review_rows": n_review}
+
+
+@_timed("write_report")
+def write_report(ws: RunWorkspace) -> dict[str, Any]:
+    """The auditors' match-rate report and summary.json (into the temporary folder)."""
+    from streetlink.report import load_history, render_match_rate, summarise_run
+
+    run_info = build_run_info(ws)
+    con = ws.connect()
+    try:
+        con.execute("CREATE OR REPLACE TEMP VIEW admin AS SELECT * FROM wh.admin")
+        summary = summarise_run(con, run_info)
+    finally:
+        con.close()
+    history = load_history(ws.config.reports, before=ws.config.date)
+    html = render_match_rate(summary, history, ws.report_tmp / "match_rate.html")
+    (ws.output_tmp / "run_summary.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    return {"report": str(ws.config.report_day / html.name), "summary": _headline(summary)}
+
+
+def build_run_info(ws: RunWorkspace):
+    """What the steps saw (their saved summaries), in the report's RunInfo shape."""
+    from streetlink.link.models import model_info
+    from streetlink.report import FileResult, ModelInfo, RunInfo
+
+    ingest = ws.load_step("ingest_inbox")
+    registry = ws.load_step("refresh_registry")
+    staged = ingest.get("staged", {})
+    models = []
+    for name, info in model_info(ws.config.models).items():
+        if name == "decision":
+            models.append(ModelInfo("decision_thresholds", info["sha256"][:12], info["sha256"],
+                                    info.get("thresholds", {})))
+        else:
+            models.append(ModelInfo(name, info["version"], info["sha256"], {"lambda": info["lambda"]}))
+    seconds = {s.__name__: ws.load_step(s.__name__).get("seconds") for s in STEPS}
+    return RunInfo(
+        run_date=ws.config.date,
+        started_at=dt.datetime.fromisoformat(ws.started_at),
+        finished_at=dt.datetime.now().astimezone(),
+        inbox=ws.config.inbox, registry=ws.config.registry, out=ws.config.out, reports=ws.config.reports,
+        files=[FileResult(**f) for f in ingest.get("files", [])],
+        rows_read=staged.get("rows_read", {}),
+        duplicates_collapsed=staged.get("duplicates_collapsed", {}),
+        models=models,
+        registry_fingerprint=registry.get("fingerprint"),
+        registry_rows=registry.get("rows", {}),
+        stage_seconds={k: v for k, v in seconds.items() if v is not None},
+    )
+
+
+@_timed("publish_outputs")
+def publish_outputs(ws: RunWorkspace) -> dict[str, Any]:
+    """Swap the night's outputs and report in whole, then drop the scratch folder."""
+    from streetlink.dispatch import publish
+
+    publish(ws.output_tmp, ws.config.output_day)
+    publish(ws.report_tmp, ws.config.report_day)
+    return {"output_dir": str(ws.config.output_day), "report_dir": str(ws.config.report_day)}
+
+
+STEPS: tuple[Callable[[RunWorkspace], dict[str, Any]], ...] = (
+    refresh_registry, ingest_inbox, standardise_records, link_records, decide_records,
+    write_outputs, write_report, publish_outputs,
+)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    output_dir: Path
+    report_path: Path
+    partial: bool
+    failed_files: list[dict[str, Any]]
+    headline: dict[str, Any]
+    step_seconds: dict[str, float]
+
+
+def finish(ws: RunWorkspace) -> RunResult:
+    """What the run produced, then remove the scratch folder (kept if anything failed)."""
+    ingest = ws.load_step("ingest_inbox")
+    report = ws.load_step("write_report")
+    seconds = {s.__name__: ws.load_step(s.__name__).get("seconds", 0.0) for s in STEPS}
+    failed = [f for f in ingest.get("files", []) if f["status"] == "failed"]
+    result = RunResult(
+        output_dir=ws.config.output_day,
+        report_path=ws.config.report_day / "match_rate.html",
+        partial=bool(failed),
+        failed_files=failed,
+        headline=report.get("summary", {}),
+        step_seconds=seconds,
+    )
+    shutil.rmtree(ws.work_dir, ignore_errors=True)
+    return result
+
+
+def discard_workspace(ws: RunWorkspace) -> None:
+    """Remove a workspace that publishes nothing (training), temporary folders included."""
+    for path in (ws.work_dir, ws.output_tmp, ws.report_tmp):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def run_night(config: RunConfig) -> RunResult:
+    """All steps in-process, without Prefect (benchmarks and tests)."""
+    ws = prepare_workspace(config)
+    for step in STEPS:
+        step(ws)
+    return finish(ws)
+
+
+def _as_dict(obj: Any) -> Any:
+    from dataclasses import asdict, is_dataclass
+
+    return asdict(obj) if is_dataclass(obj) else obj
+
+
+def _headline(summary: dict[str, Any]) -> dict[str, Any]:
+    totals = summary.get("totals", {})
+    head = {k: totals.get(k) for k in ("records", "dispatched", "review", "rejected", "match_rate", "reconciled")}
+    head["partial"] = summary.get("partial")
+    return head

@@ -1,0 +1,95 @@
+"""Standardise: Chinese names, ID numbers, phones and addresses, for records and registries.
+
+Input:  `staged_records` (the night) or `admin`, `housing`, `population` (a refresh).
+Output: `records_std` (contract RECORDS_STD) — or `housing_std`, `population_std` and the
+        gazetteer tables (contracts HOUSING_STD, POPULATION_STD), built once per refresh.
+
+Modules, in the order a value meets them:
+    text        NFKC, Traditional → Simplified, dashes, spaces (every other module uses it)
+    names       names, honorific callers, minority separators, pinyin keys with surname readings
+    ids         GB 11643-1999 resident ID numbers: check digit, 15 → 18, birth date, region
+    phones      mobiles by segment, landlines, +86 and spreadsheet damage
+    numerals    Chinese numerals, converted only next to an address unit
+    places      streets/towns in full, short, old and merged forms; places outside Pudong
+    addresses   an address → road / lane / number / room or village / group / number …
+    gazetteer   roads, communities, villages, committees of *this* registry, built at refresh
+    identity    the set-based record and registry paths for names, IDs and phones
+    housing     the set-based registry path for dwellings
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import duckdb
+
+from streetlink.contracts import HOUSING_STD, POPULATION_STD, RECORDS_STD, enforce
+
+__all__ = ["standardise_night", "standardise_registry"]
+
+log = logging.getLogger(__name__)
+
+
+def standardise_registry(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """`housing` → `housing_std` + gazetteer; `population` → `population_std` (in `con`)."""
+    from streetlink.standardise.gazetteer import build_gazetteer
+    from streetlink.standardise.housing import standardise_housing
+    from streetlink.standardise.identity import standardise_population
+
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    n_housing = standardise_housing(con, "housing", "housing_std")
+    seconds["housing"] = round(time.perf_counter() - t, 2)
+    enforce(con, "housing_std", HOUSING_STD)
+
+    t = time.perf_counter()
+    build_gazetteer(con, "housing_std", "admin")
+    seconds["gazetteer"] = round(time.perf_counter() - t, 2)
+
+    t = time.perf_counter()
+    n_population = standardise_population(con, "population", "population_std")
+    seconds["population"] = round(time.perf_counter() - t, 2)
+    enforce(con, "population_std", POPULATION_STD)
+    log.info("registry standardised: %s dwellings, %s persons (%s)", n_housing, n_population, seconds)
+    return {"housing_std": n_housing, "population_std": n_population, "seconds": seconds}
+
+
+def standardise_night(con: duckdb.DuckDBPyConnection, warehouse: str = "wh") -> dict[str, Any]:
+    """`staged_records` → `records_std`, with the warehouse's gazetteer for addresses."""
+    from streetlink.standardise.addresses import standardise_record_addresses
+    from streetlink.standardise.gazetteer import Gazetteer
+    from streetlink.standardise.identity import standardise_record_identity
+
+    t = time.perf_counter()
+    gazetteer = Gazetteer.load(con, schema=warehouse)
+    seconds = {"gazetteer_load": round(time.perf_counter() - t, 2)}
+
+    t = time.perf_counter()
+    standardise_record_identity(con, "staged_records", "records_identity")
+    seconds["identity"] = round(time.perf_counter() - t, 2)
+
+    t = time.perf_counter()
+    standardise_record_addresses(con, "staged_records", "records_address", gazetteer)
+    seconds["addresses"] = round(time.perf_counter() - t, 2)
+
+    identity_cols = [c.name for c in RECORDS_STD.columns if c.name not in ("record_id", "source")]
+    address_cols = set(con.execute("SELECT * FROM records_address LIMIT 0").fetchdf().columns)
+    select = ", ".join(
+        f'{"a" if c in address_cols else "i"}."{c}"' for c in identity_cols
+    )
+    con.execute(f"""
+        CREATE OR REPLACE TABLE records_std AS
+        SELECT s.record_id, s.source, {select}
+        FROM staged_records s
+        JOIN records_identity i USING (record_id)
+        JOIN records_address a USING (record_id)
+        ORDER BY s.record_id
+    """)
+    enforce(con, "records_std", RECORDS_STD)
+    counts = dict(con.execute("""
+        SELECT addr_scope || ':' || addr_precision, count(*) FROM records_std GROUP BY ALL ORDER BY ALL
+    """).fetchall())
+    n = con.execute("SELECT count(*) FROM records_std").fetchone()[0]
+    return {"records": n, "address_scope_precision": counts, "seconds_by_part": seconds}

@@ -1,0 +1,271 @@
+"""Gazetteer: the registry's own roads, communities, villages and committees.
+
+Goal: let the address parser recognise names it could never guess — a community written
+without a road (世茂湖滨花园7号304室), a village written without 村 (南塘3组7, 双店四号), a
+committee typed as 居委/居民区/社区 — and correct a road typed with one wrong character or a
+homophone (其河路 → 齐河路) when exactly one known road is that close.
+
+Input → output:
+    ``build_gazetteer(con, housing, admin)``: housing_std + admin tables → DuckDB tables
+        gaz_roads (road × street × committee), gaz_communities (community × committee ×
+        road × lane), gaz_villages (village × committee), gaz_committees (committee × alias
+        form), gaz_names (every surface form → kind, canonical name); all set-based SQL
+        (gazetteer.sql).
+    ``Gazetteer.load(con)``: those tables → an in-memory, read-only ``Gazetteer``.
+
+Everything here comes from the registry at refresh time; general knowledge (street names,
+old names, divisions) lives in reference_data/ and ``places.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Mapping
+
+import duckdb
+import pyarrow as pa
+from pypinyin import lazy_pinyin
+
+from streetlink.errors import StreetlinkError
+from streetlink.standardise.places import street_forms
+
+__all__ = ["GazMatch", "Gazetteer", "build_gazetteer", "GAZETTEER_TABLES"]
+
+log = logging.getLogger(__name__)
+
+GAZETTEER_TABLES = ("gaz_roads", "gaz_communities", "gaz_villages", "gaz_committees", "gaz_names")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ROAD_SUFFIX = re.compile(r"(大道|公路|大街|支路|路|街)$")
+
+
+def _statements(**tables: str) -> list[str]:
+    for name in tables.values():
+        if not _IDENTIFIER.fullmatch(name):
+            raise StreetlinkError(f"not a table name: {name!r}")
+    sql = resources.files("streetlink.standardise").joinpath("gazetteer.sql").read_text("utf-8")
+    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip().format(**tables) for s in body.split(";") if s.strip()]
+
+
+def build_gazetteer(con: duckdb.DuckDBPyConnection, housing: str = "housing_std", admin: str = "admin") -> None:
+    """Create the gaz_* tables from the standardised housing registry and the admin table."""
+    words = pa.table({"surface": pa.array(sorted(street_forms()), pa.string())})
+    con.register("_gaz_street_words", words)
+    try:
+        for statement in _statements(housing=housing, admin=admin):
+            con.execute(statement)
+    finally:
+        con.unregister("_gaz_street_words")
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in GAZETTEER_TABLES}
+    log.info("gazetteer built: %s", ", ".join(f"{t}={n}" for t, n in counts.items()))
+
+
+@dataclass(frozen=True)
+class GazMatch:
+    """A surface form found in text: what it can mean, and whether it is a derived alias."""
+
+    surface: str
+    end: int
+    meanings: tuple[tuple[str, str], ...]  # (kind, canonical); committee canonical = code
+    is_alias: bool
+
+    def canonical(self, kind: str) -> str | None:
+        for k, c in self.meanings:
+            if k == kind:
+                return c
+        return None
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(k for k, _ in self.meanings)
+
+
+@dataclass(frozen=True)
+class _Committee:
+    code: str
+    name: str
+    street_code: str
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+@lru_cache(maxsize=100_000)
+def _pinyin_key(text: str) -> str:
+    return "".join(lazy_pinyin(text))
+
+
+@dataclass(frozen=True, eq=False)
+class Gazetteer:
+    """In-memory gazetteer used by ``parse_address``; build with ``Gazetteer.load``.
+
+    Hashable by identity so that it can key caches; treat every mapping as read-only.
+    """
+
+    names: Mapping[str, tuple[tuple[tuple[str, str], ...], bool]]
+    roads: Mapping[str, frozenset[str]]  # road → street codes it crosses
+    communities: Mapping[str, frozenset[str]]  # community → committee codes
+    community_lanes: Mapping[str, frozenset[tuple[str, str | None]]]  # community → (road, lane)
+    villages: Mapping[str, frozenset[str]]  # village → committee codes
+    committees: Mapping[str, _Committee]  # code → committee
+    _lengths: Mapping[str, tuple[int, ...]] = field(repr=False)
+    _road_deletes: Mapping[str, frozenset[str]] = field(repr=False)
+    _road_pinyin: Mapping[str, frozenset[str]] = field(repr=False)
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection) -> Gazetteer:
+        """Read the gaz_* tables (made by ``build_gazetteer``) into memory."""
+        missing = [t for t in GAZETTEER_TABLES if not _table_exists(con, t)]
+        if missing:
+            raise StreetlinkError(f"gazetteer not built: missing {', '.join(missing)}; run build_gazetteer")
+        names: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        alias_flags: dict[str, bool] = {}
+        for surface, kind, canonical, is_alias in con.execute(
+            "SELECT surface, kind, canonical, is_alias FROM gaz_names ORDER BY surface, kind, canonical"
+        ).fetchall():
+            names[surface].append((kind, canonical))
+            alias_flags[surface] = bool(is_alias)
+        roads: dict[str, set[str]] = defaultdict(set)
+        for road, street in con.execute("SELECT DISTINCT road, street_code FROM gaz_roads").fetchall():
+            roads[road].add(street)
+        communities: dict[str, set[str]] = defaultdict(set)
+        lanes: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
+        for community, committee, road, lane in con.execute(
+            "SELECT DISTINCT community, committee_code, road, lane FROM gaz_communities"
+        ).fetchall():
+            communities[community].add(committee)
+            if road is not None:
+                lanes[community].add((road, lane))
+        villages: dict[str, set[str]] = defaultdict(set)
+        for village, committee in con.execute(
+            "SELECT DISTINCT village, committee_code FROM gaz_villages"
+        ).fetchall():
+            villages[village].add(committee)
+        committees = {
+            code: _Committee(code, name, street)
+            for code, name, street in con.execute(
+                "SELECT DISTINCT committee_code, committee_name, street_code FROM gaz_committees"
+            ).fetchall()
+        }
+        gaz = cls.from_parts(
+            names={s: (tuple(m), alias_flags[s]) for s, m in names.items()},
+            roads={r: frozenset(s) for r, s in roads.items()},
+            communities={c: frozenset(s) for c, s in communities.items()},
+            community_lanes={c: frozenset(s) for c, s in lanes.items()},
+            villages={v: frozenset(s) for v, s in villages.items()},
+            committees=committees,
+        )
+        log.info("gazetteer loaded: %d surface forms, %d roads, %d communities, %d villages",
+                 len(gaz.names), len(gaz.roads), len(gaz.communities), len(gaz.villages))
+        return gaz
+
+    @classmethod
+    def from_parts(
+        cls,
+        names: Mapping[str, tuple[tuple[tuple[str, str], ...], bool]],
+        roads: Mapping[str, frozenset[str]],
+        communities: Mapping[str, frozenset[str]],
+        community_lanes: Mapping[str, frozenset[tuple[str, str | None]]],
+        villages: Mapping[str, frozenset[str]],
+        committees: Mapping[str, _Committee],
+    ) -> Gazetteer:
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for surface in names:
+            lengths[surface[0]].add(len(surface))
+        deletes: dict[str, set[str]] = defaultdict(set)
+        pinyin: dict[str, set[str]] = defaultdict(set)
+        for road in roads:
+            for key in _deletes(road) | {road}:
+                deletes[key].add(road)
+            pinyin[_pinyin_key(road)].add(road)
+        return cls(
+            names=names,
+            roads=roads,
+            communities=communities,
+            community_lanes=community_lanes,
+            villages=villages,
+            committees=committees,
+            _lengths={ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()},
+            _road_deletes={k: frozenset(v) for k, v in deletes.items()},
+            _road_pinyin={k: frozenset(v) for k, v in pinyin.items()},
+        )
+
+    def match_at(self, text: str, pos: int) -> GazMatch | None:
+        """The longest known surface form starting at ``pos``.
+
+        A derived alias (a name without its 村/小区/花园) counts only where the name ends:
+        not when another Chinese character follows (永盛 in 永盛路 is not the village).
+        """
+        for length in self._lengths.get(text[pos] if pos < len(text) else "", ()):
+            end = pos + length
+            if end > len(text):
+                continue
+            entry = self.names.get(text[pos:end])
+            if entry is None:
+                continue
+            meanings, is_alias = entry
+            if is_alias and end < len(text) and _CJK.match(text[end]):
+                continue
+            return GazMatch(text[pos:end], end, meanings, is_alias)
+        return None
+
+    def resolve(self, kind: str, name: str | None) -> str | None:
+        """Canonical name (committee: code) of ``name`` as ``kind``, exact or alias."""
+        if not name:
+            return None
+        entry = self.names.get(name)
+        if entry is None:
+            return None
+        for k, canonical in entry[0]:
+            if k == kind:
+                return canonical
+        return None
+
+    def correct_road(self, typed: str) -> str | None:
+        """The one known road within one character edit, or with the same pinyin, of ``typed``.
+
+        None when ``typed`` is known already, when no road is that close, or when more than
+        one is (a guess between two roads is a wrong door waiting to happen). The road type
+        (路/街/大道/公路) must agree, and at least two characters must be typed.
+        """
+        if typed in self.roads or len(typed) < 3:
+            return None
+        suffix = _ROAD_SUFFIX.search(typed)
+        if suffix is None:
+            return None
+        candidates: set[str] = set()
+        for key in _deletes(typed) | {typed}:
+            candidates |= self._road_deletes.get(key, frozenset())
+        candidates = {c for c in candidates if _within_one_edit(typed, c)}
+        candidates |= self._road_pinyin.get(_pinyin_key(typed), frozenset())
+        candidates = {c for c in candidates if c.endswith(suffix.group(1)) and c != typed}
+        return next(iter(candidates)) if len(candidates) == 1 else None
+
+    def committee(self, code: str) -> _Committee | None:
+        return self.committees.get(code)
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
+    ).fetchone()[0] or con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [table]
+    ).fetchone()[0])

@@ -1,0 +1,97 @@
+-- Gazetteer tables, built from the standardised housing registry and the admin table at
+-- each registry refresh. Placeholders {housing} and {admin} are table names checked by
+-- gazetteer.py; _gaz_street_words (street/town forms from reference_data) is registered
+-- by the caller so that no alias shadows a street name.
+
+-- Roads with the streets and committees they cross.
+CREATE OR REPLACE TABLE gaz_roads AS
+SELECT road, street_code, committee_code,
+       count(*) AS n_dwellings,
+       count(DISTINCT lane) AS n_lanes
+FROM {housing}
+WHERE road IS NOT NULL
+GROUP BY road, street_code, committee_code;
+
+-- Communities (小区) with the committees, roads and lanes they cover.
+CREATE OR REPLACE TABLE gaz_communities AS
+SELECT community, street_code, committee_code, road, lane,
+       count(*) AS n_dwellings
+FROM {housing}
+WHERE community IS NOT NULL
+GROUP BY community, street_code, committee_code, road, lane;
+
+-- Villages with their committee and street.
+CREATE OR REPLACE TABLE gaz_villages AS
+SELECT village, street_code, committee_code,
+       count(*) AS n_dwellings,
+       count(DISTINCT group_no) AS n_groups
+FROM {housing}
+WHERE village IS NOT NULL
+GROUP BY village, street_code, committee_code;
+
+-- Committees with every form residents and operators type:
+-- 居委会 / 居民委员会 / 居委 / 居民区 / 社区 and 村委会 / 村民委员会 / 村委.
+CREATE OR REPLACE TABLE gaz_committees AS
+WITH base AS (
+    SELECT committee_code, street_code, committee_name,
+           regexp_replace(committee_name, '(居民委员会|村民委员会|居委会|村委会)$', '') AS stem,
+           regexp_matches(committee_name, '(村民委员会|村委会)$') AS is_village
+    FROM {admin}
+    WHERE committee_code IS NOT NULL AND committee_name IS NOT NULL
+),
+forms AS (
+    SELECT committee_code, street_code, committee_name, is_village,
+           CASE WHEN is_village THEN [
+                    committee_name, stem || '村委会', stem || '村民委员会', stem || '村委',
+                    regexp_replace(stem, '村$', '') || '村委会',
+                    regexp_replace(stem, '村$', '') || '村委']
+                ELSE [
+                    committee_name, stem || '居委会', stem || '居民委员会', stem || '居委',
+                    regexp_replace(stem, '(居民区|社区)$', '') || '居民区',
+                    regexp_replace(stem, '(居民区|社区)$', '') || '社区']
+           END AS aliases
+    FROM base
+)
+SELECT DISTINCT committee_code, street_code, committee_name, is_village, unnest(aliases) AS alias
+FROM forms;
+
+-- Every surface form the parser looks for in free text, with what it means.
+-- Exact names always count; derived aliases only when they point at one thing and do not
+-- collide with an exact name or a street/town form.
+CREATE OR REPLACE TABLE gaz_names AS
+WITH exact AS (
+    SELECT DISTINCT road AS surface, 'road' AS kind, road AS canonical FROM gaz_roads
+    UNION SELECT DISTINCT community, 'community', community FROM gaz_communities
+    UNION SELECT DISTINCT village, 'village', village FROM gaz_villages
+    UNION SELECT DISTINCT alias, 'committee', committee_code FROM gaz_committees
+),
+derived AS (
+    -- 世茂湖滨花园 → 世茂湖滨, 菱翔苑三期 → 菱翔苑 (kept only if one community has it)
+    SELECT regexp_replace(community, '(小区|花园|公寓|家园|新村|[一二三四五六七八九十]+期)$', '') AS surface,
+           'community' AS kind, community AS canonical
+    FROM gaz_communities
+    WHERE regexp_matches(community, '(小区|花园|公寓|家园|新村|[一二三四五六七八九十]+期)$')
+    UNION
+    -- 东都 → 东都小区, as residents say it
+    SELECT community || '小区', 'community', community
+    FROM gaz_communities
+    WHERE NOT regexp_matches(community, '小区$')
+    UNION
+    -- 七灶村 → 七灶
+    SELECT regexp_replace(village, '村$', ''), 'village', village
+    FROM gaz_villages
+    WHERE regexp_matches(village, '村$')
+),
+unambiguous AS (
+    SELECT surface, min(kind) AS kind, min(canonical) AS canonical
+    FROM derived
+    WHERE length(surface) >= 2
+    GROUP BY surface
+    HAVING count(DISTINCT kind || '|' || canonical) = 1
+)
+SELECT surface, kind, canonical, false AS is_alias FROM exact
+UNION ALL
+SELECT u.surface, u.kind, u.canonical, true AS is_alias
+FROM unambiguous AS u
+ANTI JOIN exact AS e ON e.surface = u.surface
+ANTI JOIN _gaz_street_words AS s ON s.surface = u.surface;

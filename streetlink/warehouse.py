@@ -1,0 +1,132 @@
+"""The warehouse: the registries, loaded and standardised once per refresh.
+
+Input: a registry folder (admin, housing, population; Parquet or CSV).
+Output: a DuckDB file holding `admin`, `housing`, `population` (as delivered), their
+standardised forms `housing_std`, `population_std`, the gazetteer tables, the linkage
+feature tables, and `registry_meta` (the files' fingerprint and counts).
+
+Nightly runs attach it read-only. It is rebuilt only when the registry files change
+(sha256 of names and contents), into a new file that replaces the old one whole, so a
+crash during a refresh leaves the previous warehouse usable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from streetlink.config import EngineConfig, connect
+
+__all__ = ["WarehouseInfo", "ensure_warehouse", "read_meta"]
+
+log = logging.getLogger(__name__)
+
+WAREHOUSE_SCHEMA_VERSION = 1  # bump when the standardised tables change shape
+
+
+@dataclass(frozen=True)
+class WarehouseInfo:
+    path: str
+    fingerprint: str
+    refreshed: bool  # True if this call rebuilt it
+    refreshed_at: str
+    rows: dict[str, int]
+    seconds: dict[str, float]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def read_meta(path: Path) -> dict[str, Any] | None:
+    """The warehouse's registry_meta row, or None if there is no usable warehouse."""
+    if not path.exists():
+        return None
+    try:
+        con = connect(path, read_only=True)
+    except Exception:  # a half-written or foreign file: treat as absent and rebuild
+        return None
+    try:
+        row = con.execute(
+            "SELECT fingerprint, schema_version, refreshed_at, rows_json, seconds_json FROM registry_meta"
+        ).fetchone()
+    except Exception:
+        return None
+    finally:
+        con.close()
+    if row is None:
+        return None
+    import json
+
+    return {"fingerprint": row[0], "schema_version": row[1], "refreshed_at": row[2],
+            "rows": json.loads(row[3]), "seconds": json.loads(row[4])}
+
+
+def ensure_warehouse(registry_dir: Path, path: Path, engine: EngineConfig | None = None,
+                     force: bool = False) -> WarehouseInfo:
+    """Reuse the warehouse if it was built from these exact registry files, else rebuild it."""
+    from streetlink.ingest import registry_fingerprint
+
+    fingerprint = registry_fingerprint(registry_dir)
+    meta = read_meta(path)
+    if (not force and meta and meta["fingerprint"] == fingerprint
+            and meta["schema_version"] == WAREHOUSE_SCHEMA_VERSION):
+        log.info("registry unchanged (%s…): reusing %s", fingerprint[:12], path)
+        return WarehouseInfo(str(path), fingerprint, False, meta["refreshed_at"], meta["rows"], meta["seconds"])
+    return _rebuild(registry_dir, path, fingerprint, engine or EngineConfig())
+
+
+def _rebuild(registry_dir: Path, path: Path, fingerprint: str, engine: EngineConfig) -> WarehouseInfo:
+    import json
+
+    from streetlink.ingest import load_registry
+    from streetlink.link import prepare_registry_features
+    from streetlink.standardise import standardise_registry
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new_path = path.with_name(path.name + ".new")
+    for p in (new_path, Path(str(new_path) + ".wal")):
+        if p.exists():
+            p.unlink()
+    log.info("refreshing the registry warehouse from %s", registry_dir)
+    seconds: dict[str, float] = {}
+    con = connect(new_path, engine)
+    try:
+        t = time.perf_counter()
+        load_registry(con, registry_dir)
+        seconds["load"] = round(time.perf_counter() - t, 2)
+        log.info("registry loaded in %.1f s", seconds["load"])
+
+        t = time.perf_counter()
+        standardise_registry(con)
+        seconds["standardise"] = round(time.perf_counter() - t, 2)
+        log.info("registry standardised in %.1f s", seconds["standardise"])
+
+        t = time.perf_counter()
+        prepare_registry_features(con)
+        seconds["features"] = round(time.perf_counter() - t, 2)
+
+        rows = {
+            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            for name in ("admin", "housing", "population", "housing_std", "population_std")
+        }
+        refreshed_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        con.execute(
+            "CREATE OR REPLACE TABLE registry_meta AS SELECT ? AS fingerprint, ? AS schema_version, "
+            "? AS refreshed_at, ? AS rows_json, ? AS seconds_json, ? AS registry_dir",
+            [fingerprint, WAREHOUSE_SCHEMA_VERSION, refreshed_at, json.dumps(rows),
+             json.dumps(seconds), str(registry_dir)],
+        )
+        # Nightly runs read only the standardised forms: drop the delivered copies.
+        con.execute("DROP TABLE IF EXISTS population")
+        con.execute("DROP TABLE IF EXISTS housing")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(new_path, path)
+    log.info("warehouse ready: %s (%s)", path, ", ".join(f"{k} {v:,}" for k, v in rows.items()))
+    return WarehouseInfo(str(path), fingerprint, True, refreshed_at, rows, seconds)

@@ -1,0 +1,180 @@
+"""The decision rules, one table-driven case per rule, on tiny hand-built tables."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from streetlink.contracts import DECISIONS, RECORDS_STD, check_table
+from streetlink.decide import DEFAULT_THRESHOLDS, decide_sql
+
+C1, C2, C3 = "310115007001", "310115007002", "310115103201"  # two urban committees, one village
+
+
+def _con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("ATTACH ':memory:' AS wh")
+    con.execute("""CREATE TABLE wh.admin AS SELECT * FROM (VALUES
+        ('310115007', '周家渡街道', '310115007001', '齐河第一居委会'),
+        ('310115007', '周家渡街道', '310115007002', '齐河第二居委会'),
+        ('310115103', '川沙新镇', '310115103201', '七灶村村委会')) t(street_code, street_name, committee_code, committee_name)""")
+    con.execute("""CREATE TABLE wh.housing_std AS SELECT * FROM (VALUES
+        ('H1', '310115007', '310115007001', '齐河小区', '齐河路', '88', '3', '602', NULL, NULL, '浦东新区齐河路88弄3号602室'),
+        ('H2', '310115007', '310115007001', '齐河小区', '齐河路', '88', '3', '601', NULL, NULL, '浦东新区齐河路88弄3号601室'),
+        ('H3', '310115007', '310115007002', '阳光花园', '齐河路', '100', '1', '101', NULL, NULL, '浦东新区齐河路100弄1号101室'),
+        ('H4', '310115103', '310115103201', NULL, NULL, NULL, '12', NULL, '七灶村', '5', '浦东新区川沙新镇七灶村5组12号'))
+        t(house_id, street_code, committee_code, community, road, lane, number, room, village, group_no, std_address)""")
+    con.execute("""CREATE TABLE wh.place_committees AS SELECT * FROM (VALUES
+        ('community', '齐河小区', '310115007', '310115007001', 2),
+        ('community', '阳光花园', '310115007', '310115007002', 1),
+        ('community', '阳光花园', '310115103', '310115103201', 1),
+        ('village', '七灶村', '310115103', '310115103201', 1)) t(place_kind, place_key, street_code, committee_code, dwellings)""")
+    cols = ", ".join(f'NULL::{c.dtype} AS "{c.name}"' for c in RECORDS_STD.columns)
+    con.execute(f"CREATE TABLE records_std AS SELECT {cols} WHERE false")
+    con.execute("""CREATE TABLE staged_records (record_id VARCHAR, source VARCHAR, address VARCHAR, reject_reason VARCHAR)""")
+    con.execute("""CREATE TABLE address_candidates (record_id VARCHAR, house_id VARCHAR, committee_code VARCHAR,
+        street_code VARCHAR, building_key VARCHAR, match_weight DOUBLE, odds DOUBLE, explanation VARCHAR,
+        n_candidates BIGINT, p_dwelling DOUBLE, p_building DOUBLE, p_committee DOUBLE, rank BIGINT)""")
+    con.execute("""CREATE TABLE person_candidates (record_id VARCHAR, person_id VARCHAR, house_id VARCHAR,
+        committee_code VARCHAR, match_weight DOUBLE, odds DOUBLE, explanation VARCHAR, n_candidates BIGINT,
+        p_person DOUBLE, rank BIGINT)""")
+    return con
+
+
+def _record(con, rid, source="checkpoint", address="齐河路88弄3号602室", reject=None, **std):
+    con.execute("INSERT INTO staged_records VALUES (?, ?, ?, ?)", [rid, source, address, reject])
+    row = {"record_id": rid, "source": source, "name_kind": "full", "id_status": "valid",
+           "phone_kind": "mobile", "addr_scope": "pudong", "addr_precision": "room", **std}
+    names = ", ".join(f'"{k}"' for k in row)
+    con.execute(f"INSERT INTO records_std ({names}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
+
+
+def _address(con, rid, house, committee, p_dwelling, p_committee, rank=1, weight=10.0):
+    con.execute("INSERT INTO address_candidates VALUES (?, ?, ?, ?, 'k', ?, 1, 'road: road equal (9.1)', 1, ?, ?, ?, ?)",
+                [rid, house, committee, committee[:9], weight, p_dwelling, p_committee, p_committee, rank])
+
+
+def _person(con, rid, person, house, committee, p, rank=1):
+    con.execute("INSERT INTO person_candidates VALUES (?, ?, ?, ?, 12, 1, 'id: ID equal (20.0)', 1, ?, ?)",
+                [rid, person, house, committee, p, rank])
+
+
+def _decide(con) -> dict[str, dict]:
+    con.execute(decide_sql("wh"), DEFAULT_THRESHOLDS)
+    assert check_table(con, "decisions", DECISIONS) == []
+    cur = con.execute("SELECT * FROM decisions")
+    names = [c[0] for c in cur.description]
+    return {row[0]: dict(zip(names, row)) for row in cur.fetchall()}
+
+
+def test_each_rule_gives_its_decision():
+    con = _con()
+    # 1 staging rejected
+    _record(con, "r_bad", reject="unparseable_time")
+    # 2 outside Pudong, even with a good-looking candidate
+    _record(con, "r_out", addr_scope="outside")
+    _address(con, "r_out", "H1", C1, 0.99, 0.99)
+    # 3 nothing at all
+    _record(con, "r_empty", address=None, name_kind="none", id_status="missing", phone_kind="missing",
+            addr_precision="none")
+    # 3b only a broken ID
+    _record(con, "r_badid", address=None, name_kind="none", id_status="bad_checksum", phone_kind="missing",
+            addr_precision="none")
+    # 4 certain address, dwelling known
+    _record(con, "r_house")
+    _address(con, "r_house", "H1", C1, 0.97, 0.999)
+    # 4b certain committee, room missing: committee level, no dwelling
+    _record(con, "r_building", addr_precision="building")
+    _address(con, "r_building", "H1", C1, 0.5, 0.999)
+    _address(con, "r_building", "H2", C1, 0.49, 0.999, rank=2)
+    # 4c certain address beats a person registered elsewhere (moved)
+    _record(con, "r_moved")
+    _address(con, "r_moved", "H1", C1, 0.98, 0.999)
+    _person(con, "r_moved", "P9", "H3", C2, 0.999)
+    # 5 likely address supported by the person's registered committee
+    _record(con, "r_support")
+    _address(con, "r_support", "H1", C1, 0.4, 0.7)
+    _person(con, "r_support", "P1", "H1", C1, 0.999)
+    # 6 community that lies in one committee
+    _record(con, "r_comm", address="齐河小区门口", addr_precision="community", community="齐河小区")
+    # 6b community name in two towns, the street field picks one
+    _record(con, "r_comm2", address="阳光花园", addr_precision="community", community="阳光花园",
+            street_code_hint="310115103")
+    # 6c the same without a street: ambiguous
+    _record(con, "r_comm3", address="阳光花园", addr_precision="community", community="阳光花园")
+    # 7 vague address, certain person at home
+    _record(con, "r_home", address="浦东新区", addr_precision="none")
+    _person(con, "r_home", "P4", "H4", C3, 0.9999)
+    # 7b the same from the hotline: the caller's home is not the matter's place
+    _record(con, "r_hotline", source="hotline", address="浦东新区", addr_precision="none")
+    _person(con, "r_hotline", "P4", "H4", C3, 0.9999)
+    # 7c a street hint contradicts the registered home
+    _record(con, "r_hint", address="浦东新区", addr_precision="none", street_code_hint="310115007")
+    _person(con, "r_hint", "P4", "H4", C3, 0.9999)
+    # 8 likely address, certain person elsewhere: conflict
+    _record(con, "r_conflict")
+    _address(con, "r_conflict", "H1", C1, 0.4, 0.7)
+    _person(con, "r_conflict", "P9", "H3", C2, 0.999)
+    # 8b candidates split over two committees
+    _record(con, "r_ambig")
+    _address(con, "r_ambig", "H1", C1, 0.45, 0.45)
+    _address(con, "r_ambig", "H3", C2, 0.45, 0.45, rank=2)
+    # 8c an address that found nothing
+    _record(con, "r_unres", address="不存在路1号", road="不存在路", number="1", addr_precision="building")
+
+    d = _decide(con)
+    expect = {
+        "r_bad": ("rejected", "unparseable_time", None),
+        "r_out": ("review", "outside_pudong", None),
+        "r_empty": ("rejected", "no_address_no_identity", None),
+        "r_badid": ("rejected", "unparseable_id", None),
+        "r_house": ("dispatched", None, C1),
+        "r_building": ("dispatched", None, C1),
+        "r_moved": ("dispatched", None, C1),
+        "r_support": ("dispatched", None, C1),
+        "r_comm": ("dispatched", None, C1),
+        "r_comm2": ("dispatched", None, C3),
+        "r_comm3": ("review", "address_ambiguous", None),
+        "r_home": ("dispatched", None, C3),
+        "r_hotline": ("review", "vague_address", None),
+        "r_hint": ("review", "vague_address", None),
+        "r_conflict": ("review", "conflicting_evidence", None),
+        "r_ambig": ("review", "address_ambiguous", None),
+        "r_unres": ("review", "address_unresolved", None),
+    }
+    got = {rid: (r["decision"], r["reason"], r["committee_code"]) for rid, r in d.items()}
+    assert got == expect
+
+    assert d["r_house"]["house_id"] == "H1" and d["r_house"]["basis"] == "address_dwelling"
+    assert d["r_building"]["house_id"] is None and d["r_building"]["basis"] == "address_building"
+    assert d["r_building"]["address_match_probability"] == pytest.approx(0.999)
+    assert d["r_moved"]["person_id"] == "P9"  # the person is still linked, the place is the address's
+    assert d["r_comm"]["basis"] == "address_community"
+    assert d["r_home"]["basis"] == "person_registered_home" and d["r_home"]["house_id"] == "H4"
+    assert d["r_house"]["street_code"] == "310115007"
+    # review rows carry their candidates for the clerk
+    assert '"H3"' in d["r_ambig"]["candidates_json"] and '"H1"' in d["r_ambig"]["candidates_json"]
+
+
+def test_every_staged_record_decided_exactly_once():
+    con = _con()
+    for i in range(5):
+        _record(con, f"r{i}")
+        _address(con, f"r{i}", "H1", C1, 0.97, 0.999)
+        _address(con, f"r{i}", "H2", C1, 0.02, 0.999, rank=2)
+        _person(con, f"r{i}", "P1", "H1", C1, 0.999)
+        _person(con, f"r{i}", "P2", "H1", C1, 0.0005, rank=2)
+    d = _decide(con)
+    assert sorted(d) == [f"r{i}" for i in range(5)]
+
+
+def test_dispatched_fields_set_iff_dispatched():
+    con = _con()
+    _record(con, "a")
+    _address(con, "a", "H1", C1, 0.97, 0.999)
+    _record(con, "b", addr_scope="outside")
+    _address(con, "b", "H1", C1, 0.97, 0.999)
+    d = _decide(con)
+    assert d["a"]["street_code"] and d["a"]["committee_code"] and d["a"]["reason"] is None
+    assert d["b"]["street_code"] is None and d["b"]["committee_code"] is None and d["b"]["house_id"] is None
+    assert d["b"]["reason"] == "outside_pudong"
