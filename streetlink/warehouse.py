@@ -26,7 +26,22 @@ __all__ = ["WarehouseInfo", "ensure_warehouse", "read_meta"]
 
 log = logging.getLogger(__name__)
 
-WAREHOUSE_SCHEMA_VERSION = 1  # bump when the standardised tables change shape
+def _schema_version() -> str:
+    """Changes whenever the registry-side feature SQL changes, so a stale warehouse rebuilds.
+
+    The standardisation code itself is versioned by hand (STANDARDISATION_VERSION): bump
+    it when a change to the standardisers alters their output.
+    """
+    import hashlib
+
+    from streetlink.link import features
+
+    sql = "".join((features.dwelling_features_sql(), features.person_features_sql(),
+                   features.place_committees_sql(), features.tf_table_sql("x")))
+    return f"{STANDARDISATION_VERSION}-{hashlib.sha256(sql.encode()).hexdigest()[:10]}"
+
+
+STANDARDISATION_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -51,15 +66,16 @@ def read_meta(path: Path) -> dict[str, Any] | None:
     except Exception:  # a half-written or foreign file: treat as absent and rebuild
         return None
     try:
-        row = con.execute(
+        rows = con.execute(
             "SELECT fingerprint, schema_version, refreshed_at, rows_json, seconds_json FROM registry_meta"
-        ).fetchone()
+        ).fetchall()
     except Exception:
         return None
     finally:
         con.close()
-    if row is None:
+    if not rows:
         return None
+    row = rows[0]
     import json
 
     return {"fingerprint": row[0], "schema_version": row[1], "refreshed_at": row[2],
@@ -74,7 +90,7 @@ def ensure_warehouse(registry_dir: Path, path: Path, engine: EngineConfig | None
     fingerprint = registry_fingerprint(registry_dir)
     meta = read_meta(path)
     if (not force and meta and meta["fingerprint"] == fingerprint
-            and meta["schema_version"] == WAREHOUSE_SCHEMA_VERSION):
+            and meta["schema_version"] == _schema_version()):
         log.info("registry unchanged (%s…): reusing %s", fingerprint[:12], path)
         return WarehouseInfo(str(path), fingerprint, False, meta["refreshed_at"], meta["rows"], meta["seconds"])
     return _rebuild(registry_dir, path, fingerprint, engine or EngineConfig())
@@ -111,14 +127,14 @@ def _rebuild(registry_dir: Path, path: Path, fingerprint: str, engine: EngineCon
         seconds["features"] = round(time.perf_counter() - t, 2)
 
         rows = {
-            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
             for name in ("admin", "housing", "population", "housing_std", "population_std")
         }
         refreshed_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         con.execute(
             "CREATE OR REPLACE TABLE registry_meta AS SELECT ? AS fingerprint, ? AS schema_version, "
             "? AS refreshed_at, ? AS rows_json, ? AS seconds_json, ? AS registry_dir",
-            [fingerprint, WAREHOUSE_SCHEMA_VERSION, refreshed_at, json.dumps(rows),
+            [fingerprint, _schema_version(), refreshed_at, json.dumps(rows),
              json.dumps(seconds), str(registry_dir)],
         )
         # Nightly runs read only the standardised forms: drop the delivered copies.

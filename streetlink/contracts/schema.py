@@ -109,9 +109,10 @@ def check_table(con: duckdb.DuckDBPyConnection, table: str, contract: Contract) 
                 f"{c.name}: value(s) not matching {c.pattern}",
             ))
     if probes:
+        # fetchall, not fetchone: duckdb ≥ 2.0 keeps a half-read result open on the connection.
         row = con.execute(
             "SELECT " + ", ".join(p[0] for p in probes) + f" FROM {table}"
-        ).fetchone()
+        ).fetchall()[0]
         for (_, message), n in zip(probes, row):
             if n:
                 violations.append(f"{message} ×{n}")

@@ -13,14 +13,19 @@ The rules, in order (``decide.sql`` implements them; the reason codes are in
     when the only identity was an ID that is not one);
  4. the address alone places the committee (P ≥ committee_min): dispatch there — a
     certain person registered elsewhere has moved, the address is the newer evidence;
- 5. the address is likely (P ≥ committee_supported_min) and the linked person is
-    registered in the same committee: dispatch;
+ 5. the person is certain and the address gives the person's registered committee at
+    least P ≥ committee_supported_min (possibly not its first choice: the same building
+    number in two lanes of one road is told apart by who lives there): dispatch there;
  6. the address names only a community, a lane or a village that lies in one committee
     (of the record's street when it names one): dispatch at committee level;
- 7. the address is vague or unresolved, the person is certain (P ≥ person_home_min), has
-    a registered dwelling, the source speaks of the person's own home (not the hotline,
-    where the matter's place is not the caller's home) and no street hint contradicts it:
-    dispatch to the registered home;
+ 7. the address is vague (no building, lane, community or village to find), the person is
+    certain (P ≥ person_home_min) and has a registered dwelling, the source speaks of the
+    person's own home (not the hotline, where the matter's place is not the caller's
+    home), nothing in the address or the street fields contradicts that home, and the
+    address shares enough with it (person_home_evidence: the street, or the road): dispatch
+    to the registered home. An unresolved *precise* address (a road and number that no
+    Pudong dwelling has) is never replaced by the registered home: it is often a place in
+    another district written without the district;
  8. everything else goes to review: `conflicting_evidence` (a likely address and a
     certain person disagree), `address_ambiguous` (candidates in several committees),
     `vague_address` (nothing to place by), `address_unresolved`, `low_confidence`.
@@ -48,11 +53,18 @@ __all__ = ["decide_night", "DEFAULT_THRESHOLDS", "decide_sql"]
 log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
+    # prior odds that a record's address / identity has no match in the registry at all
+    # (the "none of these candidates" hypothesis of the normalisation)
+    "address_no_match_odds": 0.1,
+    "person_no_match_odds": 0.3,
     "dwelling_min": 0.80,
     "committee_min": 0.95,
-    "committee_supported_min": 0.50,
+    "committee_supported_min": 0.30,
     "person_min": 0.95,
     "person_home_min": 0.99,
+    # what a vague address must share with the registered home: 0 nothing (only not
+    # contradict it), 1 the street/town, 2 the road, community or village
+    "person_home_evidence": 1,
 }
 
 

@@ -14,9 +14,18 @@ rec AS (
            coalesce(r.phone_kind, 'missing') AS phone_kind
     FROM staged_records s LEFT JOIN records_std r USING (record_id)
 ),
+ac AS (  -- address candidates with posterior probabilities (see streetlink/link/__init__.py)
+    SELECT *,
+           odds / ($address_no_match_odds + total_odds) AS p_dwelling,
+           committee_odds / ($address_no_match_odds + total_odds) AS p_committee
+    FROM address_candidates
+),
+pc AS (
+    SELECT *, odds / ($person_no_match_odds + total_odds) AS p_person FROM person_candidates
+),
 acomm AS (  -- address evidence per (record, committee)
     SELECT record_id, committee_code, max(p_committee) AS p_committee, max(match_weight) AS best_weight
-    FROM address_candidates GROUP BY record_id, committee_code
+    FROM ac GROUP BY record_id, committee_code
 ),
 aranked AS (
     SELECT *, row_number() OVER (PARTITION BY record_id
@@ -25,15 +34,27 @@ aranked AS (
 ),
 a1 AS (SELECT record_id, committee_code AS a_committee, p_committee FROM aranked WHERE rk = 1),
 a2 AS (SELECT record_id, p_committee AS p_committee_2 FROM aranked WHERE rk = 2),
+dtop AS (  -- the best dwelling of each committee
+    SELECT record_id, committee_code, house_id, p_dwelling,
+           row_number() OVER (PARTITION BY record_id, committee_code ORDER BY match_weight DESC, house_id) AS rk
+    FROM ac
+),
 d1 AS (
-    SELECT record_id, house_id AS top_house, committee_code AS top_house_committee, p_dwelling,
-           explanation AS address_explanation
-    FROM address_candidates WHERE rank = 1
+    SELECT record_id, house_id AS top_house, explanation AS address_explanation
+    FROM ac WHERE rank = 1
 ),
 p1 AS (
-    SELECT record_id, person_id AS top_person, house_id AS person_house,
-           committee_code AS person_committee, p_person, explanation AS person_explanation
-    FROM person_candidates WHERE rank = 1
+    SELECT pc.record_id, pc.person_id AS top_person, pc.house_id AS person_house,
+           pc.committee_code AS person_committee, pc.p_person, pc.explanation AS person_explanation,
+           h.road AS home_road, h.community AS home_community, h.village AS home_village
+    FROM pc LEFT JOIN {wh}.housing_std h USING (house_id)
+    WHERE pc.rank = 1
+),
+road_streets AS (  -- the streets each road of the night's records runs through
+    SELECT place_key AS road, list(DISTINCT street_code) AS streets
+    FROM {wh}.place_committees
+    WHERE place_kind = 'road' AND place_key IN (SELECT road FROM rec)
+    GROUP BY place_key
 ),
 rkeys AS (  -- the most specific place below the building a record names
     SELECT record_id, record_street,
@@ -48,9 +69,9 @@ rkeys AS (  -- the most specific place below the building a record names
     FROM rec WHERE addr_scope <> 'outside'
 ),
 pmatch AS (
-    SELECT k.record_id, k.place_kind, k.record_street, pc.street_code, pc.committee_code
-    FROM rkeys k JOIN {wh}.place_committees pc
-      ON pc.place_kind = k.place_kind AND pc.place_key = k.place_key
+    SELECT k.record_id, k.place_kind, k.record_street, pcm.street_code, pcm.committee_code
+    FROM rkeys k JOIN {wh}.place_committees pcm
+      ON pcm.place_kind = k.place_kind AND pcm.place_key = k.place_key
 ),
 pstreet AS (  -- does the record's street select among the place's streets?
     SELECT record_id, bool_or(street_code = record_street) AS street_selects FROM pmatch GROUP BY record_id
@@ -65,10 +86,21 @@ place AS (
 ev AS (
     SELECT rec.*, a1.a_committee, coalesce(a1.p_committee, 0) AS p_committee,
            coalesce(a2.p_committee_2, 0) AS p_committee_2,
-           d1.top_house, d1.top_house_committee, coalesce(d1.p_dwelling, 0) AS p_dwelling,
-           d1.address_explanation,
+           d1.top_house, d1.address_explanation,
            p1.top_person, p1.person_house, p1.person_committee, coalesce(p1.p_person, 0) AS p_person,
            p1.person_explanation,
+           coalesce(home.p_committee, 0) AS p_home_committee,  -- the address's support for the person's committee
+           -- how much of a vague address agrees with the person's registered home:
+           -- 2 its road (or community, village); 1 its street/town, or a road running
+           -- through that street; 0 nothing said
+           CASE WHEN rec.road = p1.home_road OR rec.community = p1.home_community
+                     OR rec.village = p1.home_village THEN 2
+                WHEN rec.record_street = substr(p1.person_committee, 1, 9)
+                     OR list_contains(rs.streets, substr(p1.person_committee, 1, 9)) THEN 1
+                ELSE 0 END AS home_agreement,
+           (rec.road IS NOT NULL AND NOT coalesce(list_contains(rs.streets, substr(p1.person_committee, 1, 9)), false))
+             OR (rec.record_street IS NOT NULL
+                 AND rec.record_street IS DISTINCT FROM substr(p1.person_committee, 1, 9)) AS home_contradicted,
            place.place_kind, place.place_committee, place.place_n,
            (rec.name_kind <> 'none' OR rec.id_status IN ('valid', 'converted_15', 'other_document')
             OR rec.phone_kind IN ('mobile', 'landline')) AS has_identity,
@@ -76,9 +108,12 @@ ev AS (
     FROM rec
     LEFT JOIN a1 USING (record_id) LEFT JOIN a2 USING (record_id) LEFT JOIN d1 USING (record_id)
     LEFT JOIN p1 USING (record_id) LEFT JOIN place USING (record_id)
+    LEFT JOIN road_streets rs ON rs.road = rec.road
+    LEFT JOIN acomm home ON home.record_id = rec.record_id AND home.committee_code = p1.person_committee
 ),
 ruled AS (
     SELECT *,
+        p_person >= $person_min AS person_linked,
         CASE
             WHEN reject_reason IS NOT NULL THEN 'rejected:' || reject_reason
             WHEN addr_scope = 'outside' THEN 'review:outside_pudong'
@@ -86,13 +121,13 @@ ruled AS (
             WHEN NOT has_address_text AND bad_id AND name_kind = 'none'
                  AND phone_kind NOT IN ('mobile', 'landline') THEN 'rejected:unparseable_id'
             WHEN p_committee >= $committee_min THEN 'dispatched:address'
-            WHEN p_committee >= $committee_supported_min AND p_person >= $person_min
-                 AND person_committee = a_committee THEN 'dispatched:address'
+            WHEN p_person >= $person_min AND p_home_committee >= $committee_supported_min
+                 THEN 'dispatched:address_and_person'
             WHEN a_committee IS NULL AND place_n = 1 THEN 'dispatched:place'
-            WHEN a_committee IS NULL AND place_n IS NULL
+            WHEN a_committee IS NULL AND place_n IS NULL AND addr_precision IN ('none', 'street', 'road')
                  AND p_person >= $person_home_min AND person_committee IS NOT NULL
-                 AND source <> 'hotline'
-                 AND (record_street IS NULL OR record_street = substr(person_committee, 1, 9))
+                 AND source <> 'hotline' AND NOT home_contradicted
+                 AND home_agreement >= $person_home_evidence
                  THEN 'dispatched:person'
             WHEN p_committee >= $committee_supported_min AND p_person >= $person_min
                  AND person_committee IS DISTINCT FROM a_committee THEN 'review:conflicting_evidence'
@@ -106,36 +141,44 @@ ruled AS (
     FROM ev
 ),
 placed AS (
-    SELECT *,
-        split_part(rule, ':', 1) AS decision,
-        CASE rule WHEN 'dispatched:address' THEN a_committee
-                  WHEN 'dispatched:place' THEN place_committee
-                  WHEN 'dispatched:person' THEN person_committee END AS committee,
-        CASE WHEN rule = 'dispatched:address' AND top_house_committee = a_committee
-                  AND p_dwelling >= $dwelling_min THEN top_house
-             WHEN rule = 'dispatched:person' THEN person_house END AS house,
-        p_person >= $person_min AS person_linked
-    FROM ruled
+    SELECT r.*,
+        split_part(r.rule, ':', 1) AS decision,
+        CASE r.rule WHEN 'dispatched:address' THEN r.a_committee
+                    WHEN 'dispatched:address_and_person' THEN r.person_committee
+                    WHEN 'dispatched:place' THEN r.place_committee
+                    WHEN 'dispatched:person' THEN r.person_committee END AS committee
+    FROM ruled r
+),
+housed AS (
+    SELECT p.*,
+        CASE WHEN p.rule IN ('dispatched:address', 'dispatched:address_and_person')
+                  AND dt.p_dwelling >= $dwelling_min THEN dt.house_id
+             WHEN p.rule = 'dispatched:person' THEN p.person_house END AS house,
+        CASE WHEN p.rule IN ('dispatched:address', 'dispatched:address_and_person') THEN dt.p_dwelling END AS house_p,
+        CASE WHEN p.rule = 'dispatched:address_and_person' THEN p.p_home_committee ELSE p.p_committee END AS committee_p,
+        CASE WHEN p.rule IN ('dispatched:address', 'dispatched:address_and_person') THEN dt.house_id END AS best_house
+    FROM placed p
+    LEFT JOIN dtop dt ON dt.record_id = p.record_id AND dt.committee_code = p.committee AND dt.rk = 1
 ),
 acands AS (
-    SELECT ac.record_id,
-           list(struct_pack(kind := 'address', rank := ac.rank, house_id := ac.house_id,
-                            person_id := NULL::VARCHAR, committee_code := ac.committee_code,
-                            label := h.std_address, probability := round(ac.p_dwelling, 4),
-                            committee_probability := round(ac.p_committee, 4))
-                ORDER BY ac.rank) AS items
-    FROM address_candidates ac LEFT JOIN {wh}.housing_std h USING (house_id)
-    WHERE ac.rank <= 3 GROUP BY ac.record_id
+    SELECT a.record_id,
+           list(struct_pack(kind := 'address', rank := a.rank, house_id := a.house_id,
+                            person_id := NULL::VARCHAR, committee_code := a.committee_code,
+                            label := h.std_address, probability := round(a.p_dwelling, 4),
+                            committee_probability := round(a.p_committee, 4))
+                ORDER BY a.rank) AS items
+    FROM ac a LEFT JOIN {wh}.housing_std h USING (house_id)
+    WHERE a.rank <= 3 GROUP BY a.record_id
 ),
 pcands AS (
-    SELECT pc.record_id,
-           list(struct_pack(kind := 'person', rank := pc.rank, house_id := pc.house_id,
-                            person_id := pc.person_id, committee_code := pc.committee_code,
-                            label := h.std_address, probability := round(pc.p_person, 4),
+    SELECT p.record_id,
+           list(struct_pack(kind := 'person', rank := p.rank, house_id := p.house_id,
+                            person_id := p.person_id, committee_code := p.committee_code,
+                            label := h.std_address, probability := round(p.p_person, 4),
                             committee_probability := NULL::DOUBLE)
-                ORDER BY pc.rank) AS items
-    FROM person_candidates pc LEFT JOIN {wh}.housing_std h USING (house_id)
-    WHERE pc.rank <= 3 GROUP BY pc.record_id
+                ORDER BY p.rank) AS items
+    FROM pc p LEFT JOIN {wh}.housing_std h USING (house_id)
+    WHERE p.rank <= 3 GROUP BY p.record_id
 )
 SELECT
     p.record_id,
@@ -144,26 +187,24 @@ SELECT
     CASE WHEN p.decision = 'dispatched' THEN substr(p.committee, 1, 9) END AS street_code,
     CASE WHEN p.decision = 'dispatched' THEN p.committee END AS committee_code,
     CASE WHEN p.decision = 'dispatched' THEN p.house END AS house_id,
-    CASE WHEN p.decision = 'dispatched' AND p.rule = 'dispatched:address'
-              THEN CASE WHEN p.house IS NOT NULL THEN p.p_dwelling ELSE p.p_committee END
+    CASE WHEN p.decision = 'dispatched' AND p.rule IN ('dispatched:address', 'dispatched:address_and_person')
+              THEN CASE WHEN p.house IS NOT NULL THEN p.house_p ELSE p.committee_p END
          WHEN p.decision <> 'dispatched' AND p.a_committee IS NOT NULL THEN p.p_committee
     END::DOUBLE AS address_match_probability,
     CASE WHEN p.person_linked THEN p.top_person END AS person_id,
     CASE WHEN p.person_linked THEN p.p_person END::DOUBLE AS person_match_probability,
     CASE WHEN p.decision <> 'dispatched' THEN split_part(p.rule, ':', 2) END AS reason,
-    CASE p.rule
-        WHEN 'dispatched:address' THEN
+    CASE
+        WHEN p.rule IN ('dispatched:address', 'dispatched:address_and_person') THEN
             CASE WHEN p.house IS NOT NULL THEN 'address_dwelling'
                  WHEN p.village IS NOT NULL AND p.road IS NULL THEN 'address_village'
                  ELSE 'address_building' END
-        WHEN 'dispatched:place' THEN
+        WHEN p.rule = 'dispatched:place' THEN
             CASE WHEN p.place_kind LIKE 'village%' THEN 'address_village' ELSE 'address_community' END
-        WHEN 'dispatched:person' THEN 'person_registered_home'
+        WHEN p.rule = 'dispatched:person' THEN 'person_registered_home'
     END AS basis,
     CASE WHEN p.decision = 'dispatched' THEN
-        coalesce(hh.std_address,
-                 CASE WHEN p.rule = 'dispatched:address' THEN th.building_label END,
-                 adm.street_name || adm.committee_name)
+        coalesce(hh.std_address, bh.building_label, adm.street_name || adm.committee_name)
     END AS resolved_address,
     concat_ws(' | ',
         CASE WHEN p.a_committee IS NOT NULL THEN
@@ -171,11 +212,13 @@ SELECT
         CASE WHEN p.place_committee IS NOT NULL AND p.a_committee IS NULL THEN
             '地点→' || p.place_kind || ' 涉及居村委 ' || p.place_n || ' 个' END,
         CASE WHEN p.top_person IS NOT NULL THEN
-            '人员→' || p.top_person || ' P=' || round(p.p_person, 4) || ' [' || p.person_explanation || ']' END
+            '人员→' || p.top_person || ' P=' || round(p.p_person, 4) || ' [' || p.person_explanation || ']' END,
+        CASE WHEN p.rule = 'dispatched:address_and_person' THEN
+            '地址与人员登记住址共同指向 ' || p.committee || ' (地址支持 P=' || round(p.p_home_committee, 4) || ')' END
     ) AS explanation,
-    CASE WHEN ac.items IS NOT NULL OR pc.items IS NOT NULL THEN
-        to_json(list_concat(coalesce(ac.items, []), coalesce(pc.items, [])))::VARCHAR END AS candidates_json
-FROM placed p
+    CASE WHEN ac.items IS NOT NULL OR pcd.items IS NOT NULL THEN
+        to_json(list_concat(coalesce(ac.items, []), coalesce(pcd.items, [])))::VARCHAR END AS candidates_json
+FROM housed p
 LEFT JOIN {wh}.housing_std hh ON hh.house_id = p.house
 LEFT JOIN (
     SELECT house_id,
@@ -184,8 +227,8 @@ LEFT JOIN (
                              ELSE coalesce(road, community, '') || coalesce(lane || '弄', '') || number || '号' END
                AS building_label
     FROM {wh}.housing_std
-) th ON th.house_id = p.top_house AND p.house IS NULL
+) bh ON bh.house_id = p.best_house AND p.house IS NULL
 LEFT JOIN {wh}.admin adm ON adm.committee_code = p.committee
 LEFT JOIN acands ac ON ac.record_id = p.record_id
-LEFT JOIN pcands pc ON pc.record_id = p.record_id
+LEFT JOIN pcands pcd ON pcd.record_id = p.record_id
 ORDER BY p.record_id

@@ -8,11 +8,12 @@ Output: `address_candidates` (record → dwelling) and `person_candidates` (reco
         (of the dwelling, its building, its committee; of the person) and a one-line
         explanation of the evidence (the Splink waterfall, in words).
 
-Normalisation: Splink scores pairs one by one; a record has several candidates and at most
-one is right. With odds_j = 2^match_weight_j, P(candidate j) = odds_j / (1 + Σ_k odds_k),
-and P(committee C) sums the odds of C's candidates. Ten rooms that tie because the record
-gives no room thus make a certain *committee* from ten uncertain *dwellings*, and two
-王芳 that tie make an uncertain person.
+Normalisation (done in the decide stage): Splink scores pairs one by one; a record has
+several candidates and at most one is right. With odds_j = 2^match_weight_j and c the
+prior odds that the record has no match in the registry,
+P(candidate j) = odds_j / (c + Σ_k odds_k), and P(committee C) sums the odds of C's
+candidates. Ten rooms that tie because the record gives no room thus make a certain
+*committee* from ten uncertain *dwellings*, and two 王芳 that tie make an uncertain person.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def score_model(con: duckdb.DuckDBPyConnection, model: LinkageModel, spec: Model
     """Prefilter the registry to rows some record can block with, then score all pairs."""
     from streetlink.link.splink_engine import predict
 
-    n_records = con.execute(f"SELECT count(*) FROM {records}").fetchone()[0]
+    n_records = con.execute(f"SELECT count(*) FROM {records}").fetchall()[0][0]
     if n_records == 0:
         con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT NULL::VARCHAR AS unique_id_l, "
                     "NULL::VARCHAR AS unique_id_r, NULL::DOUBLE AS match_weight, "
@@ -84,7 +85,12 @@ def score_model(con: duckdb.DuckDBPyConnection, model: LinkageModel, spec: Model
 
 
 def candidates_sql(pairs: str, kind: str) -> str:
-    """Per-record normalised probabilities over a record's candidates (see module doc)."""
+    """Each record's candidates with their odds and the sums the decision normalises by.
+
+    odds = 2^match_weight (Splink's weight includes the prior λ). For addresses also the
+    summed odds of the candidate's building and committee. Probabilities are computed in
+    the decide stage, which owns the prior odds that a record has no match at all.
+    """
     if kind == "address":
         return f"""
             WITH s AS (
@@ -92,14 +98,14 @@ def candidates_sql(pairs: str, kind: str) -> str:
                        concat_ws('|', coalesce(road_r, village_r), lane_r, group_no_r, number_r) AS building_key,
                        match_weight, pow(2.0, least(match_weight, 200)) AS odds, explanation
                 FROM {pairs}
-            ),
-            t AS (SELECT record_id, sum(odds) AS total_odds, count(*) AS n_candidates FROM s GROUP BY record_id)
-            SELECT s.*, substr(s.committee_code, 1, 9) AS street_code, t.n_candidates,
-                   s.odds / (1 + t.total_odds) AS p_dwelling,
-                   sum(s.odds) OVER (PARTITION BY s.record_id, s.building_key) / (1 + t.total_odds) AS p_building,
-                   sum(s.odds) OVER (PARTITION BY s.record_id, s.committee_code) / (1 + t.total_odds) AS p_committee,
-                   row_number() OVER (PARTITION BY s.record_id ORDER BY s.match_weight DESC, s.house_id) AS rank
-            FROM s JOIN t USING (record_id)
+            )
+            SELECT *, substr(committee_code, 1, 9) AS street_code,
+                   count(*) OVER (PARTITION BY record_id) AS n_candidates,
+                   sum(odds) OVER (PARTITION BY record_id) AS total_odds,
+                   sum(odds) OVER (PARTITION BY record_id, building_key) AS building_odds,
+                   sum(odds) OVER (PARTITION BY record_id, committee_code) AS committee_odds,
+                   row_number() OVER (PARTITION BY record_id ORDER BY match_weight DESC, house_id) AS rank
+            FROM s
         """
     return f"""
         WITH s AS (
@@ -107,11 +113,11 @@ def candidates_sql(pairs: str, kind: str) -> str:
                    committee_code_r AS committee_code, match_weight,
                    pow(2.0, least(match_weight, 200)) AS odds, explanation
             FROM {pairs}
-        ),
-        t AS (SELECT record_id, sum(odds) AS total_odds, count(*) AS n_candidates FROM s GROUP BY record_id)
-        SELECT s.*, t.n_candidates, s.odds / (1 + t.total_odds) AS p_person,
-               row_number() OVER (PARTITION BY s.record_id ORDER BY s.match_weight DESC, s.person_id) AS rank
-        FROM s JOIN t USING (record_id)
+        )
+        SELECT *, count(*) OVER (PARTITION BY record_id) AS n_candidates,
+               sum(odds) OVER (PARTITION BY record_id) AS total_odds,
+               row_number() OVER (PARTITION BY record_id ORDER BY match_weight DESC, person_id) AS rank
+        FROM s
     """
 
 
@@ -144,7 +150,7 @@ def link_night(con: duckdb.DuckDBPyConnection, warehouse: str, models_dir: Path)
     counts = con.execute("""
         SELECT (SELECT count(*) FROM address_records), (SELECT count(DISTINCT record_id) FROM address_candidates),
                (SELECT count(*) FROM person_records), (SELECT count(DISTINCT record_id) FROM person_candidates)
-    """).fetchone()
+    """).fetchall()[0]
     summary = {
         "address_records": counts[0], "address_records_with_candidates": counts[1],
         "address_pairs": n_address_pairs,

@@ -23,6 +23,7 @@ from streetlink.link.splink_engine import RECORDS_DATASET, REGISTRY_DATASET
 __all__ = [
     "register_place_pinyin", "dwelling_features_sql", "person_features_sql", "tf_table_sql",
     "address_records_sql", "person_records_sql", "prefilter_registry_sql", "place_committees_sql",
+    "address_training_sql",
 ]
 
 
@@ -48,11 +49,15 @@ def dwelling_features_sql(housing_std: str = "housing_std") -> str:
         WITH roads AS (
             SELECT road, place_pinyin(road) AS road_py
             FROM (SELECT DISTINCT road FROM {housing_std} WHERE road IS NOT NULL)
+        ),
+        villages AS (
+            SELECT village, place_pinyin(village) AS village_py
+            FROM (SELECT DISTINCT village FROM {housing_std} WHERE village IS NOT NULL)
         )
         SELECT '{REGISTRY_DATASET}' AS source_dataset, h.house_id AS unique_id, h.street_code,
-               h.community, h.road, roads.road_py, h.lane, h.number, h.room, h.village, h.group_no,
-               h.committee_code
-        FROM {housing_std} h LEFT JOIN roads USING (road)
+               h.community, h.road, roads.road_py, h.lane, h.number, h.room, h.village,
+               villages.village_py, h.group_no, h.committee_code
+        FROM {housing_std} h LEFT JOIN roads USING (road) LEFT JOIN villages USING (village)
     """
 
 
@@ -83,6 +88,7 @@ def place_committees_sql(housing_std: str = "housing_std") -> str:
     dispatched when that place lies in one committee: the street office finds the door.
     """
     keys = {
+        "road": "road",
         "community": "community",
         "road_lane": "road || '|' || lane",
         "village": "village",
@@ -112,11 +118,15 @@ def address_records_sql(records_std: str = "records_std") -> str:
         roads AS (
             SELECT road, place_pinyin(road) AS road_py
             FROM (SELECT DISTINCT road FROM r WHERE road IS NOT NULL)
+        ),
+        villages AS (
+            SELECT village, place_pinyin(village) AS village_py
+            FROM (SELECT DISTINCT village FROM r WHERE village IS NOT NULL)
         )
         SELECT '{RECORDS_DATASET}' AS source_dataset, r.record_id AS unique_id, r.street_code,
-               r.community, r.road, roads.road_py, r.lane, r.number, r.room, r.village, r.group_no,
-               CAST(NULL AS VARCHAR) AS committee_code
-        FROM r LEFT JOIN roads USING (road)
+               r.community, r.road, roads.road_py, r.lane, r.number, r.room, r.village,
+               villages.village_py, r.group_no, CAST(NULL AS VARCHAR) AS committee_code
+        FROM r LEFT JOIN roads USING (road) LEFT JOIN villages USING (village)
     """
 
 
@@ -131,7 +141,9 @@ def person_records_sql(records_std: str = "records_std") -> str:
             FROM {records_std}
         )
         SELECT '{RECORDS_DATASET}' AS source_dataset, record_id AS unique_id,
-               name_clean, name_pinyin AS name_py, surname_pinyin AS surname_py,
+               -- an honorific (王女士) or a pinyin spelling is not a name to compare letters of
+               CASE WHEN name_kind = 'full' THEN name_clean END AS name_clean,
+               name_pinyin AS name_py, surname_pinyin AS surname_py,
                coalesce(id_gender, gender_hint) AS gender,
                id_key,
                CASE WHEN length(id_key) = 18 THEN substr(id_key, 7, 8) END AS id_birth,
@@ -144,6 +156,24 @@ def person_records_sql(records_std: str = "records_std") -> str:
         WHERE name_pinyin IS NOT NULL OR surname_pinyin IS NOT NULL OR id_key IS NOT NULL
            OR phone IS NOT NULL
     """
+
+
+def address_training_sql(address_records: str, person_records: str, dwelling_features: str,
+                         person_features: str) -> tuple[str, str]:
+    """Both sides of the address model's training, with the identity keys to block on.
+
+    Records carry their valid ID and mobile; dwellings carry their registered residents'
+    (one row per resident). See ADDRESS_SPEC.training_rules for why.
+    """
+    records = f"""
+        SELECT a.*, p.id_key, p.phone
+        FROM {address_records} a LEFT JOIN {person_records} p USING (unique_id)
+    """
+    registry = f"""
+        SELECT d.*, p.id_key, p.phone
+        FROM {dwelling_features} d JOIN {person_features} p ON p.house_id = d.unique_id
+    """
+    return records, registry
 
 
 def prefilter_registry_sql(spec: ModelSpec, records: str, registry: str) -> str:

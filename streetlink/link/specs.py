@@ -56,17 +56,32 @@ class ModelSpec:
     deterministic_recall: float
     tf_columns: tuple[str, ...]
     retain_columns: tuple[str, ...]  # registry columns carried into predictions
+    # Columns present only in the training tables, for training rules to block on.
+    training_keys: tuple[str, ...] = ()
+
+
+def _record_null(col: str) -> dict[str, Any]:
+    return _level(f'"{col}_l" IS NULL', f"record gives no {col}", null=True)
+
+
+def _registry_null(col: str) -> dict[str, Any]:
+    # Not a null level: a record naming a village for an urban flat is evidence against.
+    return _level(f'"{col}_r" IS NULL', f"record gives a {col}, dwelling has none")
 
 
 ADDRESS_SPEC = ModelSpec(
     name="address_model",
     description="record address → dwelling (实有房屋)",
     feature_columns=("unique_id", "street_code", "community", "road", "road_py", "lane", "number",
-                     "room", "village", "group_no", "committee_code"),
+                     "room", "village", "village_py", "group_no", "committee_code"),
+    # Only the *record's* silence is a null level. A dwelling without the field the record
+    # names (a road for a village house) is a level of its own, so that the u of "road
+    # equal" is measured over all dwellings, not only over those that have roads.
     comparisons=(
         _comparison(
             "road", "road name: exact, homophone, one character off",
-            _null("road"),
+            _record_null("road"),
+            _registry_null("road"),
             _exact("road"),
             _level('"road_py_l" = "road_py_r"', "road sounds the same (pinyin)"),
             _level('length("road_l") >= 3 AND length("road_l") = length("road_r") '
@@ -76,61 +91,73 @@ ADDRESS_SPEC = ModelSpec(
             "lane", "lane (弄), including its absence on either side",
             _level('"lane_l" IS NULL AND "lane_r" IS NULL', "no lane on either side"),
             _level('"lane_l" IS NULL', "record gives no lane, dwelling has one"),
-            _level('"lane_r" IS NULL', "record gives a lane, dwelling has none"),
+            _registry_null("lane"),
             _exact("lane"),
         ),
         _comparison(
             "number", "number (号) / building",
-            _null("number"),
+            _record_null("number"),
             _exact("number"),
         ),
         _comparison(
             "room", "room (室)",
-            _level('"room_l" IS NULL', "record gives no room", null=True),
-            _level('"room_r" IS NULL', "record gives a room, dwelling has none"),
+            _record_null("room"),
+            _registry_null("room"),
             _exact("room"),
             _level('length("room_l") = length("room_r") AND damerau_levenshtein("room_l", "room_r") = 1',
                    "room one digit off or two swapped"),
         ),
         _comparison(
             "community", "community (小区) name",
-            _null("community"),
+            _record_null("community"),
+            _registry_null("community"),
             _exact("community"),
             _level('contains("community_l", "community_r") OR contains("community_r", "community_l")',
                    "one community name contains the other"),
         ),
         _comparison(
-            "village", "village (村)",
-            _null("village"),
+            "village", "village (村): exact or homophone",
+            _record_null("village"),
+            _registry_null("village"),
             _exact("village"),
+            _level('"village_py_l" = "village_py_r"', "village sounds the same (pinyin)"),
         ),
         _comparison(
             "group_no", "village group (组/队)",
-            _null("group_no"),
+            _record_null("group_no"),
+            _registry_null("group_no"),
             _exact("group_no"),
         ),
         _comparison(
             "street", "street/town named in the record (text or the source's street field)",
-            _null("street_code"),
+            _record_null("street_code"),
             _exact("street_code", "street equal"),
         ),
     ),
     blocking_rules=(
         'l."road" = r."road" AND l."lane" = r."lane" AND l."number" = r."number"',
         'l."road" = r."road" AND l."number" = r."number" AND l."room" = r."room"',
-        'l."road" = r."road" AND l."lane" IS NULL AND r."lane" IS NULL AND l."number" = r."number"',
+        # the lane left out: every building with that number on the road
+        'l."road" = r."road" AND l."lane" IS NULL AND l."number" = r."number"',
         'l."community" = r."community" AND l."number" = r."number"',
         'l."village" = r."village" AND l."group_no" = r."group_no" AND l."number" = r."number"',
         'l."village" = r."village" AND l."number" = r."number"',
+        'l."village_py" = r."village_py" AND l."group_no" = r."group_no" AND l."number" = r."number"',
         'l."road_py" = r."road_py" AND l."lane" = r."lane" AND l."number" = r."number"',
-        'l."street_code" = r."street_code" AND l."lane" = r."lane" AND l."number" = r."number" '
-        'AND l."room" = r."room"',
+        # a misspelt road: lane, number and room are nearly a key on their own
+        'l."lane" = r."lane" AND l."number" = r."number" AND l."room" = r."room"',
         'l."road" = r."road" AND l."lane" = r."lane" AND l."room" = r."room"',
     ),
+    # Address fields are hierarchical: within a lane, buildings repeat the same room
+    # numbers; within a building, every room differs. Blocked on any address part, the
+    # remaining parts of non-matches are anti-correlated with it, and EM learns "same
+    # building" instead of "same dwelling". Blocked on the *identity* instead — the
+    # record's ID or phone against the dwellings' registered residents — every address
+    # comparison varies freely: residents at home agree on all of them, movers on none.
+    training_keys=("id_key", "phone"),
     training_rules=(
-        'l."road" = r."road" AND l."lane" = r."lane" AND l."number" = r."number"',
-        'l."number" = r."number" AND l."room" = r."room" AND l."street_code" = r."street_code"',
-        'l."village" = r."village" AND l."number" = r."number"',
+        'l."id_key" = r."id_key"',
+        'l."phone" = r."phone"',
     ),
     deterministic_rules=(
         'l."road" = r."road" AND l."lane" = r."lane" AND l."number" = r."number" AND l."room" = r."room"',
@@ -215,6 +242,8 @@ PERSON_SPEC = ModelSpec(
     training_rules=(
         'l."id_key" = r."id_key"',
         'l."phone" = r."phone" AND l."name_py" = r."name_py"',
+        # honorific callers (王女士): surname and phone only
+        'l."phone" = r."phone" AND l."surname_py" = r."surname_py"',
     ),
     deterministic_rules=(
         'l."id_key" = r."id_key" AND l."name_clean" = r."name_clean"',

@@ -13,13 +13,16 @@ thread (parallel aggregation changes floating-point sums in the last bits).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 from typing import Any
 
 import duckdb
 from splink import DuckDBAPI, Linker
+from splink.internals.comparison_level import ComparisonLevel
 from splink.internals.exceptions import EMTrainingException
+from splink.internals.settings import Settings
 
 
 from streetlink.link.specs import ModelSpec
@@ -67,53 +70,128 @@ def train(
     max_pairs: float = 5e6,
 ) -> tuple[dict[str, Any], list[str]]:
     """Estimate λ, u and m for `spec` on a night's records against the registry."""
-    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
     con.execute("SET threads = 1")
     try:
-        db_api = DuckDBAPI(connection=con)
-        left = db_api.register(records, table_name=f"{spec.name}_train_records")
-        right = db_api.register(registry, table_name=f"{spec.name}_train_registry")
-        linker = Linker([left, right], settings_for(spec), log_level=None)
-        _register_tf(linker, db_api, tf_tables)
-        linker.training.estimate_probability_two_random_records_match(
-            list(spec.deterministic_rules), recall=spec.deterministic_recall)
-        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-        for rule in spec.training_rules:
-            try:
-                linker.training.estimate_parameters_using_expectation_maximisation(
-                    rule, estimate_without_term_frequencies=True)
-            except EMTrainingException as exc:
-                # A rule with no pairs in this night's data (e.g. no rural records):
-                # the other sessions may still cover every level; checked below.
-                log.warning("EM session skipped for %s: %s", spec.name, str(exc).splitlines()[0])
-        trained = linker.misc.save_model_to_json()
+        with _floored_m_probabilities():
+            trained = _estimate(con, spec, records, registry, tf_tables, seed, max_pairs)
     finally:
         con.execute(f"SET threads = {int(threads)}")
     trained["linker_uid"] = None  # a random id: would make identical trainings differ
-    neutral = _neutralise_unobserved_levels(trained)
-    if neutral:
-        log.warning("%s: levels never seen among training matches, given weight 0: %s",
-                    spec.name, "; ".join(neutral))
-    return trained, neutral
+    filled = _fill_unobserved_levels(trained, max_pairs)
+    if filled:
+        log.warning("%s: levels training did not observe: %s", spec.name, "; ".join(filled))
+    return trained, filled
 
 
-def _neutralise_unobserved_levels(settings: dict[str, Any]) -> list[str]:
-    """Give levels that EM never saw a Bayes factor of 1 (m = u): no evidence either way.
+def _estimate(con: duckdb.DuckDBPyConnection, spec: ModelSpec, records: str, registry: str,
+              tf_tables: dict[str, str], seed: int, max_pairs: float) -> dict[str, Any]:
+    db_api = DuckDBAPI(connection=con)
+    left = db_api.register(records, table_name=f"{spec.name}_train_records")
+    right = db_api.register(registry, table_name=f"{spec.name}_train_registry")
+    linker = Linker([left, right], settings_for(spec), log_level=None)
+    _register_tf(linker, db_api, tf_tables)
+    linker.training.estimate_probability_two_random_records_match(
+        list(spec.deterministic_rules), recall=spec.deterministic_recall)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    trained_lambda = linker._settings_obj._probability_two_random_records_match
+    for rule in spec.training_rules:
+        start = _session_start_lambda(con, linker, rule, records, registry)
+        if start is None:
+            log.warning("EM session skipped for %s: no pairs for %s", spec.name, rule)
+            continue
+        linker._settings_obj._probability_two_random_records_match = start
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True)
+        except EMTrainingException as exc:
+            # A rule with no pairs in this night's data (e.g. no rural records): the
+            # other sessions may still cover every level (checked by the caller).
+            log.warning("EM session skipped for %s: %s", spec.name, str(exc).splitlines()[0])
+    linker._settings_obj._probability_two_random_records_match = trained_lambda
+    return linker.misc.save_model_to_json()
 
-    Guessing a small m for them instead would make a rare-in-training situation (a
-    record giving a room for a rural house) count heavily against a match; the model
-    card lists them so that a reviewer sees what the data could not teach.
+
+M_FLOOR = 1e-5
+
+
+@contextlib.contextmanager
+def _floored_m_probabilities():
+    """During training, keep every m ≥ M_FLOOR (a level no training match showed).
+
+    Splink 5.0.0's EM drives the m of a level that never occurs among matches (a road
+    that differs, for a record at home) towards zero faster than exponentially, until
+    float64 underflows and Splink refuses the value. No level is impossible in real data
+    — a parser can fail, a clerk can mistype — so a floor is the honest estimate, and it
+    bounds the weight of one disagreeing field (log2(1e-5 / u) ≈ −17 at most).
     """
-    neutral = []
+    prop = ComparisonLevel.m_probability
+
+    def clamped(self, value):
+        if isinstance(value, float) and value < M_FLOOR:
+            value = M_FLOOR
+        prop.fset(self, value)
+
+    ComparisonLevel.m_probability = property(prop.fget, clamped)
+    try:
+        yield
+    finally:
+        ComparisonLevel.m_probability = prop
+
+
+def _session_start_lambda(con: duckdb.DuckDBPyConnection, linker: Linker, rule: str,
+                          records: str, registry: str) -> float | None:
+    """The global λ that makes an EM session *start* from its own share of matches.
+
+    Splink starts each session from λ times the Bayes factors of the exact-match levels
+    of every column the rule mentions. Our rules name some columns only to hold their
+    comparisons out of the session (see specs.py), so that adjustment would start EM
+    near λ = 1, where it stays. A record meets at most one true dwelling or person, so
+    (records with a pair) / (pairs) is the share of matches we want EM to start from;
+    the global value returned here gives exactly that after Splink's adjustment. EM
+    still estimates λ freely within the session and does not write it back.
+    """
+    n_pairs, n_records = con.execute(
+        f"SELECT count(*), count(DISTINCT l.unique_id) FROM {records} l JOIN {registry} r ON {rule}"
+    ).fetchall()[0]
+    if not n_pairs:
+        return None
+    share = min(0.5, n_records / n_pairs)
+    levels = Settings._get_comparison_levels_corresponding_to_training_blocking_rule(
+        blocking_rule_sql=rule, sqlglot_dialect="duckdb",
+        comparisons=linker._settings_obj.core_model_settings.comparisons)
+    odds = share / (1 - share)
+    for info in levels:
+        odds /= info["level"]._bayes_factor
+    return odds / (1 + odds)
+
+
+def _fill_unobserved_levels(settings: dict[str, Any], max_pairs: float) -> list[str]:
+    """Give levels that training never observed an estimate at the data's resolution.
+
+    m unobserved (no training match showed the level): m = M_FLOOR, as EM would have
+    floored it. u unobserved (no sampled random pair showed it): u = 1 / max_pairs, the
+    smallest share the sample could have seen. Neither observed: m = u, weight 0. The
+    model card lists every such level so that a reviewer sees what the data could not teach.
+    """
+    filled = []
     for comparison in settings["comparisons"]:
         for lvl in comparison["comparison_levels"]:
-            if lvl.get("is_null_level") or lvl.get("m_probability") is not None:
+            if lvl.get("is_null_level"):
                 continue
-            u = lvl.get("u_probability") or 1e-6
-            lvl["u_probability"] = u
-            lvl["m_probability"] = u
-            neutral.append(f'{comparison["output_column_name"]}: {lvl["label_for_charts"]}')
-    return neutral
+            m, u = lvl.get("m_probability"), lvl.get("u_probability")
+            if m is not None and u is not None:
+                continue
+            if m is None and u is None:
+                m = u = 1.0 / max_pairs
+                note = "neither m nor u observed: weight 0"
+            elif m is None:
+                m, note = M_FLOOR, "m not observed: floored"
+            else:
+                u, note = 1.0 / max_pairs, "u not observed: 1/sample size"
+            lvl["m_probability"], lvl["u_probability"] = m, u
+            filled.append(f'{comparison["output_column_name"]}: {lvl["label_for_charts"]} ({note})')
+    return filled
 
 
 def predict(

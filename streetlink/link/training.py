@@ -28,7 +28,9 @@ import duckdb
 from streetlink import __version__
 from streetlink.decide import DEFAULT_THRESHOLDS, decide_sql
 from streetlink.link import candidates_sql, score_model
-from streetlink.link.features import address_records_sql, person_records_sql, register_place_pinyin
+from streetlink.link.features import (
+    address_records_sql, address_training_sql, person_records_sql, register_place_pinyin,
+)
 from streetlink.link.models import LinkageModel, model_info, save_decision, save_model
 from streetlink.link.specs import ADDRESS_SPEC, PERSON_SPEC, ModelSpec
 
@@ -38,11 +40,14 @@ log = logging.getLogger(__name__)
 
 # Tried loosest-first; each threshold keeps the loosest value that meets the targets.
 THRESHOLD_GRID: dict[str, tuple[float, ...]] = {
+    "person_no_match_odds": (0.01, 0.03, 0.1, 0.3, 1.0, 3.0),
     "person_min": (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
     "dwelling_min": (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99),
+    "address_no_match_odds": (0.01, 0.03, 0.1, 0.3, 1.0, 3.0),
     "committee_min": (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
     "committee_supported_min": (0.1, 0.2, 0.3, 0.5, 0.7, 0.9),
     "person_home_min": (0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999),
+    "person_home_evidence": (0, 1, 2),
 }
 PRECISION_TARGETS = {"committee_precision": 0.9995, "person_precision": 0.999, "dwelling_accuracy": 0.99}
 
@@ -52,7 +57,7 @@ def _train_one(con: duckdb.DuckDBPyConnection, spec: ModelSpec, records: str, re
     from streetlink.link.splink_engine import train
 
     log.info("training %s on %s records", spec.name,
-             con.execute(f"SELECT count(*) FROM {records}").fetchone()[0])
+             con.execute(f"SELECT count(*) FROM {records}").fetchall()[0][0])
     return train(con, spec, records, registry, tf_tables, seed=seed)
 
 
@@ -70,16 +75,21 @@ def train_linkage_models(con: duckdb.DuckDBPyConnection, warehouse: str, models_
         con.execute(f"CREATE OR REPLACE TEMP VIEW train_tf_{column} AS SELECT * FROM {warehouse}.tf_{column}")
         tf_tables[column] = f"train_tf_{column}"
 
-    registry_meta = con.execute(f"SELECT fingerprint, rows_json FROM {warehouse}.registry_meta").fetchone()
+    registry_meta = con.execute(f"SELECT fingerprint, rows_json FROM {warehouse}.registry_meta").fetchall()[0]
     base = {
         "trained_on": trained_on, "seed": seed, "streetlink_version": __version__,
         "registry_fingerprint": registry_meta[0], "registry_rows": registry_meta[1],
         **(data_description or {}),
     }
-    settings_a, neutral_a = _train_one(con, ADDRESS_SPEC, "address_records", "train_dwellings", {}, seed)
+    train_records_sql, train_registry_sql = address_training_sql(
+        "address_records", "person_records", "train_dwellings", "train_persons")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE address_train_records AS {train_records_sql}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE address_train_registry AS {train_registry_sql}")
+    settings_a, neutral_a = _train_one(con, ADDRESS_SPEC, "address_train_records", "address_train_registry",
+                                       {}, seed)
     settings_p, neutral_p = _train_one(con, PERSON_SPEC, "person_records", "train_persons", tf_tables, seed)
-    n_a = con.execute("SELECT count(*) FROM address_records").fetchone()[0]
-    n_p = con.execute("SELECT count(*) FROM person_records").fetchone()[0]
+    n_a = con.execute("SELECT count(*) FROM address_records").fetchall()[0][0]
+    n_p = con.execute("SELECT count(*) FROM person_records").fetchall()[0][0]
     address_model = save_model(models_dir, "address_model", settings_a,
                                {**base, "records": n_a, "levels_without_evidence": neutral_a})
     person_model = save_model(models_dir, "person_model", settings_p,
@@ -134,7 +144,7 @@ def _metrics_sql(truth: str) -> str:
 
 
 def _score(con: duckdb.DuckDBPyConnection, truth: str) -> dict[str, float]:
-    row = con.execute(_metrics_sql(truth)).fetchone()
+    row = con.execute(_metrics_sql(truth)).fetchall()[0]
     placeable, disp_placeable, dispatched, committee_ok, persons, person_ok, true_persons, houses, house_ok = row
     return {
         "dispatch_rate": disp_placeable / placeable if placeable else 0.0,
@@ -146,25 +156,35 @@ def _score(con: duckdb.DuckDBPyConnection, truth: str) -> dict[str, float]:
 
 
 def choose_thresholds(con: duckdb.DuckDBPyConnection, warehouse: str,
-                      truth: str) -> tuple[dict[str, float], list[dict[str, Any]]]:
-    """Coordinate search, loosest value first, under the precision targets (see module doc)."""
+                      truth: str, passes: int = 2) -> tuple[dict[str, float], list[dict[str, Any]]]:
+    """Coordinate search under the precision targets (see module doc).
+
+    Each threshold in turn takes the value with the highest dispatch rate among those
+    meeting every target, the others held; if none meets them, the value with the best
+    committee precision. Two passes, because an early threshold may only become
+    loosenable once a later one is set.
+    """
     thresholds = dict(DEFAULT_THRESHOLDS)
     trace: list[dict[str, Any]] = []
     sql = decide_sql(warehouse)
-    for name, grid in THRESHOLD_GRID.items():
-        chosen = None
-        for value in grid:
-            trial = {**thresholds, name: value}
-            con.execute(sql, trial)
-            score = _score(con, truth)
-            ok = all(score[k] >= v for k, v in PRECISION_TARGETS.items())
-            trace.append({"threshold": name, "value": value, "ok": ok,
-                          **{k: round(v, 5) for k, v in score.items()}})
-            if ok:
-                chosen = value
-                break
-        thresholds[name] = chosen if chosen is not None else grid[-1]
-        log.info("threshold %s = %s", name, thresholds[name])
+    for n_pass in range(1, passes + 1):
+        for name, grid in THRESHOLD_GRID.items():
+            scored = []
+            for value in grid:
+                trial = {**thresholds, name: value}
+                con.execute(sql, trial)
+                score = _score(con, truth)
+                ok = all(score[k] >= v for k, v in PRECISION_TARGETS.items())
+                scored.append((ok, value, score))
+                trace.append({"pass": n_pass, "threshold": name, "value": value, "ok": ok,
+                              **{k: round(v, 5) for k, v in score.items()}})
+            meeting = [(s["dispatch_rate"], s["committee_precision"], v) for ok, v, s in scored if ok]
+            if meeting:
+                thresholds[name] = max(meeting)[2]
+            else:
+                thresholds[name] = max((s["committee_precision"], s["dispatch_rate"], v)
+                                       for _, v, s in scored)[2]
+            log.info("pass %d: threshold %s = %s", n_pass, name, thresholds[name])
     con.execute(sql, thresholds)
     return thresholds, trace
 
@@ -194,8 +214,8 @@ def write_model_card(models_dir: Path, address_model: LinkageModel, person_model
             f"u sampling seed {t.get('seed')}.",
             "- Method: u by random sampling, m by EM (one session per training rule), λ from deterministic rules.",
             f"- λ (probability two random records match): {m.splink_settings.get('probability_two_random_records_match'):.3e}",
-            f"- Levels never seen among training matches (weight fixed at 0): "
-            f"{', '.join(t.get('levels_without_evidence') or []) or 'none'}",
+            f"- Levels training did not observe: "
+            f"{'; '.join(t.get('levels_without_evidence') or []) or 'none'}",
             "",
             "| comparison | level | m | u | weight (log2 m/u) |",
             "|---|---|---|---|---|",
@@ -211,9 +231,9 @@ def write_model_card(models_dir: Path, address_model: LinkageModel, person_model
     lines += [f"| {k} | {v} |" for k, v in thresholds.items()]
     if trace:
         lines += ["", "Search trace (training night):", "",
-                  "| threshold | value | meets targets | dispatch | committee precision | person precision | person recall | dwelling accuracy |",
-                  "|---|---|---|---|---|---|---|---|"]
-        lines += [f"| {t['threshold']} | {t['value']} | {'yes' if t['ok'] else 'no'} | {t['dispatch_rate']:.4f} | "
+                  "| pass | threshold | value | meets targets | dispatch | committee precision | person precision | person recall | dwelling accuracy |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {t['pass']} | {t['threshold']} | {t['value']} | {'yes' if t['ok'] else 'no'} | {t['dispatch_rate']:.4f} | "
                   f"{t['committee_precision']:.5f} | {t['person_precision']:.5f} | {t['person_recall']:.4f} | "
                   f"{t['dwelling_accuracy']:.4f} |" for t in trace]
     path = models_dir / "MODEL_CARD.md"

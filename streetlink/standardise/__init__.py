@@ -63,7 +63,12 @@ def standardise_night(con: duckdb.DuckDBPyConnection, warehouse: str = "wh") -> 
     from streetlink.standardise.identity import standardise_record_identity
 
     t = time.perf_counter()
-    gazetteer = Gazetteer.load(con, schema=warehouse)
+    # The gazetteer tables live in the attached warehouse; let unqualified names find them.
+    con.execute(f"SET search_path = 'main,{warehouse}'")
+    try:
+        gazetteer = Gazetteer.load(con)
+    finally:
+        con.execute("RESET search_path")
     seconds = {"gazetteer_load": round(time.perf_counter() - t, 2)}
 
     t = time.perf_counter()

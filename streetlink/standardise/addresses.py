@@ -38,8 +38,10 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import asdict, dataclass, field, fields, replace
+import unicodedata
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -51,6 +53,7 @@ from streetlink.standardise.places import (
     match_outside,
     match_street_at,
     resolve_street,
+    road_named_street,
     scope_from_divisions,
     street_name,
 )
@@ -58,6 +61,8 @@ from streetlink.standardise.text import normalise_text
 
 __all__ = [
     "AddressParts",
+    "SCOPES",
+    "PRECISIONS",
     "PART_FIELDS",
     "LOCATION_FIELDS",
     "clean_address_text",
@@ -75,7 +80,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SCOPES = ("pudong", "outside", "unknown")
-PRECISIONS = ("room", "building", "lane", "road", "village_group", "village", "community", "street", "none")
+PRECISIONS = (
+    "room", "building", "lane", "road", "village_group", "village", "community", "street", "none",
+)
 
 
 @dataclass(frozen=True)
@@ -120,14 +127,15 @@ LOCATION_FIELDS = (
 
 
 @lru_cache(maxsize=1)
-def _noise() -> tuple[re.Pattern[str], re.Pattern[str] | None, frozenset[str]]:
+def _noise() -> tuple[re.Pattern[str], re.Pattern[str] | None, frozenset[str], tuple[str, ...]]:
+    """(tail-word pattern, anywhere pattern, null values, tail words) from address_noise.csv."""
     rows = read_reference("address_noise.csv")
     tail = sorted((r["word"] for r in rows if r["kind"] == "tail"), key=len, reverse=True)
     anywhere = sorted((r["word"] for r in rows if r["kind"] == "anywhere"), key=len, reverse=True)
     null = frozenset(r["word"].upper() for r in rows if r["kind"] == "null")
     tail_re = re.compile("(?:" + "|".join(map(re.escape, tail)) + r")+(?=$|[|()])")
     anywhere_re = re.compile("|".join(map(re.escape, anywhere))) if anywhere else None
-    return tail_re, anywhere_re, null
+    return tail_re, anywhere_re, null, tuple(tail)
 
 
 _SEPARATORS = re.compile(r"[,;:/\\|。!?！？'\"“”‘’<>《》{}\[\]~、=+*&^%$@]+")
@@ -137,8 +145,11 @@ _NEAR = re.compile(r"(?<!附)(?:靠近|近)[^\d|()]{1,12}?(?:大道|公路|路|�
 _ROAD_JUNCTION = re.compile(r"(?<=路|街|道)口(?=$|[|()])")
 _EMPTY_BRACKETS = re.compile(r"\((?:单|双|单号|双号|)\)")
 _PIPES = re.compile(r"\|{2,}")
+_OTHER_DIGITS = re.compile(r"(?![0-9])\d")  # Arabic-Indic, Devanagari … digits NFKC leaves alone
 # 航城5路 / 潍坊8村 / 绿地2期: digits inside a name are written as Chinese in the registry.
-_DIGITS_IN_NAME = re.compile(r"(?<=[\u4e00-\u9fff])(?<![弄号组队室楼幢栋层元座])(\d{1,2})(?=路|村(?!民)|期|街(?!道)|大道)")
+_DIGITS_IN_NAME = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?<![弄号组队室楼幢栋层元座])(\d{1,2})(?=路|村(?!民)|期|街(?!道)|大道)"
+)
 _CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -150,31 +161,52 @@ def _digits_to_chinese(m: re.Match[str]) -> str:
     return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + ("" if ones == 0 else _CN_DIGITS[ones])
 
 
-@lru_cache(maxsize=200_000)
-def _clean(text: str) -> str | None:
-    tail_re, anywhere_re, null = _noise()
-    s = text.upper()
-    if s in null:
-        return None
+def _clean_once(s: str) -> str:
+    tail_re, anywhere_re, _, tail_words = _noise()
+    # Each step is skipped when its trigger characters are absent (most addresses are short
+    # and clean; this halves the cost of a night).
+    if not s.isascii():
+        s = _OTHER_DIGITS.sub(lambda m: str(unicodedata.decimal(m.group(), 0)), s)
     s = _SEPARATORS.sub("|", s)
-    s = _SPACES_NOT_BETWEEN_DIGITS.sub("", s)
+    if " " in s or "\t" in s or "\n" in s:
+        s = _SPACES_NOT_BETWEEN_DIGITS.sub("", s)
+    s = _DIGITS_IN_NAME.sub(_digits_to_chinese, s)
     if anywhere_re is not None:
         s = anywhere_re.sub("", s)
-    s = _EMPTY_BRACKETS.sub("|", s)
-    s = _NEAR.sub("|", s)
-    s = _ROAD_JUNCTION.sub("", s)
-    previous = None
-    while previous != s:
-        previous = s
-        s = tail_re.sub("", s)
+    if "(" in s:
         s = _EMPTY_BRACKETS.sub("|", s)
-        s = _PIPES.sub("|", s)
+    if "近" in s:
+        s = _NEAR.sub("|", s)
+    if "口" in s:
+        s = _ROAD_JUNCTION.sub("", s)
+    if "|" in s or "(" in s or ")" in s or s.endswith(tail_words):
+        previous = None
+        while previous != s:
+            previous = s
+            s = tail_re.sub("", s)
+            s = _EMPTY_BRACKETS.sub("|", s)
+            s = _PIPES.sub("|", s)
     s = convert_unit_numerals(s)
-    s = _DIGITS_IN_NAME.sub(_digits_to_chinese, s)
-    s = _PIPES.sub("|", s).strip("| ")
-    if not s or s.upper() in null:
-        return None
-    return s
+    if "|" in s:
+        s = _PIPES.sub("|", s).strip("| ")
+    # Removing spaces can leave a combining mark next to a letter: recompose.
+    return unicodedata.normalize("NFKC", s.strip(" ")).upper()
+
+
+@lru_cache(maxsize=200_000)
+def _clean(text: str) -> str | None:
+    null = _noise()[2]
+    s = text.upper()
+    # Each step can expose work for another (a removed word joins two numbers); repeat
+    # to a fixed point so that cleaning is idempotent.
+    for _ in range(4):
+        if not s or s in null:
+            return None
+        cleaned = _clean_once(s)
+        if cleaned == s:
+            break
+        s = cleaned
+    return s or None
 
 
 def clean_address_text(text: object) -> str | None:
@@ -195,11 +227,16 @@ def clean_address_text(text: object) -> str | None:
 
 
 def normalise_name(value: object) -> str | None:
-    """A road, community or village name as the registry and the parser both store it."""
+    """A road, community or village name as the registry and the parser both store it.
+
+    Spaces and separators go, digits inside the name become Chinese (航城5路 → 航城五路),
+    and a bracketed phase or section joins the name (川杨新苑(四期) → 川杨新苑四期).
+    """
     text = normalise_text(value)
     if text is None:
         return None
     text = re.sub(r"[\s|,;]", "", text.upper())
+    text = _QUALIFIER_BRACKETS.sub(r"\1", text)
     return _DIGITS_IN_NAME.sub(_digits_to_chinese, text) or None
 
 
@@ -233,9 +270,9 @@ def split_lane(value: object) -> tuple[str | None, str | None]:
 # ---------------------------------------------------------------- tokens
 
 
-@dataclass(frozen=True)
-class _Tok:
-    kind: str  # street | pudong | road | community | village | committee | num | letter | raw | text | sep
+class _Tok(NamedTuple):
+    # street | pudong | road | community | village | committee | num | letter | raw | text | sep
+    kind: str
     value: str = ""
     unit: str | None = None
     known: bool = False  # found in the gazetteer
@@ -243,7 +280,7 @@ class _Tok:
 
 
 _ROAD_SUFFIX = r"(?:大道|公路|大街|支路|路|街(?![道坊区镇]))"
-_ROAD_RE = re.compile(_ROAD_SUFFIX)
+_ROAD_RE = re.compile(_ROAD_SUFFIX + "(?!村)")  # 腰路村 is a village
 _COMMUNITY_SUFFIX_WORDS = (
     "小区|花园|新村|公寓|家园|大厦|广场|苑|园|城|新城|庭|府|邸|湾|里|坊|阁|居|墅|公馆|山庄|别墅|"
     "名邸|华庭|雅苑|佳苑|新苑|大楼|宿舍"
@@ -256,17 +293,20 @@ _LANDMARK_END = re.compile(
 # A town or township outside Pudong's list (莘庄镇, 玉山镇): not part of the road after it.
 _OTHER_TOWN = re.compile(r"^[^\d]{1,5}?(?:镇|乡|街道)")
 _NAME_AFTER_TOWN = re.compile(r"(?:路|街|大道|公路|村|新村|小区)")
-_COMMUNITY_END = re.compile(rf"(?:{_COMMUNITY_SUFFIX_WORDS}|[{NUMERAL_CHARS}]+期|[{NUMERAL_CHARS}]+村)$")
+_COMMUNITY_END = re.compile(
+    rf"(?:{_COMMUNITY_SUFFIX_WORDS}|[{NUMERAL_CHARS}]+期|[{NUMERAL_CHARS}]+村)$"
+)
 _COMMUNITY_STRONG = re.compile(rf"(?:小区|花园|新村|公寓|家园|大厦|广场|苑|[{NUMERAL_CHARS}]+期)")
 _COMMUNITY_AFTER_ROAD = re.compile(r"(?:小区|新村|花园|公寓|家园|大楼|宿舍)")
-_VILLAGE_RE = re.compile(r"村(?![委民])")
+_VILLAGE_RE = re.compile(rf"村(?![委民]|{_ROAD_SUFFIX})")  # 蓝村路 is a road
 _URBAN_VILLAGE = re.compile(rf"(?:新|[{NUMERAL_CHARS}])村$")
 _COMMITTEE_RE = re.compile(r"(居民委员会|村民委员会|居委会|村委会|居委|村委|居民区)")
 _VILLAGE_COMMITTEE = re.compile(r"^(.+?)村?(?:村民委员会|村委会|村委)$")
 _PHASE = re.compile(rf"^[{NUMERAL_CHARS}]+期")
 # After a short street form, these starts mean the short form was part of a name.
 _NAME_CONTINUES = re.compile(
-    rf"^(?:{_ROAD_SUFFIX}|镇|村|新村|[{NUMERAL_CHARS}]+[村期]|{_COMMUNITY_SUFFIX_WORDS}|社区|居委|居民区|村委)"
+    rf"^(?:[^\d|]?{_ROAD_SUFFIX}|镇|村|新村|[{NUMERAL_CHARS}]+[村期]|{_COMMUNITY_SUFFIX_WORDS}|社区"
+    r"|居委|居民区|村委)"
 )
 _LEAD_IN = re.compile(r"^.*(?:家住|暂住|居住于|居住在|住在|住于|位于|反映|咨询|来电人|市民|称|住|在|于)")
 _NUM_TOKEN = re.compile(
@@ -274,17 +314,26 @@ _NUM_TOKEN = re.compile(
     r"(?P<unit>支弄|弄|号楼|号院|号|幢|栋|座|单元|室|村民小组|小组|组|队|层|楼|#)?"
 )
 _LETTER_BUILDING = re.compile(r"([A-Z])(座|栋|幢|号楼)")
-_TEXT_RUN = re.compile(r"(?:[^\d|#\-\s()第]|第(?!\d))+")
+_TEXT_RUN = re.compile(r"(?:[^\d|#\-\s()第A-Z]|第(?!\d)|[A-Z](?!座|栋|幢|号楼))+")
 _GROUP_UNITS = ("组", "队", "小组", "村民小组")
+_PLACE_KINDS = ("road", "community", "village", "committee")
 _BUILDING_UNITS = ("号楼", "幢", "栋", "座", "号院")
 
 
-def _split_spaced(num: str) -> list[str]:
-    """'2 03' is one room (203); '1 602' is two numbers."""
+def _split_spaced(num: str, unit: str | None) -> list[str]:
+    """'2 03' is one room (203); '1 602' is two numbers; '267 1弄' is lane 2671.
+
+    Before 弄 nothing else can stand, so the digits are one lane; before 号 they are one
+    number when short; otherwise only small groups that make a 3-4 digit room are joined.
+    """
     groups = num.split(" ")
     if len(groups) == 1:
         return groups
     joined = "".join(groups)
+    if unit in ("弄", "支弄") and len(joined) <= 5:
+        return [joined]
+    if unit == "号" and len(joined) <= 4:
+        return [joined]
     if all(len(g) <= 2 for g in groups) and 3 <= len(joined) <= 4:
         return [joined]
     return groups
@@ -297,6 +346,7 @@ class _Scanner:
         self.gaz = gazetteer
         self.allow_street = allow_street
         self.short_streets = short_streets
+        self.before_number = False  # the text run being scanned is followed by a number
 
     def scan(self, segment: str) -> list[_Tok]:
         tokens: list[_Tok] = []
@@ -326,7 +376,8 @@ class _Scanner:
             if not m:
                 pos += 1
                 continue
-            tokens.extend(self._scan_run(m.group(0)))
+            self.before_number = m.end() < n and segment[m.end()].isdigit()
+            tokens.extend(self.scan_run(m.group(0)))
             pos = m.end()
         return tokens
 
@@ -335,14 +386,14 @@ class _Scanner:
         num, letter, unit = m.group("num"), m.group("letter") or "", m.group("unit")
         if "-" in num:
             return [_Tok("num", num + letter, unit)]
-        parts = _split_spaced(num)
+        parts = _split_spaced(num, unit)
         if max(len(p) for p in parts) >= 7:
             return [_Tok("text", num, "long_digits")]  # a phone or ID typed into the address
         tokens = [_Tok("num", p) for p in parts[:-1]]
         tokens.append(_Tok("num", parts[-1] + letter, unit))
         return tokens
 
-    def _scan_run(self, run: str) -> list[_Tok]:
+    def scan_run(self, run: str) -> list[_Tok]:
         out: list[_Tok] = []
         pending = 0
         i = 0
@@ -360,16 +411,25 @@ class _Scanner:
         return out
 
     def _match(self, run: str, i: int, at_start: bool) -> tuple[_Tok | None, int]:
+        if at_start and self.allow_street:
+            prefix = _PREFIX.match(run, i) or _SHANGHAI.match(run, i)
+            if prefix and not _gaz_longer(self.gaz, run, i, prefix.end() - i) \
+                    and not _SHANGHAI_ROADS.match(run, i):
+                return _Tok("sep", prefix.group(0)), prefix.end()  # 上海市 repeated mid-text
         gaz_match = self.gaz.match_at(run, i) if self.gaz is not None else None
         street = match_street_at(run, i) if self.allow_street else None
+        if street is not None and _PUDONG_ROADS.match(run, i):
+            street = None  # 浦东南路, 浦东大道
         if street is not None:
             surface, mention = street
             end = i + len(surface)
             suffixed = mention.kind == "full" or surface.endswith(("镇", "街道", "区", "县"))
             if not suffixed and not (at_start and self.short_streets):
                 street = None
-            elif not suffixed and _NAME_CONTINUES.match(run[end:]):
-                street = None
+            elif not suffixed and (_NAME_CONTINUES.match(run[end:])
+                                   or (end == len(run) and self.before_number)
+                                   or self._road_named_after(run, i, end)):
+                street = None  # 张江路, 临港宫路 (typo of 临港公路), 沪东新村1-54号
             elif suffixed and re.match(_ROAD_SUFFIX, run[end:]):
                 street = None  # 唐镇路, 川沙县路: a road named after the town
         if gaz_match is not None and (street is None or len(gaz_match.surface) > len(street[0])):
@@ -380,6 +440,16 @@ class _Scanner:
             return _Tok(kind, surface, code=mention.code), i + len(surface)
         return None, i
 
+    def _road_named_after(self, run: str, start: int, end: int) -> bool:
+        """A known road begins with this short street form (施湾三路, 临港宫路 → 临港公路)."""
+        if self.gaz is None:
+            return False
+        road = _ROAD_RE.search(run, end)
+        if road is None:
+            return False
+        name = run[start:road.end()]
+        return name in self.gaz.roads or self.gaz.correct_road(name) is not None
+
     @staticmethod
     def _gaz_token(m: GazMatch) -> _Tok:
         kinds = m.kinds
@@ -387,7 +457,7 @@ class _Scanner:
             if kind in kinds:
                 tok = _Tok(kind, m.canonical(kind), known=True)
                 if "committee" in kinds:
-                    return replace(tok, code=m.canonical("committee"))
+                    return tok._replace(code=m.canonical("committee"))
                 return tok
         return _Tok("committee", m.surface, known=True, code=m.canonical("committee"))
 
@@ -405,11 +475,12 @@ def _generic(fragment: str, nxt: _Tok | None, prev: _Tok | None, context_mode: b
             out.append(_Tok("text", town.group(0), "town"))
             rest = rest[town.end():]
             continue
-        committee = _COMMITTEE_RE.search(rest)
-        road = _ROAD_RE.search(rest)
-        village = _VILLAGE_RE.search(rest)
+        # A suffix needs a name before it: search from the second character (大道站路).
+        committee = _COMMITTEE_RE.search(rest, 1)
+        road = _ROAD_RE.search(rest, 1)
+        village = _VILLAGE_RE.search(rest, 1)
         first = min(
-            (m for m in (committee, road, village) if m is not None and m.start() > 0),
+            (m for m in (committee, road, village) if m is not None),
             key=lambda m: m.start(),
             default=None,
         )
@@ -433,7 +504,7 @@ def _generic(fragment: str, nxt: _Tok | None, prev: _Tok | None, context_mode: b
                 out.append(_Tok("road", head))
         else:
             phase = _PHASE.match(rest, end)
-            before_group = end == len(rest) and nxt is not None and nxt.kind == "num" and nxt.unit in _GROUP_UNITS
+            before_group = end == len(rest) and _is_group(nxt)
             if _URBAN_VILLAGE.search(head) and not before_group:
                 if phase:
                     end = phase.end()
@@ -453,13 +524,27 @@ def _split_community_before_road(head: str, suffix_start: int) -> int | None:
     return split
 
 
+def _is_group(tok: _Tok | None) -> bool:
+    return tok is not None and tok.kind == "num" and tok.unit in _GROUP_UNITS
+
+
+def _name_like(text: str) -> bool:
+    """Could be a place name: not a stray unit (号, 室 …) and not a landmark (医院 …)."""
+    return not (text[0] in "号弄室组队栋幢座楼层#-" or "号" in text or "室" in text
+                or _LANDMARK_END.search(text))
+
+
 def _leftover(text: str, nxt: _Tok | None, prev: _Tok | None) -> _Tok:
-    if nxt is not None and nxt.kind == "num" and nxt.unit in _GROUP_UNITS and len(text) >= 2:
+    if not _name_like(text):
+        return _Tok("text", text)
+    if _is_group(nxt) and len(text) >= 2:
         return _Tok("village", text if text.endswith("村") else text + "村")
-    if prev is not None and prev.kind in ("village",) and text.endswith("宅"):
+    lane_next = nxt is not None and nxt.kind == "num" and nxt.unit in ("弄", "支弄")
+    if lane_next and not _COMMUNITY_END.search(text):
+        return _Tok("road", text)  # 东八灶63弄: a lane hangs off a named way even without 路
+    after_village = prev is not None and (prev.kind == "village" or _is_group(prev))
+    if after_village and text.endswith("宅"):
         return _Tok("text", text, "hamlet")
-    if _LANDMARK_END.search(text):
-        return _Tok("text", text, "landmark")
     if _COMMUNITY_END.search(text) and len(text) >= 2:
         return _Tok("community", text)
     if nxt is not None and nxt.kind in ("num", "letter") and len(text) >= 2 and (
@@ -474,6 +559,8 @@ def _leftover(text: str, nxt: _Tok | None, prev: _Tok | None) -> _Tok:
 
 @dataclass
 class _Draft:
+    """The parser's private working state for one address, filled token by token."""
+
     scope_evidence: bool = False  # something in the text is Pudong's
     outside_place: str | None = None
     street: str | None = None
@@ -555,7 +642,7 @@ def _assemble(tokens: list[_Tok], draft: _Draft) -> None:
 
 def _assign_number(tok: _Tok, nxt: _Tok | None, d: _Draft, last: str | None) -> str | None:
     value, unit = tok.value, tok.unit
-    pieces = [normalise_number(p) for p in value.split("-")] if "-" in value else [normalise_number(value)]
+    pieces = [normalise_number(p) for p in value.split("-")]
     if any(p is None for p in pieces):
         d.notes.append(f"bad_number:{value}")
         return last
@@ -606,13 +693,16 @@ def _assign_number(tok: _Tok, nxt: _Tok | None, d: _Draft, last: str | None) -> 
     return last
 
 
-def _assign_hyphenated(pieces: list[str], nxt: _Tok | None, d: _Draft, last: str | None) -> str | None:
+def _assign_hyphenated(
+    pieces: list[str], nxt: _Tok | None, d: _Draft, last: str | None
+) -> str | None:
     """3-602 (number-room), 4-2-402 and 4-2 402 (number-unit-room)."""
     if d.number is not None:
         d.notes.append("extra_number:" + "-".join(pieces))
         return last
     d.number = pieces[0]
-    followed_by_room = nxt is not None and nxt.kind == "num" and nxt.unit in (None, "室") and "-" not in nxt.value
+    followed_by_room = (nxt is not None and nxt.kind == "num" and nxt.unit in (None, "室")
+                        and "-" not in nxt.value)
     if len(pieces) >= 3:
         d.unit = d.unit or pieces[1]
         d.room = d.room or pieces[-1]
@@ -625,7 +715,8 @@ def _assign_hyphenated(pieces: list[str], nxt: _Tok | None, d: _Draft, last: str
 
 
 def _assign_plain(v: str, d: _Draft, last: str | None) -> str | None:
-    if d.number is not None and d.room is None and last in ("number", "building", "unit", "floor"):
+    if d.room is None and (last == "building" or (
+            d.number is not None and last in ("number", "unit", "floor"))):
         d.room = v
         return "room"
     if d.unit is not None and d.room is None:
@@ -645,9 +736,15 @@ def _assign_plain(v: str, d: _Draft, last: str | None) -> str | None:
 
 
 _BRACKETS = re.compile(r"\(([^()]*)\)")
+# 川杨新苑(四期), 思凡南苑(西区): a phase or section belongs to the community name.
+_QUALIFIER = rf"(?:[{NUMERAL_CHARS}0-9]+期)?(?:[东南西北中A-Z{NUMERAL_CHARS}0-9]{{1,2}}区)?"
+_QUALIFIER_BRACKETS = re.compile(rf"(?<=[\u4e00-\u9fff])\(({_QUALIFIER})\)")
 _PREFIX = re.compile(r"中华人民共和国|中国")
 _SHANGHAI = re.compile(r"上海市?|沪(?=浦东)")
 _PUDONG_ROADS = re.compile(r"浦东(?:大道|南路|北路|路|大桥)")
+_SHANGHAI_ROADS = re.compile(r"上海[东南西北中]?(?:路|大道|街)")
+# A number with no unit before any name (0上海市…, 12 齐河路…) is noise, not an address part.
+_STRAY_NUMBER = re.compile(r"[0-9]+(?=[^\d\s\-#A-Z弄号室组队栋幢座单层楼支第])")
 
 
 def _strip_prefix(s: str, gaz: Gazetteer | None, d: _Draft) -> tuple[int, bool]:
@@ -658,16 +755,23 @@ def _strip_prefix(s: str, gaz: Gazetteer | None, d: _Draft) -> tuple[int, bool]:
     pos = 0
     after_shanghai = False
     while pos < len(s):
-        if s[pos] == "|":
+        if s[pos] in "|#- ":
             pos += 1
             continue
         m = _PREFIX.match(s, pos) or _SHANGHAI.match(s, pos)
+        if m and (_gaz_longer(gaz, s, pos, m.end() - pos) or _SHANGHAI_ROADS.match(s, pos)):
+            break  # 上海西路: a road, not the city
         if m:
             after_shanghai = after_shanghai or m.group(0).startswith(("上海", "沪"))
             pos = m.end()
             continue
         if s.startswith("市辖区", pos):
             pos += 3
+            continue
+        stray = _STRAY_NUMBER.match(s, pos)
+        if stray:
+            d.notes.append(f"stray_number:{stray.group(0)}")
+            pos = stray.end()
             continue
         street = match_street_at(s, pos)
         if street is not None and street[1].kind == "county":
@@ -694,7 +798,11 @@ def _gaz_longer(gaz: Gazetteer | None, s: str, pos: int, length: int) -> bool:
 
 
 def _tokens(
-    s: str, gaz: Gazetteer | None, allow_street: bool, context_mode: bool, short_streets: bool = True
+    s: str,
+    gaz: Gazetteer | None,
+    allow_street: bool,
+    context_mode: bool,
+    short_streets: bool = True,
 ) -> list[_Tok]:
     scanner = _Scanner(gaz, allow_street, short_streets)
     raw = scanner.scan(s)
@@ -706,18 +814,32 @@ def _tokens(
         nxt = raw[i + 1] if i + 1 < len(raw) else None
         prev = tokens[-1] if tokens else None
         tokens.extend(_generic(tok.value, nxt, prev, context_mode))
-    return tokens
+    return _streets_named_like_roads(tokens) if allow_street else tokens
+
+
+def _streets_named_like_roads(tokens: list[_Tok]) -> list[_Tok]:
+    """南码头路芳华路136弄: a road-named street (南码头路街道) written before the real place."""
+    out = list(tokens)
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.kind == "road" and tokens[i + 1].kind in _PLACE_KINDS:
+            code = road_named_street(tok.value)
+            if code is not None:
+                out[i] = _Tok("street", tok.value, code=code)
+    return out
 
 
 def _bracket_tokens(content: str, gaz: Gazetteer | None, outside: bool) -> list[_Tok]:
     """Brackets hold a community (耀华路500弄(济阳二村)), a street, or remarks."""
-    tokens = _tokens(content, None if outside else gaz, allow_street=not outside, context_mode=False,
-                     short_streets=False)
+    if content.upper() in _noise()[2]:
+        return []
+    tokens = _tokens(content, None if outside else gaz, allow_street=not outside,
+                     context_mode=False, short_streets=False)
     kept: list[_Tok] = []
     for tok in tokens:
-        if tok.kind == "text" and not tok.unit and len(tokens) == 1 and len(tok.value) >= 2:
+        if tok.kind == "text" and not tok.unit and len(tokens) == 1 and len(tok.value) >= 2 \
+                and _name_like(tok.value):
             kept.append(_Tok("community", tok.value))
-        elif tok.kind == "street" and tok.value == content and gaz is not None and gaz.match_at(content, 0):
+        elif tok.kind == "street" and tok.value == content and _gaz_longer(gaz, content, 0, 0):
             kept.append(_Tok("community", content))
         else:
             kept.append(tok)
@@ -732,6 +854,7 @@ def _parse_clean(s: str, gaz: Gazetteer | None, context_mode: bool = False) -> _
         brackets.append(m.group(1))
         return "|"
 
+    s = _QUALIFIER_BRACKETS.sub(r"\1", s)
     previous = None
     while previous != s:
         previous = s
@@ -743,10 +866,13 @@ def _parse_clean(s: str, gaz: Gazetteer | None, context_mode: bool = False) -> _
     _assemble(tokens, d)
     for content in brackets:
         bracket = _bracket_tokens(content, gaz, outside)
-        _assemble([t for t in bracket if t.kind != "num"], d)
-        for t in bracket:
-            if t.kind == "num":
-                d.notes.append(f"bracket_number:{t.value}{t.unit or ''}")
+        # 塘桥二村(塘桥路551弄): an address in brackets fills what the main text lacks;
+        # other numbers in brackets (近3号门) are remarks.
+        is_address = any(t.kind == "road" or (t.kind == "num" and t.unit == "弄") for t in bracket)
+        _assemble([t for t in bracket if is_address or t.kind != "num"], d)
+        if not is_address:
+            d.notes.extend(
+                f"bracket_number:{t.value}{t.unit or ''}" for t in bracket if t.kind == "num")
     if outside:
         d.street = None
     return d
@@ -767,9 +893,13 @@ def _resolve_with_gazetteer(d: _Draft, gaz: Gazetteer | None, outside: bool) -> 
                 d.known.add("road")
                 d.notes.append(f"road_corrected:{road_raw}")
     if d.village is not None and "village" not in d.known:
-        canonical = gaz.resolve("village", d.village) or gaz.resolve("village", d.village.removesuffix("村"))
-        if canonical:
-            d.village = canonical
+        canonical = (gaz.resolve("village", d.village)
+                     or gaz.resolve("village", d.village.removesuffix("村")))
+        corrected = None if canonical else gaz.correct_village(d.village)
+        if corrected:
+            d.notes.append(f"village_corrected:{d.village}")
+        if canonical or corrected:
+            d.village = canonical or corrected
             d.known.add("village")
     if d.community is not None and "community" not in d.known:
         canonical = gaz.resolve("community", d.community)
@@ -779,6 +909,10 @@ def _resolve_with_gazetteer(d: _Draft, gaz: Gazetteer | None, outside: bool) -> 
         elif d.village is None and gaz.resolve("village", d.community):
             d.village, d.community = gaz.resolve("village", d.community), None
             d.known.add("village")
+        elif (corrected := gaz.correct_community(d.community)) is not None:
+            d.notes.append(f"community_corrected:{d.community}")
+            d.community = corrected
+            d.known.add("community")
     if d.committee is not None and d.committee_code is None:
         d.committee_code = gaz.resolve("committee", d.committee)
     if d.committee_code is not None:
@@ -808,8 +942,10 @@ def _precision(d: _Draft | AddressParts) -> str:
     return "street" if street is not None else "none"
 
 
-def _key(road: str | None, lane: str | None, sub_lane: str | None, number: str | None,
-         room: str | None, village: str | None, group_no: str | None, community: str | None) -> str | None:
+def _key(
+    road: str | None, lane: str | None, sub_lane: str | None, number: str | None,
+    room: str | None, village: str | None, group_no: str | None, community: str | None,
+) -> str | None:
     def part(value: str | None, unit: str) -> str:
         return f"{value}{unit}" if value else ""
 
@@ -863,9 +999,11 @@ def _finish(d: _Draft, clean: str | None, road_raw: str | None) -> AddressParts:
         road_raw=road_raw,
         committee=d.committee,
         committee_code_text=d.committee_code,
+        address_key=_key(d.road, d.lane, d.sub_lane, d.number, d.room, d.village, d.group_no,
+                         d.community),
         notes=tuple(d.notes),
     )
-    return replace(parts, address_key=address_key(parts))
+    return parts
 
 
 # ---------------------------------------------------------------- context
@@ -881,27 +1019,39 @@ def _looks_like_divisions(context: str) -> bool:
     return 0 < len(tokens) <= 4 and all(_DIVISION_TOKEN.match(t) for t in tokens)
 
 
-def _context_candidates(context: str, gaz: Gazetteer | None) -> list[_Draft]:
+# 其隔壁（…）, 其楼上邻居（…）, 其房东的租客（…）: the bracket names where the matter is.
+_NEIGHBOUR = re.compile(r"(?:隔壁|邻居|楼上|楼下|对门|对面|租客|房东)[^()]{0,4}$")
+
+
+def _context_candidates(
+    context: str, gaz: Gazetteer | None, neighbours_only: bool = False
+) -> list[tuple[_Draft, bool]]:
+    """Addresses written in a hotline's 诉求内容, each with "is it where the matter is"."""
     normalised = normalise_text(context)
     if normalised is None:
         return []
-    pieces: list[str] = []
+    pieces: list[tuple[str, bool]] = []
     for m in _BRACKETS.finditer(normalised):
-        pieces.append(m.group(1))
-    pieces.extend(_CONTEXT_SPLIT.split(_BRACKETS.sub("|", normalised)))
+        pieces.append((m.group(1), bool(_NEIGHBOUR.search(normalised, 0, m.start()))))
+    if not neighbours_only:
+        pieces.extend((p, False) for p in _CONTEXT_SPLIT.split(_BRACKETS.sub("|", normalised)))
     drafts = []
-    for piece in pieces:
+    for piece, matter in pieces:
+        if neighbours_only and not matter:
+            continue
         cleaned = _clean(piece) if piece.strip() else None
         if cleaned is None or not _HAS_ADDRESS_NUMBER.search(cleaned):
             continue
         cand = _parse_clean(cleaned, gaz, context_mode=True)
         _resolve_with_gazetteer(cand, gaz, outside=cand.outside_place is not None)
-        drafts.append(cand)
+        drafts.append((cand, matter))
     return drafts
 
 
 _COMPARED = ("road", "lane", "sub_lane", "number", "room", "village", "group_no", "community")
-_FILLABLE = ("road", "lane", "sub_lane", "number", "building", "unit", "room", "village", "group_no")
+_FILLABLE = (
+    "road", "lane", "sub_lane", "number", "building", "unit", "room", "village", "group_no",
+)
 
 
 def _same_place(main: _Draft, cand: _Draft, gaz: Gazetteer | None) -> tuple[bool, bool]:
@@ -927,8 +1077,29 @@ def _same_place(main: _Draft, cand: _Draft, gaz: Gazetteer | None) -> tuple[bool
     return False, False
 
 
+def _complete(d: _Draft) -> bool:
+    """Nothing for a context to add: a road with lane, number and room, or a rural house."""
+    if d.road is not None:
+        return d.lane is not None and d.number is not None and d.room is not None
+    return d.village is not None and d.group_no is not None and d.number is not None
+
+
 def _refine_from_context(d: _Draft, context: str, gaz: Gazetteer | None) -> None:
-    for cand in _context_candidates(context, gaz):
+    """Use the hotline's 诉求内容: where it names the matter's place, or the same place more fully.
+
+    A neighbour's dwelling in brackets (其隔壁（齐河路88弄3号602室）有人员…) is where the
+    matter is — the caller is not the person concerned — so it replaces the address's
+    parts. Otherwise an address that clearly names the same place fills missing parts.
+    """
+    complete = _complete(d)
+    candidates = _context_candidates(context, gaz, neighbours_only=complete)
+    for cand, matter in candidates:
+        if matter and cand.outside_place is None and _names_a_building(cand):
+            _move_to_neighbour(d, cand, gaz)
+            return
+    if complete:
+        return
+    for cand, _ in candidates:
         same, linked = _same_place(d, cand, gaz)
         if not same:
             continue
@@ -947,6 +1118,25 @@ def _refine_from_context(d: _Draft, context: str, gaz: Gazetteer | None) -> None
         if filled:
             d.notes.append("from_context:" + ",".join(filled))
         return
+
+
+def _names_a_building(d: _Draft) -> bool:
+    """A number on a road, in a community or in a village group: a door a street can find."""
+    return d.number is not None and (
+        d.road is not None or d.community is not None or (d.village is not None and d.group_no is not None))
+
+
+def _move_to_neighbour(d: _Draft, cand: _Draft, gaz: Gazetteer | None) -> None:
+    keep_community = d.community is not None and cand.community is None and gaz is not None and (
+        (cand.road, cand.lane) in gaz.community_lanes.get(d.community, frozenset()))
+    for f in _FILLABLE:
+        setattr(d, f, getattr(cand, f))
+    if not keep_community:
+        d.community = cand.community
+    d.street = cand.street or d.street
+    d.known = set(cand.known) | ({"community"} if keep_community else set())
+    d.scope_evidence = d.scope_evidence or cand.scope_evidence
+    d.notes.append("matter_at_neighbour")
 
 
 def _apply_division_context(d: _Draft, context: str) -> None:
@@ -1021,7 +1211,9 @@ def format_address(parts: AddressParts) -> str:
     elif parts.village:
         body = parts.village + part(parts.group_no, "组") + detail
     elif parts.community:
-        body = parts.community + detail
+        # A name that does not look like a community is one only in brackets (or before a number).
+        bare = detail or _COMMUNITY_END.search(parts.community)
+        body = (parts.community if bare else f"({parts.community})") + detail
     else:
         body = part(parts.group_no, "组") + detail
     return head + body
@@ -1052,29 +1244,30 @@ def standardise_record_addresses(
     source) triples are parsed.
     """
     for name in (staged, out):
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?", name):
             raise ValueError(f"not a table name: {name!r}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _addr_distinct AS
         SELECT row_number() OVER () AS addr_id, address, address_context, source
         FROM (SELECT DISTINCT address, address_context, source FROM {staged})
     """)
-    rows = con.execute("SELECT addr_id, address, address_context, source FROM _addr_distinct").fetchall()
+    rows = con.execute(
+        "SELECT addr_id, address, address_context, source FROM _addr_distinct").fetchall()
     columns: dict[str, list] = {"addr_id": []}
     columns.update({c: [] for c in _RECORD_COLUMNS})
     columns["address_notes"] = []
     for addr_id, address, context, source in rows:
         parts = parse_address(address, gazetteer, context, context_kind=_CONTEXT_KIND.get(source))
         columns["addr_id"].append(addr_id)
-        values = asdict(parts)
         for c in _RECORD_COLUMNS:
-            columns[c].append(values[c])
+            columns[c].append(getattr(parts, c))
         columns["address_notes"].append("; ".join(parts.notes) or None)
     parsed = pa.table({
         name: pa.array(values, pa.int64() if name == "addr_id" else pa.string())
         for name, values in columns.items()
     })
-    hints = con.execute(f"SELECT DISTINCT street_hint FROM {staged} WHERE street_hint IS NOT NULL").fetchall()
+    hints = con.execute(
+        f"SELECT DISTINCT street_hint FROM {staged} WHERE street_hint IS NOT NULL").fetchall()
     hint_table = pa.table({
         "street_hint": pa.array([h for (h,) in hints], pa.string()),
         "street_code_hint": pa.array([resolve_street(h) for (h,) in hints], pa.string()),
@@ -1099,6 +1292,6 @@ def standardise_record_addresses(
         con.unregister("_addr_parsed")
         con.unregister("_addr_hints")
         con.execute("DROP TABLE IF EXISTS _addr_distinct")
-    n = con.execute(f"SELECT count(*) FROM {out}").fetchone()[0]
+    n = con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0]
     log.info("standardised %d record addresses (%d distinct parsed) into %s", n, len(rows), out)
     return n

@@ -25,13 +25,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import duckdb
 import pyarrow as pa
 from pypinyin import lazy_pinyin
 
 from streetlink.errors import StreetlinkError
+from streetlink.reference import read_reference
 from streetlink.standardise.places import street_forms
 
 __all__ = ["GazMatch", "Gazetteer", "build_gazetteer", "GAZETTEER_TABLES"]
@@ -53,7 +54,9 @@ def _statements(**tables: str) -> list[str]:
     return [s.strip().format(**tables) for s in body.split(";") if s.strip()]
 
 
-def build_gazetteer(con: duckdb.DuckDBPyConnection, housing: str = "housing_std", admin: str = "admin") -> None:
+def build_gazetteer(
+    con: duckdb.DuckDBPyConnection, housing: str = "housing_std", admin: str = "admin"
+) -> None:
     """Create the gaz_* tables from the standardised housing registry and the admin table."""
     words = pa.table({"surface": pa.array(sorted(street_forms()), pa.string())})
     con.register("_gaz_street_words", words)
@@ -62,7 +65,8 @@ def build_gazetteer(con: duckdb.DuckDBPyConnection, housing: str = "housing_std"
             con.execute(statement)
     finally:
         con.unregister("_gaz_street_words")
-    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in GAZETTEER_TABLES}
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+              for t in GAZETTEER_TABLES}
     log.info("gazetteer built: %s", ", ".join(f"{t}={n}" for t, n in counts.items()))
 
 
@@ -72,7 +76,8 @@ class GazMatch:
 
     surface: str
     end: int
-    meanings: tuple[tuple[str, str], ...]  # (kind, canonical); committee canonical = code
+    # (kind, canonical); a committee's canonical is its code; None: ambiguous
+    meanings: tuple[tuple[str, str | None], ...]
     is_alias: bool
 
     def canonical(self, kind: str) -> str | None:
@@ -108,9 +113,87 @@ def _within_one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
+_VARIANT_CHARS = set("东南西北中上下内外前后新老大小一二三四五六七八九十")
+
+
+def _differs_by_variant(a: str, b: str) -> bool:
+    """True when a and b differ only by adding, dropping or swapping a direction/ordinal."""
+    if len(a) == len(b):
+        diff = [(x, y) for x, y in zip(a, b) if x != y]
+        return all(x in _VARIANT_CHARS and y in _VARIANT_CHARS for x, y in diff)
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    for i in range(len(long_)):
+        if long_[:i] + long_[i + 1:] == short:
+            return long_[i] in _VARIANT_CHARS
+    return False
+
+
 @lru_cache(maxsize=100_000)
 def _pinyin_key(text: str) -> str:
     return "".join(lazy_pinyin(text))
+
+
+@lru_cache(maxsize=1)
+def _lookalikes() -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = defaultdict(set)
+    for row in read_reference("lookalike_chars.csv"):
+        for ch in row["chars"]:
+            groups[ch] |= set(row["chars"]) - {ch}
+    return {ch: frozenset(others) for ch, others in groups.items()}
+
+
+def _lookalike_swap(a: str, b: str) -> bool:
+    """a and b differ in exactly one character, and those two characters look alike."""
+    if len(a) != len(b):
+        return False
+    diff = [(x, y) for x, y in zip(a, b) if x != y]
+    return len(diff) == 1 and diff[0][1] in _lookalikes().get(diff[0][0], frozenset())
+
+
+@dataclass(frozen=True)
+class _NameIndex:
+    """Known names of one kind, indexed for "the one name this typo could be"."""
+
+    by_pinyin: Mapping[str, frozenset[str]]
+    by_delete: Mapping[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, names: Iterable[str]) -> _NameIndex:
+        pinyin: dict[str, set[str]] = defaultdict(set)
+        deletes: dict[str, set[str]] = defaultdict(set)
+        for name in names:
+            pinyin[_pinyin_key(name)].add(name)
+            for key in _deletes(name) | {name}:
+                deletes[key].add(name)
+        return cls({k: frozenset(v) for k, v in pinyin.items()},
+                   {k: frozenset(v) for k, v in deletes.items()})
+
+    def correct(self, typed: str, suffix: str, any_edit: bool) -> str | None:
+        """Homophones first, then one look-alike character (or any one edit if allowed).
+
+        ``suffix``: the type word the candidate must end with (路, 支路, 村, or "").
+        Exactly one candidate, or None.
+        """
+        def fits(candidate: str) -> bool:
+            if suffix == "":
+                return candidate != typed
+            if suffix == "村":
+                return candidate != typed and candidate.endswith("村")
+            m = _ROAD_SUFFIX.search(candidate)
+            return candidate != typed and m is not None and m.group(1) == suffix
+
+        # The whole name sounds the same, type word included (观澜弓路 → 观澜公路).
+        homophones = set(self.by_pinyin.get(_pinyin_key(typed), frozenset())) - {typed}
+        if homophones:
+            return next(iter(homophones)) if len(homophones) == 1 else None
+        near: set[str] = set()
+        for key in _deletes(typed) | {typed}:
+            near |= self.by_delete.get(key, frozenset())
+        # Never a direction or an ordinal (杨高南路/杨高北路, 金桥一村/金桥二村).
+        near = {c for c in near if fits(c) and _within_one_edit(typed, c)
+                and not _differs_by_variant(typed, c)
+                and (any_edit or _lookalike_swap(typed, c))}
+        return next(iter(near)) if len(near) == 1 else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,31 +203,41 @@ class Gazetteer:
     Hashable by identity so that it can key caches; treat every mapping as read-only.
     """
 
-    names: Mapping[str, tuple[tuple[tuple[str, str], ...], bool]]
+    names: Mapping[str, tuple[tuple[tuple[str, str | None], ...], bool]]
     roads: Mapping[str, frozenset[str]]  # road → street codes it crosses
     communities: Mapping[str, frozenset[str]]  # community → committee codes
     community_lanes: Mapping[str, frozenset[tuple[str, str | None]]]  # community → (road, lane)
     villages: Mapping[str, frozenset[str]]  # village → committee codes
     committees: Mapping[str, _Committee]  # code → committee
     _lengths: Mapping[str, tuple[int, ...]] = field(repr=False)
-    _road_deletes: Mapping[str, frozenset[str]] = field(repr=False)
-    _road_pinyin: Mapping[str, frozenset[str]] = field(repr=False)
+    _road_index: _NameIndex = field(repr=False)
+    _village_index: _NameIndex = field(repr=False)
+    _community_index: _NameIndex = field(repr=False)
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection) -> Gazetteer:
         """Read the gaz_* tables (made by ``build_gazetteer``) into memory."""
         missing = [t for t in GAZETTEER_TABLES if not _table_exists(con, t)]
         if missing:
-            raise StreetlinkError(f"gazetteer not built: missing {', '.join(missing)}; run build_gazetteer")
-        names: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            raise StreetlinkError(
+                f"gazetteer not built: missing {', '.join(missing)}; run build_gazetteer")
+        by_kind: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         alias_flags: dict[str, bool] = {}
         for surface, kind, canonical, is_alias in con.execute(
-            "SELECT surface, kind, canonical, is_alias FROM gaz_names ORDER BY surface, kind, canonical"
+            "SELECT surface, kind, canonical, is_alias FROM gaz_names"
         ).fetchall():
-            names[surface].append((kind, canonical))
+            by_kind[surface][kind].add(canonical)
             alias_flags[surface] = bool(is_alias)
+        # Two committees typed the same way (东沟居委 in two streets): the form still says
+        # "a committee", but not which one.
+        names = {
+            surface: tuple(sorted(
+                (kind, next(iter(c)) if len(c) == 1 else None) for kind, c in kinds.items()))
+            for surface, kinds in by_kind.items()
+        }
         roads: dict[str, set[str]] = defaultdict(set)
-        for road, street in con.execute("SELECT DISTINCT road, street_code FROM gaz_roads").fetchall():
+        road_rows = con.execute("SELECT DISTINCT road, street_code FROM gaz_roads").fetchall()
+        for road, street in road_rows:
             roads[road].add(street)
         communities: dict[str, set[str]] = defaultdict(set)
         lanes: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
@@ -166,7 +259,7 @@ class Gazetteer:
             ).fetchall()
         }
         gaz = cls.from_parts(
-            names={s: (tuple(m), alias_flags[s]) for s, m in names.items()},
+            names={s: (m, alias_flags[s]) for s, m in names.items()},
             roads={r: frozenset(s) for r, s in roads.items()},
             communities={c: frozenset(s) for c, s in communities.items()},
             community_lanes={c: frozenset(s) for c, s in lanes.items()},
@@ -180,7 +273,7 @@ class Gazetteer:
     @classmethod
     def from_parts(
         cls,
-        names: Mapping[str, tuple[tuple[tuple[str, str], ...], bool]],
+        names: Mapping[str, tuple[tuple[tuple[str, str | None], ...], bool]],
         roads: Mapping[str, frozenset[str]],
         communities: Mapping[str, frozenset[str]],
         community_lanes: Mapping[str, frozenset[tuple[str, str | None]]],
@@ -190,12 +283,6 @@ class Gazetteer:
         lengths: dict[str, set[int]] = defaultdict(set)
         for surface in names:
             lengths[surface[0]].add(len(surface))
-        deletes: dict[str, set[str]] = defaultdict(set)
-        pinyin: dict[str, set[str]] = defaultdict(set)
-        for road in roads:
-            for key in _deletes(road) | {road}:
-                deletes[key].add(road)
-            pinyin[_pinyin_key(road)].add(road)
         return cls(
             names=names,
             roads=roads,
@@ -204,8 +291,9 @@ class Gazetteer:
             villages=villages,
             committees=committees,
             _lengths={ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()},
-            _road_deletes={k: frozenset(v) for k, v in deletes.items()},
-            _road_pinyin={k: frozenset(v) for k, v in pinyin.items()},
+            _road_index=_NameIndex.of(roads),
+            _village_index=_NameIndex.of(villages),
+            _community_index=_NameIndex.of(communities),
         )
 
     def match_at(self, text: str, pos: int) -> GazMatch | None:
@@ -240,24 +328,35 @@ class Gazetteer:
         return None
 
     def correct_road(self, typed: str) -> str | None:
-        """The one known road within one character edit, or with the same pinyin, of ``typed``.
+        """The one known road ``typed`` is a typo of, or None.
 
-        None when ``typed`` is known already, when no road is that close, or when more than
-        one is (a guess between two roads is a wrong door waiting to happen). The road type
-        (路/街/大道/公路) must agree, and at least two characters must be typed.
+        A homophone of the whole name (其河路 → 齐河路, 观澜弓路 → 观澜公路), else one wrong
+        character: any character in a name of three or more characters (花园百桥路 →
+        花园石桥路), only a look-alike in a two-character name (太团支路 → 大团支路; 民同路 is
+        not 大同路) or in the type word (商城犬道 → 商城大道). Never a direction or an ordinal
+        (杨高北路 is not 杨高南路); otherwise the road type (路/街/大道/公路/支路) must agree.
+        None when ``typed`` is known, when nothing is that close, or when two roads are:
+        a guess between two roads is a wrong door waiting to happen.
         """
         if typed in self.roads or len(typed) < 3:
             return None
         suffix = _ROAD_SUFFIX.search(typed)
-        if suffix is None:
+        if suffix is None:  # the type word itself mistyped (商城犬道): look-alikes only
+            return self._road_index.correct(typed, "", any_edit=False)
+        road_type = suffix.group(1)
+        return self._road_index.correct(typed, road_type, any_edit=len(typed) - len(road_type) >= 3)
+
+    def correct_village(self, typed: str) -> str | None:
+        """The one known village ``typed`` is a homophone or look-alike typo of (擒劳村 → 勤劳村)."""
+        if typed in self.villages or not typed.endswith("村") or len(typed) < 3:
             return None
-        candidates: set[str] = set()
-        for key in _deletes(typed) | {typed}:
-            candidates |= self._road_deletes.get(key, frozenset())
-        candidates = {c for c in candidates if _within_one_edit(typed, c)}
-        candidates |= self._road_pinyin.get(_pinyin_key(typed), frozenset())
-        candidates = {c for c in candidates if c.endswith(suffix.group(1)) and c != typed}
-        return next(iter(candidates)) if len(candidates) == 1 else None
+        return self._village_index.correct(typed, "村", any_edit=False)
+
+    def correct_community(self, typed: str) -> str | None:
+        """The one known community ``typed`` is a homophone or look-alike typo of."""
+        if typed in self.communities or len(typed) < 3:
+            return None
+        return self._community_index.correct(typed, "", any_edit=False)
 
     def committee(self, code: str) -> _Committee | None:
         return self.committees.get(code)
@@ -266,6 +365,6 @@ class Gazetteer:
 def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
-    ).fetchone()[0] or con.execute(
+    ).fetchall()[0][0] or con.execute(
         "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [table]
-    ).fetchone()[0])
+    ).fetchall()[0][0])

@@ -22,7 +22,9 @@ SELECT DISTINCT unnest(string_split(clean, '')) AS ch FROM _idn_names WHERE plai
 -- name: plain_name_keys
 -- Surname = first 2 characters when they are a compound surname and the name has >= 3,
 -- none for transliterated names (>= $translit characters), else the first character.
--- Keys: per-character readings from _idn_chars, the surname's reading from _idn_surnames.
+-- Keys: per-character readings from _idn_chars (one ordered list per name, then sliced),
+-- the surname's reading from _idn_surnames. Names with a character normalise_text would
+-- change (Traditional, compatibility forms) are left to Python.
 CREATE OR REPLACE TEMP TABLE _idn_name_keys AS
 WITH n AS (
     SELECT name, clean,
@@ -32,21 +34,20 @@ WITH n AS (
     FROM _idn_names
     WHERE plain
 ), c AS (
-    SELECT name, slen,
+    SELECT name,
            unnest(string_split(clean, '')) AS ch,
            generate_subscripts(string_split(clean, ''), 1) AS pos
     FROM n
 ), agg AS (
-    SELECT c.name,
-           bool_and(p.stable) AS stable,
-           string_agg(p.pinyin, '' ORDER BY c.pos) AS all_py,
-           string_agg(p.pinyin, '' ORDER BY c.pos) FILTER (WHERE c.pos <= c.slen) AS head_py,
-           string_agg(p.pinyin, '' ORDER BY c.pos) FILTER (WHERE c.pos > c.slen) AS given_py
+    SELECT c.name, bool_and(p.stable) AS stable, list(p.pinyin ORDER BY c.pos) AS py
     FROM c JOIN _idn_chars p USING (ch)
     GROUP BY c.name
 ), parts AS (
-    SELECT n.name, n.clean, n.slen, agg.all_py, agg.given_py,
-           CASE WHEN n.slen > 0 THEN coalesce(s.pinyin, agg.head_py) END AS surname_py
+    SELECT n.name, n.clean, n.slen,
+           array_to_string(agg.py, '') AS all_py,
+           array_to_string(agg.py[n.slen + 1:], '') AS given_py,
+           CASE WHEN n.slen > 0
+                THEN coalesce(s.pinyin, array_to_string(agg.py[1:n.slen], '')) END AS surname_py
     FROM n
     JOIN agg USING (name)
     LEFT JOIN _idn_surnames s ON n.slen > 0 AND s.surname = left(n.clean, n.slen)
@@ -66,40 +67,17 @@ FROM parts;
 SELECT n.name FROM _idn_names n ANTI JOIN _idn_name_keys k USING (name);
 
 -- name: distinct_id_types
-SELECT DISTINCT id_type FROM {src};
-
--- name: id_fast
--- Plain 18-character resident numbers are checked here, in the order of ids.py:
--- region, then birth date, then the GB 11643-1999 check character.
-CREATE OR REPLACE TEMP TABLE _idn_id_fast AS
-SELECT person_id,
-       CASE
-           WHEN NOT list_contains($provinces, left(id_number, 2)) THEN 'bad_region'
-           WHEN born IS NULL OR born < $earliest OR born > $today THEN 'bad_date'
-           WHEN substr('10X98765432', 1 + (
-                  7 * CAST(id_number[1] AS INTEGER) + 9 * CAST(id_number[2] AS INTEGER)
-                + 10 * CAST(id_number[3] AS INTEGER) + 5 * CAST(id_number[4] AS INTEGER)
-                + 8 * CAST(id_number[5] AS INTEGER) + 4 * CAST(id_number[6] AS INTEGER)
-                + 2 * CAST(id_number[7] AS INTEGER) + 1 * CAST(id_number[8] AS INTEGER)
-                + 6 * CAST(id_number[9] AS INTEGER) + 3 * CAST(id_number[10] AS INTEGER)
-                + 7 * CAST(id_number[11] AS INTEGER) + 9 * CAST(id_number[12] AS INTEGER)
-                + 10 * CAST(id_number[13] AS INTEGER) + 5 * CAST(id_number[14] AS INTEGER)
-                + 8 * CAST(id_number[15] AS INTEGER) + 4 * CAST(id_number[16] AS INTEGER)
-                + 2 * CAST(id_number[17] AS INTEGER)) % 11, 1) <> id_number[18]
-                THEN 'bad_checksum'
-           ELSE 'valid'
-       END AS id_status
-FROM (
-    SELECT p.person_id, p.id_number,
-           CAST(try_strptime(substr(p.id_number, 7, 8), '%Y%m%d') AS DATE) AS born
-    FROM {src} p
-    JOIN _idn_id_types t ON t.id_type IS NOT DISTINCT FROM p.id_type
-    WHERE t.kind IN ('resident', 'unknown') AND regexp_full_match(p.id_number, '[0-9]{17}[0-9X]')
-);
+SELECT DISTINCT coalesce(id_type, '') FROM {src};
 
 -- name: ids_for_python
-SELECT DISTINCT p.id_number, p.id_type
-FROM {src} p ANTI JOIN _idn_id_fast f USING (person_id);
+-- Numbers the SQL checks below do not take (not a plain 18-character resident number), by
+-- number and document kind (ids.py decides by the kind of the type, not its wording).
+SELECT p.id_number, t.kind, min(p.id_type) AS id_type
+FROM {src} p
+JOIN _idn_id_types t ON t.id_type_key = coalesce(p.id_type, '')
+WHERE p.id_number IS NOT NULL
+  AND NOT (t.kind IN ('resident', 'unknown') AND regexp_full_match(p.id_number, '[0-9]{17}[0-9X]'))
+GROUP BY ALL;
 
 -- name: phones_for_python
 SELECT DISTINCT phone FROM {src}
@@ -107,7 +85,52 @@ WHERE phone IS NOT NULL
   AND NOT (regexp_full_match(phone, '1[0-9]{10}') AND list_contains($segments, left(phone, 3)));
 
 -- name: population_std
+-- Plain 18-character resident numbers are checked here, in the order of ids.py: region,
+-- then birth date, then the GB 11643-1999 check character (ISO 7064 MOD 11-2).
 CREATE OR REPLACE TABLE {out} AS
+WITH typed AS (
+    SELECT s.*, t.kind AS id_kind,
+           t.kind IN ('resident', 'unknown') AND regexp_full_match(s.id_number, '[0-9]{17}[0-9X]') AS id_plain
+    FROM {src} s
+    JOIN _idn_id_types t ON t.id_type_key = coalesce(s.id_type, '')
+), numbered AS (
+    -- The first 17 digits as one integer: digit k is id_n17 // 10^(17-k) % 10. Integer
+    -- arithmetic is several times faster than casting substrings or parsing dates.
+    SELECT *, CASE WHEN id_plain THEN CAST(left(id_number, 17) AS BIGINT) END AS id_n17
+    FROM typed
+), dated AS (
+    SELECT *,
+           id_n17 // 1000 % 100000000 AS id_ymd,
+           id_n17 // 10000000 % 10000 AS id_year,
+           id_n17 // 100000 % 100 AS id_month,
+           id_n17 // 1000 % 100 AS id_day
+    FROM numbered
+), checked AS (
+    SELECT *,
+           CASE
+               WHEN NOT id_plain THEN NULL
+               WHEN NOT list_contains($provinces, left(id_number, 2)) THEN 'bad_region'
+               WHEN id_month NOT BETWEEN 1 AND 12 OR id_day < 1
+                    OR id_day > CASE WHEN id_month = 2
+                                     THEN 28 + CASE WHEN (id_year % 4 = 0 AND id_year % 100 <> 0)
+                                                         OR id_year % 400 = 0 THEN 1 ELSE 0 END
+                                     ELSE 30 + (id_month + id_month // 8) % 2 END
+                    OR id_ymd NOT BETWEEN $earliest_ymd AND $today_ymd THEN 'bad_date'
+               WHEN substr('10X98765432', 1 + (
+                      7 * (id_n17 // 10000000000000000 % 10) + 9 * (id_n17 // 1000000000000000 % 10)
+                    + 10 * (id_n17 // 100000000000000 % 10) + 5 * (id_n17 // 10000000000000 % 10)
+                    + 8 * (id_n17 // 1000000000000 % 10) + 4 * (id_n17 // 100000000000 % 10)
+                    + 2 * (id_n17 // 10000000000 % 10) + 1 * (id_n17 // 1000000000 % 10)
+                    + 6 * (id_n17 // 100000000 % 10) + 3 * (id_n17 // 10000000 % 10)
+                    + 7 * (id_n17 // 1000000 % 10) + 9 * (id_n17 // 100000 % 10)
+                    + 10 * (id_n17 // 10000 % 10) + 5 * (id_n17 // 1000 % 10)
+                    + 8 * (id_n17 // 100 % 10) + 4 * (id_n17 // 10 % 10)
+                    + 2 * (id_n17 % 10)) % 11, 1) <> id_number[18]
+                    THEN 'bad_checksum'
+               ELSE 'valid'
+           END AS id_plain_status
+    FROM dated
+)
 SELECT p.person_id,
        coalesce(nk.name_clean, p.name) AS name_clean,
        nk.surname,
@@ -116,24 +139,22 @@ SELECT p.person_id,
        nk.surname_pinyin,
        nk.given_pinyin,
        p.id_type,
-       CASE WHEN f.person_id IS NOT NULL
-            THEN CASE WHEN f.id_status = 'valid' THEN p.id_number END
+       CASE WHEN p.id_plain THEN CASE WHEN p.id_plain_status = 'valid' THEN p.id_number END
             ELSE pi.id_number_std END AS id_number,
-       CASE WHEN f.person_id IS NOT NULL THEN f.id_status ELSE pi.id_status END AS id_status,
+       CASE WHEN p.id_number IS NULL THEN 'missing'
+            WHEN p.id_plain THEN p.id_plain_status
+            ELSE pi.id_status END AS id_status,
        p.gender,
        p.birth_date,
-       CASE WHEN ph.phone IS NOT NULL THEN ph.phone_std
-            WHEN p.phone IS NOT NULL THEN p.phone END AS phone,
+       CASE WHEN ph.phone IS NOT NULL THEN ph.phone_std ELSE p.phone END AS phone,
        p.house_id,
        p.residence_type,
        coalesce(nk.name_kind, 'none') AS name_kind,
-       CASE WHEN f.person_id IS NOT NULL THEN p.id_number ELSE pi.id_clean END AS id_clean,
+       CASE WHEN p.id_plain THEN p.id_number ELSE pi.id_clean END AS id_clean,
        CASE WHEN ph.phone IS NOT NULL THEN ph.phone_kind
             WHEN p.phone IS NOT NULL THEN 'mobile'
             ELSE 'missing' END AS phone_kind
-FROM {src} p
+FROM checked p
 LEFT JOIN _idn_name_keys nk ON nk.name = p.name
-LEFT JOIN _idn_id_fast f ON f.person_id = p.person_id
-LEFT JOIN _idn_ids_py pi
-       ON pi.id_number IS NOT DISTINCT FROM p.id_number AND pi.id_type IS NOT DISTINCT FROM p.id_type
+LEFT JOIN _idn_ids_py pi ON pi.id_number = p.id_number AND pi.kind = p.id_kind
 LEFT JOIN _idn_phones_py ph ON ph.phone = p.phone;

@@ -40,32 +40,53 @@ from streetlink.reference import read_reference
 from streetlink.standardise.text import normalise_text
 
 __all__ = [
-    "IdInfo",
-    "ID_STATUSES",
-    "CHECK_WEIGHTS",
     "CHECK_CHARS",
+    "CHECK_WEIGHTS",
     "EARLIEST_BIRTH",
+    "ID_STATUSES",
+    "IdInfo",
     "check_character",
-    "province_codes",
     "id_type_class",
     "parse_id_number",
+    "province_codes",
 ]
 
-ID_STATUSES = ("valid", "converted_15", "bad_checksum", "bad_date", "bad_region", "bad_length",
-               "other_document", "missing")
+ID_STATUSES = (
+    "valid",
+    "converted_15",
+    "bad_checksum",
+    "bad_date",
+    "bad_region",
+    "bad_length",
+    "other_document",
+    "missing",
+)
 CHECK_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 EARLIEST_BIRTH = dt.date(1890, 1, 1)
 
 _ID18_RE = re.compile(r"[0-9]{17}[0-9X]")
 _ID15_RE = re.compile(r"[0-9]{15}")
+_PLAIN_RE = re.compile(r"[0-9]{15}|[0-9]{17}[0-9Xx]")  # typed clean: no normalising needed
 _EXCEL_INT_RE = re.compile(r"([0-9]+)\.0+")
 _DROP_RE = re.compile(r"[\s\-]")
-_PLACEHOLDERS = frozenset({"无", "空", "不详", "未知", "暂无", "没有", "-", "--", "/", "?", "NULL", "NONE",
-                           "NA", "N/A"})
+_PLACEHOLDERS = frozenset(
+    {"无", "空", "不详", "未知", "暂无", "没有", "-", "--", "/", "?", "NULL", "NONE", "NA", "N/A"}
+)
 # Document types that are not the resident ID, by a word their name contains.
-_OTHER_DOCUMENT_WORDS = ("护照", "通行证", "居住证", "外国人", "永久居留", "军官", "士兵", "警官",
-                         "台胞", "回乡", "PASSPORT")
+_OTHER_DOCUMENT_WORDS = (
+    "护照",
+    "通行证",
+    "居住证",
+    "外国人",
+    "永久居留",
+    "军官",
+    "士兵",
+    "警官",
+    "台胞",
+    "回乡",
+    "PASSPORT",
+)
 _RESIDENT_WORDS = ("身份证", "户口")
 
 
@@ -108,21 +129,24 @@ def id_type_class(id_type: str | None) -> str:
     return "unknown"
 
 
-_PLAIN_RE = re.compile(r"[0-9]{15}|[0-9]{17}[0-9Xx]")
-
-
 def _clean(raw: object) -> str | None:
     if isinstance(raw, str) and _PLAIN_RE.fullmatch(raw):
         return raw.upper()  # already clean: normalise_text would return it unchanged
     text = normalise_text(raw)
-    if text is None:
-        return None
-    text = _DROP_RE.sub("", text).strip("'\"`").upper()
-    excel = _EXCEL_INT_RE.fullmatch(text)
-    if excel:
-        text = excel.group(1)
-    if not text or text in _PLACEHOLDERS:
-        return None
+    # Upper-casing and dropping spaces can make text that normalises differently again
+    # (a combining mark left after a dropped space): repeat until nothing changes.
+    for _ in range(4):
+        if text is None:
+            return None
+        cleaned = _DROP_RE.sub("", text).strip("'\"`").upper()
+        excel = _EXCEL_INT_RE.fullmatch(cleaned)
+        if excel:
+            cleaned = excel.group(1)
+        if not cleaned or cleaned in _PLACEHOLDERS:
+            return None
+        if cleaned == text:
+            break
+        text = normalise_text(cleaned)
     return text
 
 

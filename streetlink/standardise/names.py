@@ -9,7 +9,8 @@ Rules, in order (``standardise_name``):
 
 1. ``normalise_text`` (NFKC, Traditional → Simplified, bounded); a bracketed remark
    (王芳(本人)) is dropped when what stands outside it is a name.
-2. Placeholders (无, 不详, 未知, 匿名, "null" …) → ``none``.
+2. Placeholders (无, 不详, 未知, 匿名, "null" …) → ``none``; so is text of 5+ Chinese
+   characters mixed with digits (an address typed into the name field).
 3. Text with Chinese characters keeps only those characters: spaces (时 思 远) and the
    separators of minority names (阿依古丽·买买提 / .买买提 / 买买提 with •・‧ or none) all
    disappear, so every spelling gives one ``name_clean`` (the canonical form has no
@@ -23,7 +24,9 @@ Rules, in order (``standardise_name``):
    Names of 5 or more characters are transliterated (minority or foreign) names: they get
    a full-name key but no surname/given split, because without the separator the split is
    unknowable and both spellings must give the same parts.
-7. Latin letters only → ``pinyin`` (see ``_latin_name`` for the order rules).
+7. Latin letters only (at most 40) → ``pinyin`` (see ``_latin_name`` for the order
+   rules); ``name_clean`` is then lower-case "surname given" with one space.
+8. Anything else (digits, symbols, emoji only) → ``none``.
 
 Keys: toneless, lower-case, no spaces; ü is written ``v`` (吕 → lv). Each character has
 one reading (pypinyin's default, per character so that SQL can reproduce it from a
@@ -50,23 +53,24 @@ from streetlink.reference import read_reference
 from streetlink.standardise.text import normalise_text
 
 __all__ = [
-    "NameParts",
-    "NAME_KINDS",
-    "standardise_name",
-    "char_pinyin",
-    "surname_readings",
-    "compound_surnames",
-    "surname_length",
-    "HAN_CLASS",
-    "FAST_NAME_SHAPE",
-    "fast_name_exclude",
     "FAST_NAME_SEPARATORS",
+    "FAST_NAME_SHAPE",
+    "HAN_CLASS",
     "MAX_NAME_CHARS",
+    "NAME_KINDS",
     "TRANSLITERATED_MIN_CHARS",
+    "NameParts",
+    "char_pinyin",
+    "compound_surnames",
+    "fast_name_exclude",
+    "standardise_name",
+    "surname_length",
+    "surname_readings",
 ]
 
 NAME_KINDS = ("full", "honorific", "pinyin", "none")
 MAX_NAME_CHARS = 20
+MAX_LATIN_LETTERS = 40
 TRANSLITERATED_MIN_CHARS = 5
 
 # Chinese characters (CJK unified ideographs and extensions A–G), as a character class that
@@ -79,13 +83,51 @@ FAST_NAME_SEPARATORS = "·.•・‧∙⋅。-"  # "-" last: literal inside a cl
 FAST_NAME_SHAPE = HAN_CLASS + "+(?:[" + FAST_NAME_SEPARATORS + "]" + HAN_CLASS + "+)*"
 
 _PAREN_RE = re.compile(r"\([^()]*\)")
-_NULL_EXACT = frozenset({
-    "无", "空", "没有", "无名", "无名氏", "某", "某某", "本人", "姓名",
-    "null", "none", "nil", "na", "n/a", "unknown", "test", "x", "xx", "xxx",
-    "-", "--", "/", "?", "??", "???", "0",
-})
-_NULL_MARKERS = ("不详", "不祥", "未知", "匿名", "不愿透露", "拒绝透露", "不提供", "未提供",
-                 "未填", "暂无", "保密", "不清楚", "未登记")
+_NULL_EXACT = frozenset(
+    {
+        "无",
+        "空",
+        "没有",
+        "无名",
+        "无名氏",
+        "某",
+        "某某",
+        "本人",
+        "姓名",
+        "null",
+        "none",
+        "nil",
+        "na",
+        "n/a",
+        "unknown",
+        "test",
+        "x",
+        "xx",
+        "xxx",
+        "-",
+        "--",
+        "/",
+        "?",
+        "??",
+        "???",
+        "0",
+    }
+)
+_NULL_MARKERS = (
+    "不详",
+    "不祥",
+    "未知",
+    "匿名",
+    "不愿透露",
+    "拒绝透露",
+    "不提供",
+    "未提供",
+    "未填",
+    "暂无",
+    "保密",
+    "不清楚",
+    "未登记",
+)
 _NULL_MARKER_RE = re.compile("|".join(_NULL_MARKERS))
 _LATIN_RE = re.compile(r"[a-zA-Z\s.,'\-·]+")
 _DIGIT_RE = re.compile(r"[0-9]")
@@ -121,7 +163,9 @@ def surname_readings() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def compound_surnames() -> frozenset[str]:
-    return frozenset(r["surname"] for r in read_reference("surnames.csv") if r["kind"] == "compound")
+    return frozenset(
+        r["surname"] for r in read_reference("surnames.csv") if r["kind"] == "compound"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -144,13 +188,22 @@ def fast_name_exclude() -> str:
     """A regex (Python re and RE2) matching every Chinese name the plain full-name rule
     might get wrong: honorifics and placeholders. It over-matches on purpose: a name it
     matches is only sent through ``standardise_name`` instead of the registry's SQL."""
-    suffixes = sorted({t for t, pos, _, _ in _honorifics() if pos == "suffix"}, key=len, reverse=True)
-    prefixes = sorted({t for t, pos, _, _ in _honorifics() if pos == "prefix"}, key=len, reverse=True)
+    suffixes = sorted(
+        {t for t, pos, _, _ in _honorifics() if pos == "suffix"}, key=len, reverse=True
+    )
+    prefixes = sorted(
+        {t for t, pos, _, _ in _honorifics() if pos == "prefix"}, key=len, reverse=True
+    )
     placeholders = sorted(t for t in _NULL_EXACT if _HAN_RE.fullmatch(t))
     return (
-        "(?:" + "|".join(suffixes) + ")$"
-        + "|^(?:" + "|".join(prefixes) + ")"
-        + "|" + "|".join(_NULL_MARKERS + tuple(placeholders))
+        "(?:"
+        + "|".join(suffixes)
+        + ")$"
+        + "|^(?:"
+        + "|".join(prefixes)
+        + ")"
+        + "|"
+        + "|".join(_NULL_MARKERS + tuple(placeholders))
     )
 
 
@@ -202,8 +255,10 @@ def _honorific(clean: str, surname: str | None, gender: str | None) -> NameParts
 def _honorific_edges() -> tuple[frozenset[str], frozenset[str]]:
     """First characters of prefix terms, last characters of suffix terms (a quick filter)."""
     terms = _honorifics()
-    return (frozenset(t[0] for t, pos, _, _ in terms if pos == "prefix"),
-            frozenset(t[-1] for t, pos, _, _ in terms if pos == "suffix"))
+    return (
+        frozenset(t[0] for t, pos, _, _ in terms if pos == "prefix"),
+        frozenset(t[-1] for t, pos, _, _ in terms if pos == "suffix"),
+    )
 
 
 def _honorific_or_none(han: str) -> NameParts | None:
@@ -213,8 +268,8 @@ def _honorific_or_none(han: str) -> NameParts | None:
     known = surname_readings()
     for term, position, gender, after_full in _honorifics():
         if position == "prefix":
-            if han.startswith(term) and han[len(term):] in known:
-                return _honorific(han, han[len(term):], gender)
+            if han.startswith(term) and han[len(term) :] in known:
+                return _honorific(han, han[len(term) :], gender)
             continue
         if not han.endswith(term):
             continue
@@ -268,14 +323,15 @@ def _syllables() -> frozenset[str]:
     return frozenset(r for r in readings if r.isascii() and r.isalpha())
 
 
-@lru_cache(maxsize=50_000)
 def _is_syllables(text: str) -> bool:
     """True when ``text`` splits into pinyin syllables (empty text included)."""
-    if not text:
-        return True
-    return any(
-        text[:k] in _syllables() and _is_syllables(text[k:]) for k in range(min(6, len(text)), 0, -1)
-    )
+    syllables = _syllables()
+    splits = [True] + [False] * len(text)  # splits[i]: text[:i] splits into syllables
+    for end in range(1, len(text) + 1):
+        splits[end] = any(
+            splits[start] and text[start:end] in syllables for start in range(max(0, end - 6), end)
+        )
+    return splits[-1]
 
 
 def _split_run_together(token: str) -> tuple[str | None, str]:
@@ -291,12 +347,12 @@ def _latin_name(text: str) -> NameParts | None:
 
     Only a surname reading can be a surname. Order: a comma marks surname-first ("Wang,
     Fang"); else the one token in capitals ("Fang WANG") is the surname (passport/English
-    convention); else
-    Chinese order when the first token is a surname reading ("Wang Fang" — also when the
-    last one is too: Chinese writers keep Chinese order); else given-name-first when only
-    the last token is one ("Xiaoming Li" → li xiaoming). With no surname reading anywhere
-    the name is kept as typed with no surname. One run-together token ("wangfang") is split
-    after the longest surname reading that leaves valid pinyin syllables. lyu/nyu → lv/nv.
+    convention); else Chinese order when the first token is a surname reading ("Wang Fang"
+    — also when the last one is too: Chinese writers keep Chinese order); else
+    given-name-first when only the last token is one ("Xiaoming Li" → li xiaoming). With no
+    surname reading anywhere the name is kept as typed with no surname. One run-together
+    token ("wangfang") is split after the longest surname reading that leaves valid pinyin
+    syllables. lyu/nyu → lv/nv.
     An English title (Mr Wang, Ms Li) gives a gender hint; title + one word is an honorific
     whose word is taken as the surname's pinyin.
     """
@@ -306,7 +362,7 @@ def _latin_name(text: str) -> NameParts | None:
     surname_first = "," in text
     raw_tokens = [t.replace("'", "").replace("-", "") for t in re.split(r"[\s.,·]+", text)]
     raw_tokens = [t for t in raw_tokens if t]
-    if not raw_tokens:
+    if not raw_tokens or sum(map(len, raw_tokens)) > MAX_LATIN_LETTERS:
         return None
     tokens = [{"lyu": "lv", "nyu": "nv"}.get(t.lower(), t.lower()) for t in raw_tokens]
     if " ".join(tokens) in _NULL_EXACT:
@@ -319,7 +375,9 @@ def _latin_name(text: str) -> NameParts | None:
         title = tokens[n_titles - 1]
         gender = _LATIN_TITLES[title]
         if n_titles == len(tokens) - 1:
-            return NameParts(f"{title} {tokens[-1]}", "honorific", surname_pinyin=tokens[-1], gender_hint=gender)
+            return NameParts(
+                f"{title} {tokens[-1]}", "honorific", surname_pinyin=tokens[-1], gender_hint=gender
+            )
         raw_tokens, tokens = raw_tokens[n_titles:], tokens[n_titles:]
     surnames = _surname_pinyins()
     caps = [i for i, t in enumerate(raw_tokens) if len(t) > 1 and t.isupper()]
@@ -330,7 +388,7 @@ def _latin_name(text: str) -> NameParts | None:
     elif surname_first and tokens[0] in surnames:
         surname, given = tokens[0], tokens[1:]
     elif len(caps) == 1 and tokens[caps[0]] in surnames:
-        surname, given = tokens[caps[0]], tokens[: caps[0]] + tokens[caps[0] + 1:]
+        surname, given = tokens[caps[0]], tokens[: caps[0]] + tokens[caps[0] + 1 :]
     elif tokens[0] in surnames:
         surname, given = tokens[0], tokens[1:]
     elif tokens[-1] in surnames:

@@ -37,10 +37,13 @@ _NUM = f"[{NUMERAL_CHARS}]"
 # Units after which a number is an address part. 楼/层 only count as a floor when
 # nothing name-like follows (五楼村 stays); 号 is not a unit in 号线 (metro line) or 号桥.
 _UNIT_BEFORE = re.compile(
-    rf"({_NUM}+)(?=支弄|弄|号楼|号(?![线桥])|室|村民小组|小组|组|队|幢|栋|单元|(?:层|楼)(?![\u4e00-\u9fff]))"
+    rf"({_NUM}+)(?=支弄|弄|号楼|号(?![线桥])|#|室|村民小组|小组|组|队|幢|栋|单元"
+    rf"|(?:层|楼)(?!(?!{_NUM})[\u4e00-\u9fff])|-(?=[\d{NUMERAL_CHARS}]))"
 )
-# A room written as numerals straight after a number: 九号四零三, 3号二零一, 5#一零二.
-_ROOM_AFTER = re.compile(rf"(?<=[号#\-])({_NUM}{{2,}})(?=$|室|[\s|,;()])")
+# A room written as numerals straight after a number or building: 九号四零三, 3号楼六零二.
+_ROOM_AFTER = re.compile(rf"(?<=[号#\-楼幢栋座元])({_NUM}{{2,}})(?=$|室|[\s|,;()])")
+# The house number after a group: 南塘3组七, 永盛一组三.
+_NUMBER_AFTER_GROUP = re.compile(rf"(?<=[组队])({_NUM}+)(?=$|号|[\s|,;()])")
 _NUMBER_UNIT_SUFFIX = re.compile(r"(?:支弄|弄|号楼|号|室|村民小组|小组|组|队|幢|栋|座|单元|#)+$")
 _LEADING_ZEROS = re.compile(r"(?<![\d])0+(?=\d)")
 _NUMBER_SHAPE = re.compile(r"[0-9A-Z]+(?:-[0-9A-Z]+)*")
@@ -95,8 +98,15 @@ def convert_unit_numerals(text: str) -> str:
     """Convert the Chinese numerals that count an address unit; leave every other one."""
     if not any(ch in NUMERAL_CHARS for ch in text):
         return text
-    text = _UNIT_BEFORE.sub(_replace, text)
-    return _ROOM_AFTER.sub(_replace, text)
+    # One conversion can make the next possible (三楼五〇二 → 3楼502): repeat to a fixed point.
+    for _ in range(3):
+        before = text
+        text = _UNIT_BEFORE.sub(_replace, text)
+        text = _NUMBER_AFTER_GROUP.sub(_replace, text)
+        text = _ROOM_AFTER.sub(_replace, text)
+        if text == before:
+            break
+    return text
 
 
 @lru_cache(maxsize=200_000)

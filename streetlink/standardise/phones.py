@@ -29,12 +29,13 @@ from functools import lru_cache
 from streetlink.reference import read_reference
 from streetlink.standardise.text import normalise_text
 
-__all__ = ["PhoneInfo", "PHONE_KINDS", "mobile_segments", "parse_phone"]
+__all__ = ["PHONE_KINDS", "PhoneInfo", "mobile_segments", "parse_phone"]
 
 PHONE_KINDS = ("mobile", "landline", "invalid", "missing")
 
-_PLACEHOLDERS = frozenset({"无", "空", "不详", "未知", "暂无", "没有", "-", "--", "/", "?", "null", "none",
-                           "na", "n/a"})
+_PLACEHOLDERS = frozenset(
+    {"无", "空", "不详", "未知", "暂无", "没有", "-", "--", "/", "?", "null", "none", "na", "n/a"}
+)
 _SPLIT_RE = re.compile(r"[/,;|]|或")
 _EXTENSION_RE = re.compile(r"(?:转|分机|ext\.?|x)\s*[0-9]{1,6}\s*$", re.IGNORECASE)
 _LANDLINE_EXTENSION_RE = re.compile(r"^(\(?0[0-9]{2,3}\)?[\s\-]*[0-9]{7,8})[\s\-]+[0-9]{1,5}$")
@@ -46,6 +47,8 @@ _COUNTRY_CODE_RE = re.compile(r"^\s*(?:\+|\(\+?86\)|86[\s\-])")
 
 @dataclass(frozen=True)
 class PhoneInfo:
+    """One phone field, classified; see the module docstring."""
+
     phone: str | None
     phone_clean: str | None
     phone_kind: str

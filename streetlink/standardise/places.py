@@ -35,6 +35,7 @@ __all__ = [
     "street_name",
     "street_forms",
     "resolve_street",
+    "road_named_street",
     "match_street_at",
     "match_outside",
     "scope_from_divisions",
@@ -124,6 +125,16 @@ def match_street_at(text: str, pos: int = 0) -> tuple[str, StreetMention] | None
     return None
 
 
+def road_named_street(road: str) -> str | None:
+    """The street a road-named form means (东明路 → 东明路街道), or None.
+
+    In free text these are roads; they mean the street only when another place follows
+    at once (南码头路芳华路136弄: street 南码头路街道, road 芳华路).
+    """
+    mention = _all_forms().get(road)
+    return mention.code if mention is not None and mention.kind == "hint_only" else None
+
+
 _HINT_PREFIX = re.compile(r"^(?:中国)?(?:上海市?)?(?:市辖区)?(?:浦东新区|浦东)?")
 _HINT_SUFFIX = re.compile(r"(?:街道办事处|办事处|人民政府|政府|社区事务受理服务中心|社区|办)$")
 
@@ -157,7 +168,8 @@ def resolve_street(text: str | None) -> str | None:
 
 @lru_cache(maxsize=1)
 def _divisions() -> tuple[
-    dict[str, str], dict[str, str], dict[str, _Division], dict[str, _Division], dict[str, tuple[str, bool]]
+    dict[str, str], dict[str, str], dict[str, _Division], dict[str, _Division],
+    dict[str, tuple[str, bool]],
 ]:
     """province full → full, province short → full, city full → division, city short →
     division, Shanghai district form → (district full, is_pudong)."""
@@ -189,6 +201,13 @@ def _district_shorts() -> dict[str, tuple[str, bool]]:
     return shorts
 
 
+@lru_cache(maxsize=1)
+def _division_first_chars() -> frozenset[str]:
+    prov_full, prov_short, city_full, city_short, districts = _divisions()
+    names = [*prov_full, *prov_short, *city_full, *city_short, *districts, *_district_shorts()]
+    return frozenset(name[0] for name in names)
+
+
 def _longest(table: dict[str, object], text: str, pos: int, max_len: int = 12) -> str | None:
     for length in range(min(max_len, len(text) - pos), 1, -1):
         if text[pos:pos + length] in table:
@@ -201,8 +220,18 @@ _COUNTY = re.compile(r"[^\d\s|,;()路街道号弄村镇乡巷]{1,8}?(?:自治县
 # Things ending in 区/市 that are not divisions.
 _NOT_COUNTY = re.compile(r"(?:小区|社区|园区|校区|景区|厂区|营区|街区|片区|新区|超市|菜市|集市|夜市|门市|城市|都市)$")
 # "X省" / "X市" / "X县" written for a place we do not list (typo, county-level city).
-_GENERIC_DIVISION = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县)")
+_GENERIC_DIVISION = re.compile(
+    r"([\u4e00-\u9fff]{2,3}?)(省|市|县)(?!场|苑|园|村|小区|花园|新村|政|民|中心|委|镇|路|街|大道|[东南西北中]路)"
+)
 _NOT_GENERIC_TAIL = set("超菜集夜门股花鸟城都早闹")
+_NUMERALS = set("零〇一二两三四五六七八九十百千")
+# One-character counties (沛县, 丰县, 单县) and two-character districts of other cities
+# (綦江区, 渝北区) followed by a name: 区 is otherwise too common (东区, 园区, 小区).
+_SHORT_COUNTY = re.compile(r"([\u4e00-\u9fff])(县)(?=[\u4e00-\u9fff])")
+_GENERIC_DISTRICT = re.compile(
+    r"((?![一二三四五六七八九十东南西北中新老大小])[\u4e00-\u9fff]"
+    r"(?![小园社校景厂营街片新东南西北中工开保])[\u4e00-\u9fff])(区)(?=[\u4e00-\u9fff])"
+)
 _SHANGHAI = re.compile(r"上海市?")
 _ROAD_AFTER = re.compile(r"(?:路|街|大道|公路|大桥|江|河|桥|新村|小区|村)")
 
@@ -226,6 +255,10 @@ def match_outside(text: str, pos: int = 0, after_shanghai: bool = False) -> Outs
     """
     if pos >= len(text):
         return None
+    generic = _GENERIC_DIVISION.match(text, pos) or _SHORT_COUNTY.match(text, pos) \
+        or _GENERIC_DISTRICT.match(text, pos)
+    if text[pos] not in _division_first_chars() and not generic:
+        return None  # the common case: an address that starts with a road or a name
     prov_full, prov_short, city_full, city_short, districts = _divisions()
 
     district = _longest(districts, text, pos)
@@ -271,7 +304,8 @@ def match_outside(text: str, pos: int = 0, after_shanghai: bool = False) -> Outs
             county = _county_after(text, pos + len(short_city))
             if county:
                 division = city_short[short_city]
-                return OutsideMatch(division.province + (division.city or "") + county[0], county[1])
+                place = division.province + (division.city or "") + county[0]
+                return OutsideMatch(place, county[1])
 
     if province is not None:
         place = province
@@ -285,8 +319,9 @@ def match_outside(text: str, pos: int = 0, after_shanghai: bool = False) -> Outs
             end = county[1]
         return OutsideMatch(place, end)
 
-    generic = _GENERIC_DIVISION.match(text, pos)
-    if generic and generic.group(1)[-1] not in _NOT_GENERIC_TAIL and not generic.group(1).startswith("上海"):
+    stem = generic.group(1) if generic else ""
+    if (generic and stem[-1] not in _NOT_GENERIC_TAIL and not stem.startswith("上海")
+            and not any(ch in _NUMERALS for ch in stem) and stem not in street_forms()):
         place, end = generic.group(0), generic.end()
         if generic.group(2) == "市":
             county = _county_after(text, end)
@@ -300,6 +335,7 @@ _CONTEXT_SPLIT = re.compile(r"[\s,;|/]+")
 _CONTEXT_NOTHING = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "NULL", "NONE", "无", "-"}
 
 
+@lru_cache(maxsize=10_000)
 def scope_from_divisions(context: str | None) -> tuple[str, str | None]:
     """Health-cloud "province city district" → (scope, outside place).
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import opencc
 
@@ -19,17 +20,42 @@ from streetlink.synth import vocab
 from streetlink.synth.geography import Geography
 
 __all__ = [
-    "Written", "Rendered", "render_dwelling", "render_building", "render_community",
-    "render_vague", "render_outside", "committees_for", "cn_cardinal", "cn_digits",
-    "to_fullwidth", "OutsidePlace",
+    "Written",
+    "Rendered",
+    "render_dwelling",
+    "render_building",
+    "render_community",
+    "render_vague",
+    "render_outside",
+    "committees_for",
+    "cn_cardinal",
+    "cn_digits",
+    "to_fullwidth",
+    "OutsidePlace",
 ]
 
 _S2T = opencc.OpenCC("s2t")
 _CN = "零一二三四五六七八九"
 _FULLWIDTH = str.maketrans("0123456789#-", "０１２３４５６７８９＃－")
 # Everyday road names of any Chinese county town (for addresses in other provinces).
-GENERIC_ROADS = ("人民路", "解放路", "中山路", "建设路", "文化路", "迎宾路", "新华路", "胜利路",
-                 "和平路", "幸福路", "团结路", "光明路", "健康路", "向阳路", "长江路", "黄河路")
+GENERIC_ROADS = (
+    "人民路",
+    "解放路",
+    "中山路",
+    "建设路",
+    "文化路",
+    "迎宾路",
+    "新华路",
+    "胜利路",
+    "和平路",
+    "幸福路",
+    "团结路",
+    "光明路",
+    "健康路",
+    "向阳路",
+    "长江路",
+    "黄河路",
+)
 EXTRA_WORDS = ("门口", "对面", "附近", "东门", "西门", "南门", "北门", "旁边", "楼下")
 COMMUNITY_SPOTS = ("东门", "西门", "南门", "北门", "门口", "小区内", "垃圾房", "停车场", "旁边")
 
@@ -68,15 +94,16 @@ def to_fullwidth(text: str) -> str:
 class Written:
     """What the written address still says, in registry terms."""
 
-    level: str  # dwelling | building | lane | community | road | village | town | district | none | outside
+    # dwelling | building | lane | community | road | village | town | district | none | outside
+    level: str
     road: str | None = None  # as spelled
-    road_true: int | None = None  # the road meant (a reader corrects a misspelling that is no road)
+    road_true: int | None = None  # the road meant (for the record; readers go by the spelling)
     lane: int | None = None
     number: int | None = None
     room: int | None = None
     community: str | None = None
     village: str | None = None  # stem as spelled
-    village_true: int | None = None
+    village_true: int | None = None  # (for the record; readers go by the spelling)
     street: int | None = None  # street index named in the text
 
 
@@ -108,13 +135,17 @@ def _mutate(text: str, rr: random.Random, kind: str, positions: range) -> str:
         ch = text[i]
         pool = vocab.homophones(ch) if kind == "homophone" else vocab.lookalike_groups().get(ch, ())
         if pool:
-            return text[:i] + pool[rr.randrange(len(pool))] + text[i + 1:]
+            return text[:i] + pool[rr.randrange(len(pool))] + text[i + 1 :]
     return text
 
 
-def _street_text(geo: Geography, si: int, rr: random.Random, a: dict, codes: list[str]) -> str:
+def _street_text(
+    geo: Geography, si: int, rr: random.Random, a: dict, codes: list[str], canonical: bool = False
+) -> str:
+    """The street/town as written; `canonical`: the registry address itself names it (rural)."""
     street = geo.streets[si]
-    codes.append("addr_street_named")
+    if not canonical:
+        codes.append("addr_street_named")
     if rr.random() < a["street_alias"]:
         options = [x for x in (street.short, *street.aliases) if x != street.name]
         if street.kind == "街道" and not street.short.endswith("街道"):
@@ -124,7 +155,9 @@ def _street_text(geo: Geography, si: int, rr: random.Random, a: dict, codes: lis
     return street.name
 
 
-def _prefix(geo: Geography, si: int, rr: random.Random, a: dict, codes: list[str]) -> tuple[str, bool]:
+def _prefix(
+    geo: Geography, si: int, rr: random.Random, a: dict, codes: list[str]
+) -> tuple[str, bool]:
     """(prefix text, whether it already names an old county)."""
     former = geo.streets[si].former
     if former in ("川沙县", "南汇县") and rr.random() < a["old_county"]:
@@ -167,8 +200,15 @@ def _decorate(parts: list[str], rr: random.Random, a: dict, codes: list[str]) ->
     return text
 
 
-def _number_room(n: int, room: int | None, rr: random.Random, a: dict, codes: list[str],
-                 cn: bool, building_words: bool) -> str:
+def _number_room(
+    n: int,
+    room: int | None,
+    rr: random.Random,
+    a: dict,
+    codes: list[str],
+    cn: bool,
+    building_words: bool,
+) -> str:
     ns = cn_cardinal(n) if cn else str(n)
     if room is None:
         if building_words or rr.random() < 0.15:
@@ -177,14 +217,26 @@ def _number_room(n: int, room: int | None, rr: random.Random, a: dict, codes: li
     rs = cn_digits(room, rr.choice(("零", "〇"))) if cn else str(room)
     if rr.random() < a["shorthand"]:
         codes.append("addr_shorthand")
-        form = rr.choice(("{n}-{r}", "{n}-{r}室", "{n}#{r}", "{n}#{r}室", "{n}号{r}", "{n}号楼{r}室",
-                          "{n}号楼{r}", "{n}幢{r}室", "{n}栋{r}"))
+        form = rr.choice(
+            (
+                "{n}-{r}",
+                "{n}-{r}室",
+                "{n}#{r}",
+                "{n}#{r}室",
+                "{n}号{r}",
+                "{n}号楼{r}室",
+                "{n}号楼{r}",
+                "{n}幢{r}室",
+                "{n}栋{r}",
+            )
+        )
         return form.format(n=ns, r=rs)
     return f"{ns}号{rs}室"
 
 
-def render_dwelling(geo: Geography, d: int, rr: random.Random, a: dict,
-                    light: bool = False) -> Rendered:
+def render_dwelling(
+    geo: Geography, d: int, rr: random.Random, a: dict, light: bool = False
+) -> Rendered:
     """A dwelling's address as a person writes it (`light`: the careful wording of a
     hotline operator repeating it in 诉求内容: no community forms, no road misspelling)."""
     b = int(geo.d_building[d])
@@ -196,12 +248,18 @@ def render_dwelling(geo: Geography, d: int, rr: random.Random, a: dict,
 
 def render_building(geo: Geography, b: int, rr: random.Random, a: dict) -> Rendered:
     """A building (hotline matter at a building: 楼下, 门口 …)."""
-    out = _render_urban(geo, b, None, rr, a, light=False, building_level=True)
-    return out
+    return _render_urban(geo, b, None, rr, a, light=False, building_level=True)
 
 
-def _render_urban(geo: Geography, b: int, room: int | None, rr: random.Random, a: dict,
-                  light: bool, building_level: bool) -> Rendered:
+def _render_urban(
+    geo: Geography,
+    b: int,
+    room: int | None,
+    rr: random.Random,
+    a: dict,
+    light: bool,
+    building_level: bool,
+) -> Rendered:
     codes: list[str] = []
     road_i = int(geo.b_road[b])
     lane = int(geo.b_lane[b])
@@ -219,12 +277,17 @@ def _render_urban(geo: Geography, b: int, room: int | None, rr: random.Random, a
         elif r < a["community_for_road"] + a["community_paren"] + a["community_prefix"]:
             form = "cprefix"
     if form != "road":
-        codes.append({"community": "addr_community_for_road", "paren": "addr_community_paren",
-                      "cprefix": "addr_community_prefix"}[form])
+        codes.append(
+            {
+                "community": "addr_community_for_road",
+                "paren": "addr_community_paren",
+                "cprefix": "addr_community_prefix",
+            }[form]
+        )
     road_text = geo.road_name[road_i]
     if form != "community" and not light:
         r = rr.random()
-        stem_positions = range(0, max(1, len(road_text) - 1))
+        stem_positions = range(max(1, len(road_text) - 1))
         if r < a["road_homophone"]:
             new = _mutate(road_text, rr, "homophone", stem_positions)
             if new != road_text:
@@ -261,16 +324,24 @@ def _render_urban(geo: Geography, b: int, room: int | None, rr: random.Random, a
     if building_level or (not light and rr.random() < a["extra_words"]):
         extra = rr.choice(EXTRA_WORDS)
         codes.append("addr_extra_words")
-    prefix, old = _prefix(geo, si, rr, a, codes) if not light else (rr.choice(("", "", "浦东新区")), False)
+    prefix, old = (
+        _prefix(geo, si, rr, a, codes) if not light else (rr.choice(("", "", "浦东新区")), False)
+    )
     street_text = ""
     if old or (not light and rr.random() < a["street_named"]):
         street_text = _street_text(geo, si, rr, a, codes)
-    text = _decorate([prefix, street_text, *body, extra], rr, a, codes) if not light else \
-        "".join([prefix, *body])
+    text = (
+        _decorate([prefix, street_text, *body, extra], rr, a, codes)
+        if not light
+        else "".join([prefix, *body])
+    )
     written = Written(
         level="dwelling" if room_w is not None else "building",
-        road=road_text if form != "community" else None, road_true=road_i,
-        lane=lane_w, number=number, room=room_w,
+        road=road_text if form != "community" else None,
+        road_true=road_i,
+        lane=lane_w,
+        number=number,
+        room=room_w,
         community=comm if form != "road" else None,
         street=si if street_text else None,
     )
@@ -294,7 +365,9 @@ def _render_rural(geo: Geography, d: int, rr: random.Random, a: dict, light: boo
     if not light and rr.random() < a["rural_no_cun"]:
         village = stem
         codes.append("addr_rural_no_cun")
-    group_text = cn_cardinal(group) if (not light and rr.random() < a["rural_cn_group"]) else str(group)
+    group_text = (
+        cn_cardinal(group) if (not light and rr.random() < a["rural_cn_group"]) else str(group)
+    )
     if group_text != str(group):
         codes.append("addr_rural_cn_group")
     unit = "组"
@@ -313,12 +386,26 @@ def _render_rural(geo: Geography, d: int, rr: random.Random, a: dict, light: boo
     prefix, old = _prefix(geo, si, rr, a, codes) if not light else ("", False)
     street_text = ""
     if old or rr.random() < a["rural_town_named"]:
-        street_text = _street_text(geo, si, rr, a, codes) if not light else geo.streets[si].name
+        street_text = (
+            _street_text(geo, si, rr, a, codes, canonical=True)
+            if not light
+            else geo.streets[si].name
+        )
+    elif not light:
+        codes.append("addr_rural_no_town")
     body = [village, group_text + unit, num_text]
-    text = _decorate([prefix, street_text, *body], rr, a, codes) if not light else \
-        "".join([prefix, street_text, *body])
-    written = Written(level="village", village=stem, village_true=v, number=number_w,
-                      street=si if street_text else None)
+    text = (
+        _decorate([prefix, street_text, *body], rr, a, codes)
+        if not light
+        else "".join([prefix, street_text, *body])
+    )
+    written = Written(
+        level="village",
+        village=stem,
+        village_true=v,
+        number=number_w,
+        street=si if street_text else None,
+    )
     return Rendered(text, codes, written)
 
 
@@ -327,12 +414,17 @@ def render_community(geo: Geography, cm: int, rr: random.Random, a: dict) -> Ren
     codes = ["addr_community_only"]
     si = int(geo.comm_street[cm])
     prefix, old = _prefix(geo, si, rr, a, codes)
-    street_text = _street_text(geo, si, rr, a, codes) if (old or rr.random() < a["street_named"]) else ""
+    street_text = (
+        _street_text(geo, si, rr, a, codes) if (old or rr.random() < a["street_named"]) else ""
+    )
     spot = rr.choice(COMMUNITY_SPOTS)
     codes.append("addr_extra_words")
     text = _decorate([prefix, street_text, geo.comm_name[cm], spot], rr, a, codes)
-    return Rendered(text, codes, Written(level="community", community=geo.comm_name[cm],
-                                         street=si if street_text else None))
+    return Rendered(
+        text,
+        codes,
+        Written(level="community", community=geo.comm_name[cm], street=si if street_text else None),
+    )
 
 
 def render_vague(geo: Geography, si: int, rr: random.Random) -> Rendered:
@@ -344,7 +436,11 @@ def render_vague(geo: Geography, si: int, rr: random.Random) -> Rendered:
         return Rendered(text, ["vague_district"], Written(level="district"))
     if r < 0.50:
         town = rr.choice((street.name, street.short, *street.aliases))
-        text = rr.choice(("", "浦东新区", "上海市浦东新区")) + town + rr.choice(("", "", "附近", "一带"))
+        text = (
+            rr.choice(("", "浦东新区", "上海市浦东新区"))
+            + town
+            + rr.choice(("", "", "附近", "一带"))
+        )
         return Rendered(text, ["vague_town"], Written(level="town", street=si))
     if r < 0.68:
         marks = [m for m, code in vocab.landmarks() if code == street.code]
@@ -352,59 +448,94 @@ def render_vague(geo: Geography, si: int, rr: random.Random) -> Rendered:
             text = rr.choice(marks) + rr.choice(("附近", "旁边", "对面", "一带"))
             return Rendered(text, ["vague_landmark"], Written(level="town", street=si))
     if r < 0.90:
-        roads = [ri for ri, sts in enumerate(geo.road_streets)
-                 if si in sts and len(geo.committees_by_road.get(ri, ())) >= 2]
+        roads = [
+            ri
+            for ri, sts in enumerate(geo.road_streets)
+            if si in sts and len(geo.committees_by_road.get(ri, ())) >= 2
+        ]
         if roads:
             ri = roads[rr.randrange(len(roads))]
-            text = rr.choice(("", "浦东新区")) + geo.road_name[ri] + rr.choice(("", "附近", "一带", "沿线"))
-            return Rendered(text, ["vague_road"], Written(level="road", road=geo.road_name[ri], road_true=ri))
+            text = (
+                rr.choice(("", "浦东新区"))
+                + geo.road_name[ri]
+                + rr.choice(("", "附近", "一带", "沿线"))
+            )
+            return Rendered(
+                text, ["vague_road"], Written(level="road", road=geo.road_name[ri], road_true=ri)
+            )
     text = rr.choice(("不详", "暂无", "上海", "上海市", "待定", "无"))
     return Rendered(text, ["vague_none"], Written(level="none"))
 
 
+@lru_cache(maxsize=1)
+def _current_migrant_regions() -> tuple[int, ...]:
+    reg = vocab.id_regions()
+    return tuple(i for i, k in enumerate(reg.kind) if k == "migrant" and reg.last_year[i] == 9999)
+
+
 def _outside_region(rr: random.Random) -> tuple[str, str, str]:
     reg = vocab.id_regions()
-    idx = [i for i, k in enumerate(reg.kind) if k == "migrant" and reg.last_year[i] == 9999]
+    idx = _current_migrant_regions()
     i = idx[rr.randrange(len(idx))]
-    city = reg.city[i] if reg.city[i] not in ("市辖区", "县", "省直辖县级行政区划") else reg.province[i]
+    city = (
+        reg.city[i]
+        if reg.city[i] not in ("市辖区", "县", "省直辖县级行政区划")
+        else reg.province[i]
+    )
     return reg.province[i], city, reg.county[i]
 
 
-def render_outside(rr: random.Random, in_shanghai: bool, no_district: float
-                   ) -> tuple[Rendered, OutsidePlace]:
+def render_outside(
+    rr: random.Random, in_shanghai: bool, no_district: float
+) -> tuple[Rendered, OutsidePlace]:
     """An address in another Shanghai district or another province, with real division names."""
     codes = ["outside_shanghai" if in_shanghai else "outside_province"]
-    lane, number, room = rr.randint(1, 2999), rr.randint(1, 60), rr.randint(1, 25) * 100 + rr.randint(1, 4)
+    lane, number, room = (
+        rr.randint(1, 2999),
+        rr.randint(1, 60),
+        rr.randint(1, 25) * 100 + rr.randint(1, 4),
+    )
     if in_shanghai:
         places = vocab.shanghai_places()
         district = list(places)[rr.randrange(len(places))]
         road = rr.choice(places[district]["road"])
         street = rr.choice(places[district]["street"]) if rr.random() < 0.25 else ""
-        body = f"{road}{lane}弄{number}号{room}室" if rr.random() < 0.7 else f"{road}{lane}号{room}室"
+        body = (
+            f"{road}{lane}弄{number}号{room}室" if rr.random() < 0.7 else f"{road}{lane}号{room}室"
+        )
         if rr.random() < no_district:
             codes.append("addr_no_district")
             text = body
         else:
             text = rr.choice(("", "上海市", "上海")) + district + street + body
-        return Rendered(text, codes, Written(level="outside")), OutsidePlace("上海市", "上海市", district, True)
+        return Rendered(text, codes, Written(level="outside")), OutsidePlace(
+            "上海市", "上海市", district, True
+        )
     province, city, county = _outside_region(rr)
     road = rr.choice(GENERIC_ROADS)
-    body = f"{road}{rr.randint(1, 999)}号" + (f"{number}栋{rr.randint(1, 4)}单元{room}室" if rr.random() < 0.6 else "")
+    body = f"{road}{rr.randint(1, 999)}号" + (
+        f"{number}栋{rr.randint(1, 4)}单元{room}室" if rr.random() < 0.6 else ""
+    )
     if rr.random() < no_district:
         codes.append("addr_no_district")
         text = body
     else:
         text = rr.choice((province + city + county, city + county, county)) + body
-    return Rendered(text, codes, Written(level="outside")), OutsidePlace(province, city, county, False)
+    return Rendered(text, codes, Written(level="outside")), OutsidePlace(
+        province, city, county, False
+    )
 
 
-def _road_index(geo: Geography, w: Written) -> int | None:
+def _roads_meant(geo: Geography, w: Written) -> list[int]:
+    """The roads a reader takes the spelled name for: the road of that name if there is
+    one (a misspelling that is another real road misleads), else every road one
+    character away from it."""
     if w.road is None:
-        return None
+        return []
     found = geo.road_by_name.get(w.road)
-    # A misspelling that is no road of Pudong is read as the road meant; one that is
-    # another real road misleads the reader.
-    return found if found is not None else w.road_true
+    if found is not None:
+        return [found]
+    return geo.near_roads(w.road)
 
 
 def _committees_of_buildings(geo: Geography, buildings: list[int], room: int | None) -> set[int]:
@@ -418,20 +549,18 @@ def _committees_of_buildings(geo: Geography, buildings: list[int], room: int | N
 
 def committees_for(geo: Geography, w: Written) -> frozenset[int]:
     """Committees a careful clerk with the housing registry would consider for `w`."""
-    all_in = lambda si: {c for c in range(len(geo.com_code)) if geo.com_street[c] == si}  # noqa: E731
-    if w.level in ("outside",):
+    if w.level == "outside":
         return frozenset()
     if w.level in ("district", "none"):
         return frozenset(range(len(geo.com_code)))
     if w.level == "town":
-        return frozenset(all_in(w.street))
+        return frozenset(c for c in range(len(geo.com_code)) if geo.com_street[c] == w.street)
     if w.level == "road":
-        ri = _road_index(geo, w)
-        return frozenset(geo.committees_by_road.get(ri, ())) if ri is not None else frozenset()
+        return frozenset(
+            c for ri in _roads_meant(geo, w) for c in geo.committees_by_road.get(ri, ())
+        )
     if w.level == "village":
-        vs = geo.vil_by_stem.get(w.village or "", [])
-        if not vs and w.village_true is not None:
-            vs = [w.village_true]
+        vs = geo.vil_by_stem.get(w.village or "", []) or geo.near_villages(w.village or "")
         cands = {geo.vil_committee[v] for v in vs}
         if w.street is not None:
             narrowed = {c for c in cands if geo.com_street[c] == w.street}
@@ -439,19 +568,27 @@ def committees_for(geo: Geography, w: Written) -> frozenset[int]:
         return frozenset(cands)
     # urban: road-based first, then community-based
     cands: set[int] = set()
-    ri = _road_index(geo, w)
-    if ri is not None and w.number is not None:
-        if w.lane is not None:
-            bs = [b for b in geo.buildings_by_lane.get((ri, w.lane), []) if geo.b_number[b] == w.number]
-        else:
-            bs = geo.buildings_by_road_number.get((ri, w.number), [])
+    roads = _roads_meant(geo, w)
+    if roads and w.number is not None:
+        bs = []
+        for ri in roads:
+            if w.lane is not None:
+                bs += [
+                    b
+                    for b in geo.buildings_by_lane.get((ri, w.lane), [])
+                    if geo.b_number[b] == w.number
+                ]
+            else:
+                bs += geo.buildings_by_road_number.get((ri, w.number), [])
         cands = _committees_of_buildings(geo, bs, w.room)
     elif w.community is not None:
         comms = geo.comm_by_name.get(w.community, [])
         bs = [b for cm in comms for b in geo.buildings_by_comm.get(cm, [])]
         if w.number is not None:
             numbered = [b for b in bs if geo.b_number[b] == w.number]
-            cands = _committees_of_buildings(geo, numbered, w.room) or _committees_of_buildings(geo, numbered, None)
+            cands = _committees_of_buildings(geo, numbered, w.room) or _committees_of_buildings(
+                geo, numbered, None
+            )
         if not cands:
             cands = {int(geo.b_committee[b]) for b in bs}
     if w.street is not None and cands:

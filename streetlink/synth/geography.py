@@ -95,14 +95,32 @@ class Geography:
     buildings_by_comm: dict[int, list[int]] = field(default_factory=dict)
     committees_by_road: dict[int, tuple[int, ...]] = field(default_factory=dict)
     street_by_code: dict[str, int] = field(default_factory=dict)
+    # one character replaced by '?' -> roads / village stems with that shape (misspelling look-up)
+    roads_by_shape: dict[str, list[int]] = field(default_factory=dict)
+    vil_by_shape: dict[str, list[int]] = field(default_factory=dict)
+
+    def near_roads(self, spelled: str) -> list[int]:
+        """Roads whose name differs from `spelled` in exactly one character."""
+        found: set[int] = set()
+        for i in range(len(spelled)):
+            found.update(self.roads_by_shape.get(spelled[:i] + "?" + spelled[i + 1 :], ()))
+        return sorted(found)
+
+    def near_villages(self, stem: str) -> list[int]:
+        found: set[int] = set()
+        for i in range(len(stem)):
+            found.update(self.vil_by_shape.get(stem[:i] + "?" + stem[i + 1 :], ()))
+        return sorted(found)
 
     @property
     def n_dwellings(self) -> int:
         return int(self.d_committee.size)
 
     def admin_rows(self) -> list[tuple[str, str, str, str]]:
-        return [(self.streets[int(s)].code, self.streets[int(s)].name, c, n)
-                for c, n, s in zip(self.com_code, self.com_name, self.com_street)]
+        return [
+            (self.streets[int(s)].code, self.streets[int(s)].name, c, n)
+            for c, n, s in zip(self.com_code, self.com_name, self.com_street)
+        ]
 
     def dwelling_of(self, building: int, room: int) -> int | None:
         """Dwelling index of `room` in `building`, None if the building has no such room."""
@@ -123,15 +141,28 @@ class Geography:
         for i, n in enumerate(self.comm_name):
             self.comm_by_name.setdefault(n, []).append(i)
         self.vil_by_stem = {}
+        self.vil_by_shape = {}
         for i, n in enumerate(self.vil_name):
             self.vil_by_stem.setdefault(n[:-1], []).append(i)
+            for k in range(len(n) - 1):
+                self.vil_by_shape.setdefault(n[:k] + "?" + n[k + 1 : -1], []).append(i)
+        self.roads_by_shape = {}
+        for i, n in enumerate(self.road_name):
+            for k in range(len(n)):
+                self.roads_by_shape.setdefault(n[:k] + "?" + n[k + 1 :], []).append(i)
         by_rn: dict[tuple[int, int], list[int]] = {}
         by_lane: dict[tuple[int, int], list[int]] = {}
         by_comm: dict[int, list[int]] = {}
         roads_com: dict[int, set[int]] = {}
-        for b, (r, lane, num, c, cm) in enumerate(zip(
-                self.b_road.tolist(), self.b_lane.tolist(), self.b_number.tolist(),
-                self.b_committee.tolist(), self.b_community.tolist())):
+        for b, (r, lane, num, c, cm) in enumerate(
+            zip(
+                self.b_road.tolist(),
+                self.b_lane.tolist(),
+                self.b_number.tolist(),
+                self.b_committee.tolist(),
+                self.b_community.tolist(),
+            )
+        ):
             by_rn.setdefault((r, num), []).append(b)
             if lane >= 0:
                 by_lane.setdefault((r, lane), []).append(b)
@@ -158,20 +189,28 @@ class Geography:
         none_r = [None] * n_rural
         street_codes = np.array([s.code for s in self.streets], dtype=object)[self.d_street]
         com_codes = np.array(self.com_code, dtype=object)[self.d_committee]
-        return pa.table({
-            "house_id": pa.array(self.house_id.tolist(), pa.string()),
-            "street_code": pa.array(street_codes.tolist(), pa.string()),
-            "committee_code": pa.array(com_codes.tolist(), pa.string()),
-            "community_name": pa.array(community.tolist() + none_r, pa.string()),
-            "road": pa.array(road.tolist() + none_r, pa.string()),
-            "lane": pa.array([str(x) if x >= 0 else None for x in lane_int.tolist()] + none_r, pa.string()),
-            "number": pa.array([str(x) for x in self.d_number.tolist()], pa.string()),
-            "room": pa.array([str(x) if x >= 0 else None for x in self.d_room[:n_urban].tolist()] + none_r,
-                             pa.string()),
-            "village": pa.array(none_u + [self.vil_name[v] for v in vil.tolist()], pa.string()),
-            "group_no": pa.array(none_u + [str(g) for g in self.d_group[n_urban:].tolist()], pa.string()),
-            "std_address": pa.array(self.std_address, pa.string()),
-        })
+        return pa.table(
+            {
+                "house_id": pa.array(self.house_id.tolist(), pa.string()),
+                "street_code": pa.array(street_codes.tolist(), pa.string()),
+                "committee_code": pa.array(com_codes.tolist(), pa.string()),
+                "community_name": pa.array(community.tolist() + none_r, pa.string()),
+                "road": pa.array(road.tolist() + none_r, pa.string()),
+                "lane": pa.array(
+                    [str(x) if x >= 0 else None for x in lane_int.tolist()] + none_r, pa.string()
+                ),
+                "number": pa.array([str(x) for x in self.d_number.tolist()], pa.string()),
+                "room": pa.array(
+                    [str(x) if x >= 0 else None for x in self.d_room[:n_urban].tolist()] + none_r,
+                    pa.string(),
+                ),
+                "village": pa.array(none_u + [self.vil_name[v] for v in vil.tolist()], pa.string()),
+                "group_no": pa.array(
+                    none_u + [str(g) for g in self.d_group[n_urban:].tolist()], pa.string()
+                ),
+                "std_address": pa.array(self.std_address, pa.string()),
+            }
+        )
 
 
 class _Builder:
@@ -197,8 +236,19 @@ class _Builder:
         self.vil_name: list[str] = []
         self.vil_committee: list[int] = []
         self.vil_groups: list[np.ndarray] = []  # houses per group
-        self.b: dict[str, list[int]] = {k: [] for k in (
-            "road", "lane", "number", "committee", "community", "floors", "rpf", "has_room")}
+        self.b: dict[str, list[int]] = {
+            k: []
+            for k in (
+                "road",
+                "lane",
+                "number",
+                "committee",
+                "community",
+                "floors",
+                "rpf",
+                "has_room",
+            )
+        }
 
     # ---------------------------------------------------------------- roads
     def make_roads(self) -> dict[int, list[int]]:
@@ -210,12 +260,14 @@ class _Builder:
         taken: set[str] = set()
         per_street: dict[int, list[int]] = {i: [] for i in range(len(self.streets))}
         p = ROAD_SUFFIX_P / ROAD_SUFFIX_P.sum()
-        for si, street in enumerate(self.streets):
+        for si in range(len(self.streets)):
             n_roads = max(3, round(n_res[si] * 1.3 + n_vil[si] * 0.4))
             for _ in range(n_roads):
                 for _attempt in range(50):
-                    name = self.stems[int(rng.integers(len(self.stems)))] + ROAD_SUFFIXES[
-                        int(rng.choice(len(ROAD_SUFFIXES), p=p))]
+                    name = (
+                        self.stems[int(rng.integers(len(self.stems)))]
+                        + ROAD_SUFFIXES[int(rng.choice(len(ROAD_SUFFIXES), p=p))]
+                    )
                     if name not in taken:
                         break
                 taken.add(name)
@@ -243,8 +295,10 @@ class _Builder:
             self.road_used[ri] = set()
         return per_street
 
-    def door_number(self, road: int, street: int) -> int:
+    def door_number(self, road: int, street: int, near_start: bool = False) -> int:
         lo, hi = self.road_range[(road, street)]
+        if near_start:  # the first door numbers of the segment, as at the start of every road
+            hi = min(hi, lo + 60)
         used = self.road_used[road]
         for _ in range(100):
             n = int(self.rng.integers(lo, hi))
@@ -271,15 +325,24 @@ class _Builder:
             other = int(rng.integers(len(self.comm_name)))
             if self.comm_street[other] != street:
                 return self.comm_name[other]
-        suffixes = [(s, w) for s, era, w in self.comm_suffixes
-                    if era == "any" or (era == "old") == old]
+        suffixes = [
+            (s, w) for s, era, w in self.comm_suffixes if era == "any" or (era == "old") == old
+        ]
         w = np.array([x[1] for x in suffixes])
         suffix = suffixes[int(rng.choice(len(suffixes), p=w / w.sum()))][0]
         stem = self.comm_stems[int(rng.integers(len(self.comm_stems)))]
         return stem + suffix
 
-    def add_building(self, road: int, lane: int, number: int, committee: int, community: int,
-                     kind: str, left: int) -> int:
+    def add_building(
+        self,
+        road: int,
+        lane: int,
+        number: int,
+        committee: int,
+        community: int,
+        kind: str,
+        left: int,
+    ) -> int:
         rng = self.rng
         if kind == "old":
             floors = int(rng.choice([5, 6, 6, 6, 7]))
@@ -301,9 +364,16 @@ class _Builder:
                 floors, rpf, has_room = int(rng.integers(2, 7)), int(rng.integers(1, 3)), True
         # The last building of a small budget is cut down, so small profiles do not overshoot.
         floors = max(1, min(floors, -(-left // rpf)))
-        for key, value in (("road", road), ("lane", lane), ("number", number),
-                           ("committee", committee), ("community", community),
-                           ("floors", floors), ("rpf", rpf), ("has_room", int(has_room))):
+        for key, value in (
+            ("road", road),
+            ("lane", lane),
+            ("number", number),
+            ("committee", committee),
+            ("community", community),
+            ("floors", floors),
+            ("rpf", rpf),
+            ("has_room", int(has_room)),
+        ):
             self.b[key].append(value)
         return floors * rpf if has_room else 1
 
@@ -313,17 +383,24 @@ class _Builder:
         scale = self.profile.committee_scale
         n_res = max(1, round(street.residential * scale))
         n_vil = self._n_villages(street)
-        rural_share = (street.villages * VILLAGE_WEIGHT
-                       / (street.residential + street.villages * VILLAGE_WEIGHT))
-        rural_budget = int(round(budget * rural_share)) if n_vil else 0
+        rural_share = (
+            street.villages
+            * VILLAGE_WEIGHT
+            / (street.residential + street.villages * VILLAGE_WEIGHT)
+        )
+        rural_budget = round(budget * rural_share) if n_vil else 0
         urban_budget = budget - rural_budget
-        front_budget = int(round(urban_budget * ROAD_FRONT_SHARE))
+        front_budget = round(urban_budget * ROAD_FRONT_SHARE)
         res_w = rng.lognormal(0, 0.35, size=n_res)
-        res_budget = np.maximum(20, np.round((urban_budget - front_budget) * res_w / res_w.sum())).astype(int)
+        res_budget = np.maximum(
+            20, np.round((urban_budget - front_budget) * res_w / res_w.sum())
+        ).astype(int)
         first_com = len(self.com_code)
         old_share = 0.55 if street.kind == "街道" else 0.3
         names_in_street: set[str] = set()
-        prev_lane: tuple[int, int, int, int, str] | None = None  # road, lane, next number, community, kind
+        prev_lane: tuple[int, int, int, int, str] | None = (
+            None  # road, lane, next number, community, kind
+        )
         split_pairs: list[tuple[int, int, int]] = []
         for j, code in enumerate(self._codes(n_res, 1, 199)):
             ci = len(self.com_code)
@@ -356,7 +433,7 @@ class _Builder:
                 kind = "old" if old else "new"
                 n_lanes = 2 if rng.random() < 0.15 else 1
                 comm_left = max(6, int(shares[k] * left))
-                for lane_k in range(n_lanes):
+                for _ in range(n_lanes):
                     road = roads[int(rng.integers(len(roads)))]
                     lane = self.door_number(road, si)
                     lane_left = comm_left // n_lanes
@@ -374,12 +451,15 @@ class _Builder:
         while left > 0:
             road = roads[int(rng.integers(len(roads)))]
             ci = res_coms[int(rng.integers(len(res_coms)))]
-            left -= self.add_building(road, -1, self.door_number(road, si), ci, -1, "front", left)
+            number = self.door_number(road, si, near_start=rng.random() < 0.25)
+            left -= self.add_building(road, -1, number, ci, -1, "front", left)
         self._name_residential(si, first_com, split_pairs)
         if n_vil:
             self._build_villages(si, n_vil, rural_budget)
 
-    def _name_residential(self, si: int, first: int, split_pairs: list[tuple[int, int, int]]) -> None:
+    def _name_residential(
+        self, si: int, first: int, split_pairs: list[tuple[int, int, int]]
+    ) -> None:
         rng = self.rng
         b_com = np.asarray(self.b["committee"])
         b_cm = np.asarray(self.b["community"])
@@ -395,7 +475,9 @@ class _Builder:
                 continue
             mine = np.flatnonzero((b_com == ci) & (b_cm >= 0))
             comm = int(b_cm[mine[0]]) if mine.size else -1
-            road = int(b_road[mine[0]]) if mine.size else int(b_road[np.flatnonzero(b_com == ci)[0]])
+            road = (
+                int(b_road[mine[0]]) if mine.size else int(b_road[np.flatnonzero(b_com == ci)[0]])
+            )
             r = rng.random()
             if comm >= 0 and r < 0.4:
                 base = self.comm_name[comm]
@@ -406,14 +488,20 @@ class _Builder:
                 stem = self.road_name[road][:2]
                 road_count[stem] = road_count.get(stem, 0) + 1
                 nth = road_count[stem]
-                name = (f"{self.road_name[road]}居委会" if nth == 1
-                        else f"{stem}第{CN_ORDINALS[min(nth, 10) - 1]}居委会")
+                name = (
+                    f"{self.road_name[road]}居委会"
+                    if nth == 1
+                    else f"{stem}第{CN_ORDINALS[min(nth, 10) - 1]}居委会"
+                )
             else:
                 stem = self.comm_stems[int(rng.integers(len(self.comm_stems)))]
                 name = stem + "居委会"
             k = 2
             while name in used:
-                name = name.removesuffix("居委会").rstrip("第一二三四五六七八九十") + f"第{CN_ORDINALS[min(k, 10) - 1]}居委会"
+                name = (
+                    name.removesuffix("居委会").rstrip("第一二三四五六七八九十")
+                    + f"第{CN_ORDINALS[min(k, 10) - 1]}居委会"
+                )
                 k += 1
             used.add(name)
             self.com_name[ci] = name
@@ -430,7 +518,10 @@ class _Builder:
                 if rng.random() < 0.7:
                     stem = stems[int(rng.integers(len(stems)))]
                 else:  # composed from two stems, like 新丰 + 港 -> 新港
-                    a, b = stems[int(rng.integers(len(stems)))], stems[int(rng.integers(len(stems)))]
+                    a, b = (
+                        stems[int(rng.integers(len(stems)))],
+                        stems[int(rng.integers(len(stems)))],
+                    )
                     stem = a[0] + b[1]
                 if stem not in used:
                     break
@@ -471,15 +562,21 @@ class _Builder:
         n_rural = vil_idx_a.size
         vil_com = np.asarray(self.vil_committee, dtype=np.int64)
         com_street = np.asarray(self.com_street, dtype=np.int64)
-        d_committee = np.concatenate([b["committee"][d_b], vil_com[vil_idx_a] if n_rural else vil_idx_a])
+        d_committee = np.concatenate(
+            [b["committee"][d_b], vil_com[vil_idx_a] if n_rural else vil_idx_a]
+        )
         n = n_urban + n_rural
         # House ids are issued in registration order, which has nothing to do with place.
         house_id = np.char.add("H", np.char.zfill((rng.permutation(n) + 1).astype(str), 10))
         roads = self.road_name
         std = [
-            f"浦东新区{roads[r]}{f'{l}弄' if l >= 0 else ''}{nb}号{f'{rm}室' if rm >= 0 else ''}"
-            for r, l, nb, rm in zip(b["road"][d_b].tolist(), b["lane"][d_b].tolist(),
-                                    b["number"][d_b].tolist(), room.tolist())
+            f"浦东新区{roads[r]}{f'{ln}弄' if ln >= 0 else ''}{nb}号{f'{rm}室' if rm >= 0 else ''}"
+            for r, ln, nb, rm in zip(
+                b["road"][d_b].tolist(),
+                b["lane"][d_b].tolist(),
+                b["number"][d_b].tolist(),
+                room.tolist(),
+            )
         ]
         street_names = [s.name for s in self.streets]
         std += [
@@ -488,21 +585,35 @@ class _Builder:
         ]
         geo = Geography(
             streets=self.streets,
-            com_code=self.com_code, com_name=[str(x) for x in self.com_name],
-            com_street=com_street, com_is_village=np.asarray(self.com_is_village),
-            road_name=self.road_name, road_streets=[tuple(x) for x in self.road_streets],
-            comm_name=self.comm_name, comm_street=self.comm_street,
-            vil_name=self.vil_name, vil_committee=self.vil_committee,
-            b_road=b["road"], b_lane=b["lane"], b_number=b["number"], b_committee=b["committee"],
-            b_community=b["community"], b_floors=b["floors"], b_rpf=b["rpf"],
-            b_has_room=b["has_room"].astype(bool), b_first=first, b_count=count,
-            d_committee=d_committee, d_street=com_street[d_committee],
+            com_code=self.com_code,
+            com_name=[str(x) for x in self.com_name],
+            com_street=com_street,
+            com_is_village=np.asarray(self.com_is_village),
+            road_name=self.road_name,
+            road_streets=[tuple(x) for x in self.road_streets],
+            comm_name=self.comm_name,
+            comm_street=self.comm_street,
+            vil_name=self.vil_name,
+            vil_committee=self.vil_committee,
+            b_road=b["road"],
+            b_lane=b["lane"],
+            b_number=b["number"],
+            b_committee=b["committee"],
+            b_community=b["community"],
+            b_floors=b["floors"],
+            b_rpf=b["rpf"],
+            b_has_room=b["has_room"].astype(bool),
+            b_first=first,
+            b_count=count,
+            d_committee=d_committee,
+            d_street=com_street[d_committee],
             d_building=np.concatenate([d_b, np.full(n_rural, -1)]),
             d_room=np.concatenate([room, np.full(n_rural, -1)]),
             d_village=np.concatenate([np.full(n_urban, -1), vil_idx_a]),
             d_group=np.concatenate([np.zeros(n_urban, np.int64), grp_a]),
             d_number=np.concatenate([b["number"][d_b], num_a]),
-            house_id=house_id, std_address=std,
+            house_id=house_id,
+            std_address=std,
         )
         geo.index()
         return geo
@@ -517,7 +628,12 @@ def build_geography(profile: Profile, rng: np.random.Generator) -> Geography:
     for si in range(len(builder.streets)):
         builder.build_street(si, per_street[si], int(budgets[si]))
     geo = builder.finish()
-    log.info("geography: %d committees, %d roads, %d communities, %d buildings, %d dwellings",
-             len(geo.com_code), len(geo.road_name), len(geo.comm_name), geo.b_road.size,
-             geo.n_dwellings)
+    log.info(
+        "geography: %d committees, %d roads, %d communities, %d buildings, %d dwellings",
+        len(geo.com_code),
+        len(geo.road_name),
+        len(geo.comm_name),
+        geo.b_road.size,
+        geo.n_dwellings,
+    )
     return geo

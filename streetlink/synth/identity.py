@@ -20,8 +20,16 @@ from streetlink.synth import vocab
 from streetlink.synth.idnumbers import check_char, id15_from_id18
 from streetlink.synth.people import ID_TYPES
 
-__all__ = ["Person", "Evidence", "write_name", "write_id", "write_phone", "normalise_name",
-           "normalise_id", "phone_digits"]
+__all__ = [
+    "Person",
+    "Evidence",
+    "write_name",
+    "write_id",
+    "write_phone",
+    "normalise_name",
+    "normalise_id",
+    "phone_digits",
+]
 
 _S2T = opencc.OpenCC("s2t")
 _T2S = opencc.OpenCC("t2s")
@@ -82,8 +90,9 @@ def phone_digits(text: str) -> str:
     return digits
 
 
-def write_name(p: Person, rr: random.Random, r: dict, hotline: bool, honorific_p: float,
-               ev: Evidence) -> str:
+def write_name(
+    p: Person, rr: random.Random, r: dict, hotline: bool, honorific_p: float, ev: Evidence
+) -> str:
     codes = ev.codes
     if rr.random() < r["name_blank"]:
         codes.append("name_blank")
@@ -97,8 +106,13 @@ def write_name(p: Person, rr: random.Random, r: dict, hotline: bool, honorific_p
         name = name.replace("·", rr.choice((".", "•", "・", "", "-", " ")))
         codes.append("name_minority_sep")
     x = rr.random()
-    edges = [r["name_homophone"], r["name_lookalike"], r["name_traditional"], r["name_spaces"],
-             r["name_pinyin"]]
+    edges = [
+        r["name_homophone"],
+        r["name_lookalike"],
+        r["name_traditional"],
+        r["name_spaces"],
+        r["name_pinyin"],
+    ]
     if x < sum(edges[:1]) and p.han and p.given:
         name = _swap_char(p, rr, "homophone") or name
         if name != p.name:
@@ -115,15 +129,20 @@ def write_name(p: Person, rr: random.Random, r: dict, hotline: bool, honorific_p
     elif x < sum(edges[:4]):
         if len(name) >= 2:
             if rr.random() < 0.5:
-                name = name[:len(p.surname) or 1] + rr.choice((" ", "  ", "\u3000")) + name[len(p.surname) or 1:]
+                name = (
+                    name[: len(p.surname) or 1]
+                    + rr.choice((" ", "  ", "\u3000"))
+                    + name[len(p.surname) or 1 :]
+                )
             else:
                 name = " ".join(name) if rr.random() < 0.5 else f" {name} "
             codes.append("name_spaces")
     elif x < sum(edges[:5]) and p.han:
         sur = "".join(lazy_pinyin(p.surname)).capitalize()
         giv = "".join(lazy_pinyin(p.given)).capitalize()
-        name = rr.choice((f"{sur} {giv}", f"{sur.upper()} {giv.upper()}", f"{sur}{giv}".lower(),
-                          f"{giv} {sur}"))
+        name = rr.choice(
+            (f"{sur} {giv}", f"{sur.upper()} {giv.upper()}", f"{sur}{giv}".lower(), f"{giv} {sur}")
+        )
         codes.append("name_pinyin")
     ev.name_exact = normalise_name(name) == normalise_name(p.name)
     return name
@@ -132,8 +151,11 @@ def write_name(p: Person, rr: random.Random, r: dict, hotline: bool, honorific_p
 def _swap_char(p: Person, rr: random.Random, kind: str) -> str | None:
     on_surname = rr.random() < 0.2 and len(p.surname) == 1
     if on_surname:
-        pool = (vocab.homophones(p.surname, as_surname=True) if kind == "homophone"
-                else vocab.lookalike_groups().get(p.surname, ()))
+        pool = (
+            vocab.homophones(p.surname, as_surname=True)
+            if kind == "homophone"
+            else vocab.lookalike_groups().get(p.surname, ())
+        )
         if pool:
             return pool[rr.randrange(len(pool))] + p.given
     i = rr.randrange(len(p.given))
@@ -141,7 +163,7 @@ def _swap_char(p: Person, rr: random.Random, kind: str) -> str | None:
     pool = vocab.homophones(ch) if kind == "homophone" else vocab.lookalike_groups().get(ch, ())
     if not pool:
         return None
-    return p.surname + p.given[:i] + pool[rr.randrange(len(pool))] + p.given[i + 1:]
+    return p.surname + p.given[:i] + pool[rr.randrange(len(pool))] + p.given[i + 1 :]
 
 
 def write_id(p: Person, rr: random.Random, r: dict, ev: Evidence) -> tuple[str, str]:
@@ -165,13 +187,13 @@ def write_id(p: Person, rr: random.Random, r: dict, ev: Evidence) -> tuple[str, 
         codes.append("id_other_person")
     elif resident and x < sum(e[:2]):
         i = rr.randrange(17)
-        value = value[:i] + rr.choice([d for d in "0123456789" if d != value[i]]) + value[i + 1:]
+        value = value[:i] + rr.choice([d for d in "0123456789" if d != value[i]]) + value[i + 1 :]
         ev.id_person, ev.id_near = None, p.index >= 0
         codes.append("id_typo")
     elif resident and x < sum(e[:3]):
         spots = [i for i in range(16) if value[i] != value[i + 1]]
         i = spots[rr.randrange(len(spots))]
-        value = value[:i] + value[i + 1] + value[i] + value[i + 2:]
+        value = value[:i] + value[i + 1] + value[i] + value[i + 2 :]
         ev.id_person, ev.id_near = None, p.index >= 0
         codes.append("id_transposition")
     elif resident and x < sum(e[:4]) and p.birth.year < 2000:
@@ -189,8 +211,9 @@ def write_id(p: Person, rr: random.Random, r: dict, ev: Evidence) -> tuple[str, 
     return id_type, value
 
 
-def write_phone(p: Person, rr: random.Random, r: dict, ev: Evidence, landline: str,
-                new_mobile: int) -> str:
+def write_phone(
+    p: Person, rr: random.Random, r: dict, ev: Evidence, landline: str, new_mobile: int
+) -> str:
     codes = ev.codes
     typed = p.own_phone or p.registry_phone
     if rr.random() < r["phone_landline"]:
@@ -205,11 +228,19 @@ def write_phone(p: Person, rr: random.Random, r: dict, ev: Evidence, landline: s
     s = str(typed)
     if rr.random() < r["phone_typo"]:
         i = rr.randrange(3, 11)
-        s = s[:i] + rr.choice([d for d in "0123456789" if d != s[i]]) + s[i + 1:]
+        s = s[:i] + rr.choice([d for d in "0123456789" if d != s[i]]) + s[i + 1 :]
         codes.append("phone_typo")
     ev.phone_registry = p.index >= 0 and p.registry_phone > 0 and s == str(p.registry_phone)
     if rr.random() < r["phone_format"]:
-        s = rr.choice((f"+86 {s[:3]} {s[3:7]} {s[7:]}", f"86-{s}", f"{s[:3]}-{s[3:7]}-{s[7:]}",
-                       f"{s[:3]} {s[3:7]} {s[7:]}", f"{s[:3]}-{s[3:]}", f"+86{s}"))
+        s = rr.choice(
+            (
+                f"+86 {s[:3]} {s[3:7]} {s[7:]}",
+                f"86-{s}",
+                f"{s[:3]}-{s[3:7]}-{s[7:]}",
+                f"{s[:3]} {s[3:7]} {s[7:]}",
+                f"{s[:3]}-{s[3:]}",
+                f"+86{s}",
+            )
+        )
         codes.append("phone_format")
     return s

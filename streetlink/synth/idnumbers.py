@@ -10,8 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
-    "CHECK_CHARS", "check_char", "id18_from_parts", "id15_from_id18", "is_valid_id18",
-    "mobile_numbers", "landline",
+    "CHECK_CHARS",
+    "check_char",
+    "id18_from_parts",
+    "id15_from_id18",
+    "is_valid_id18",
+    "mobile_numbers",
+    "landline",
 ]
 
 _WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
@@ -26,13 +31,19 @@ def check_char(first17: str) -> str:
 
 
 def is_valid_id18(value: str) -> bool:
-    return (len(value) == 18 and value[:17].isdigit() and value[17] in "0123456789X"
-            and check_char(value[:17]) == value[17])
+    return (
+        len(value) == 18
+        and value[:17].isdigit()
+        and value[17] in "0123456789X"
+        and check_char(value[:17]) == value[17]
+    )
 
 
 def id18_from_parts(region: np.ndarray, yyyymmdd: np.ndarray, seq: np.ndarray) -> np.ndarray:
-    """Vectorised: region (6 digits), birth date as int yyyymmdd, sequence 0..999 -> IDs (str array)."""
-    body = region.astype(np.int64) * 10**11 + yyyymmdd.astype(np.int64) * 1000 + seq.astype(np.int64)
+    """Vectorised: region (6 digits), birth date (int yyyymmdd), sequence 0..999 -> IDs."""
+    body = (
+        region.astype(np.int64) * 10**11 + yyyymmdd.astype(np.int64) * 1000 + seq.astype(np.int64)
+    )
     digits = (body[:, None] // _POW10[None, :]) % 10
     check = (digits * _WEIGHTS[None, :]).sum(axis=1) % 11
     chars = np.array(list(CHECK_CHARS))[check]
@@ -44,8 +55,9 @@ def id15_from_id18(id18: str) -> str:
     return id18[:6] + id18[8:17]
 
 
-def mobile_numbers(rng: np.random.Generator, n: int, segments: tuple[int, ...],
-                   p: np.ndarray) -> np.ndarray:
+def mobile_numbers(
+    rng: np.random.Generator, n: int, segments: tuple[int, ...], p: np.ndarray
+) -> np.ndarray:
     """n 11-digit mobile numbers as int64 (segment + 8 random digits)."""
     seg = np.asarray(segments, dtype=np.int64)[rng.choice(len(segments), size=n, p=p)]
     return seg * 10**8 + rng.integers(0, 10**8, size=n, dtype=np.int64)

@@ -19,8 +19,16 @@ from streetlink.synth import vocab
 from streetlink.synth.geography import Geography
 from streetlink.synth.idnumbers import id18_from_parts, mobile_numbers
 
-__all__ = ["People", "build_people", "make_newcomers", "id_keys", "ID_TYPES", "RESIDENCE_TYPES",
-           "STYLES", "REFERENCE_YEAR"]
+__all__ = [
+    "People",
+    "build_people",
+    "make_newcomers",
+    "id_keys",
+    "ID_TYPES",
+    "RESIDENCE_TYPES",
+    "STYLES",
+    "REFERENCE_YEAR",
+]
 
 ID_TYPES = ("居民身份证", "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证")
 RESIDENCE_TYPES = ("户籍", "来沪", "境外")
@@ -48,7 +56,8 @@ class People:
     region: np.ndarray  # index into vocab.id_regions(), -1 for non-resident documents
     male: np.ndarray  # bool
     birth: np.ndarray  # datetime64[D]
-    phone: np.ndarray  # int64, 0 when none on record
+    phone: np.ndarray  # int64 registry contact phone, 0 when none on record
+    own_phone: np.ndarray  # int64 the person's own mobile, 0 when they have none
     house: np.ndarray  # dwelling index, -1 when none
     residence: np.ndarray  # index into RESIDENCE_TYPES
     household: np.ndarray  # household index; persons of a household are contiguous
@@ -66,19 +75,28 @@ class People:
 
     def population_table(self, geo: Geography) -> pa.Table:
         house_ids = geo.house_id
-        return pa.table({
-            "person_id": pa.array(self.person_id.tolist(), pa.string()),
-            "name": pa.array(self.name, pa.string()),
-            "id_type": pa.array(np.array(ID_TYPES, dtype=object)[self.id_type].tolist(), pa.string()),
-            "id_number": pa.array(self.id_number, pa.string()),
-            "gender": pa.array(np.where(self.male, "男", "女").tolist(), pa.string()),
-            "birth_date": pa.array(self.birth, pa.date32()),
-            "phone": pa.array([str(p) if p else None for p in self.phone.tolist()], pa.string()),
-            "house_id": pa.array([str(house_ids[h]) if h >= 0 else None for h in self.house.tolist()],
-                                 pa.string()),
-            "residence_type": pa.array(
-                np.array(RESIDENCE_TYPES, dtype=object)[self.residence].tolist(), pa.string()),
-        })
+        return pa.table(
+            {
+                "person_id": pa.array(self.person_id.tolist(), pa.string()),
+                "name": pa.array(self.name, pa.string()),
+                "id_type": pa.array(
+                    np.array(ID_TYPES, dtype=object)[self.id_type].tolist(), pa.string()
+                ),
+                "id_number": pa.array(self.id_number, pa.string()),
+                "gender": pa.array(np.where(self.male, "男", "女").tolist(), pa.string()),
+                "birth_date": pa.array(self.birth, pa.date32()),
+                "phone": pa.array(
+                    [str(p) if p else None for p in self.phone.tolist()], pa.string()
+                ),
+                "house_id": pa.array(
+                    [str(house_ids[h]) if h >= 0 else None for h in self.house.tolist()],
+                    pa.string(),
+                ),
+                "residence_type": pa.array(
+                    np.array(RESIDENCE_TYPES, dtype=object)[self.residence].tolist(), pa.string()
+                ),
+            }
+        )
 
 
 def _choice(rng: np.random.Generator, p: np.ndarray, n: int) -> np.ndarray:
@@ -135,7 +153,10 @@ def _styled_names(rng: np.random.Generator, style: int, male: bool) -> tuple[str
     """(surname, given, full name) for a non-Han naming style."""
     parts = vocab.name_styles()
     g = "m" if male else "f"
-    pick = lambda key: parts[key][int(rng.integers(len(parts[key])))]  # noqa: E731
+
+    def pick(key: tuple[str, str, str]) -> str:
+        return parts[key][int(rng.integers(len(parts[key])))]
+
     s = STYLES[style]
     if s == "uyghur":
         given = pick(("uyghur", "given", g))
@@ -152,7 +173,9 @@ def _styled_names(rng: np.random.Generator, style: int, male: bool) -> tuple[str
 
 
 def _foreign_document(rng: np.random.Generator, id_type: int, style: int) -> str:
-    digits = lambda k: "".join(str(int(d)) for d in rng.integers(0, 10, k))  # noqa: E731
+    def digits(k: int) -> str:
+        return "".join(str(int(d)) for d in rng.integers(0, 10, k))
+
     letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
     if id_type == 2:  # 港澳居民来往内地通行证
         return ("H" if rng.random() < 0.85 else "M") + digits(8)
@@ -168,8 +191,15 @@ def _foreign_document(rng: np.random.Generator, id_type: int, style: int) -> str
     return letters[int(rng.integers(len(letters)))] + digits(8)
 
 
-def _regions(rng: np.random.Generator, residence: np.ndarray, year: np.ndarray,
-             former: np.ndarray, hh: np.ndarray, first_of_hh: np.ndarray) -> np.ndarray:
+def _regions(
+    rng: np.random.Generator,
+    residence: np.ndarray,
+    year: np.ndarray,
+    former: np.ndarray,
+    hh: np.ndarray,
+    first_of_hh: np.ndarray,
+    native_share: float,
+) -> np.ndarray:
     """Region index per person (into vocab.id_regions()); -1 for foreign documents."""
     reg = vocab.id_regions()
     n = residence.size
@@ -185,12 +215,18 @@ def _regions(rng: np.random.Generator, residence: np.ndarray, year: np.ndarray,
     # moved their hukou from elsewhere in Shanghai, and migrants who obtained a hukou.
     r = rng.random(n)
     hukou = residence == 0
-    native = hukou & (r < 0.80)
-    from_sh = hukou & (r >= 0.80) & (r < 0.95)
+    native = hukou & (r < native_share)
+    from_sh = hukou & (r >= native_share) & (r < 0.95)
     won = hukou & (r >= 0.95)
     pudong = code_idx[310115]
-    old_for = {"川沙县": (310224, 1992), "南汇县": (310225, 2000), "上海县": (310221, 1992),
-               "黄浦区": (310101, 1992), "南市区": (310102, 1992), "杨浦区": (310110, 1992)}
+    old_for = {
+        "川沙县": (310224, 1992),
+        "南汇县": (310225, 2000),
+        "上海县": (310221, 1992),
+        "黄浦区": (310101, 1992),
+        "南市区": (310102, 1992),
+        "杨浦区": (310110, 1992),
+    }
     out[native] = pudong
     for name, (code, last) in old_for.items():
         m = native & (former == name) & (issued <= last)
@@ -228,9 +264,14 @@ def _ymd(birth: np.ndarray) -> np.ndarray:
     return year * 10000 + month * 100 + day
 
 
-def _unique_ids(rng: np.random.Generator, region_code: np.ndarray, birth: np.ndarray,
-                male: np.ndarray, valid: np.ndarray, taken: np.ndarray | None = None,
-                ) -> list[str | None]:
+def _unique_ids(
+    rng: np.random.Generator,
+    region_code: np.ndarray,
+    birth: np.ndarray,
+    male: np.ndarray,
+    valid: np.ndarray,
+    taken: np.ndarray | None = None,
+) -> list[str | None]:
     """Valid 18-digit IDs, unique among themselves and absent from `taken`.
 
     `taken` is a sorted int64 array of the first 17 digits of IDs already in use (the 17
@@ -258,14 +299,21 @@ def _unique_ids(rng: np.random.Generator, region_code: np.ndarray, birth: np.nda
 
 def id_keys(id_numbers: list[str | None]) -> np.ndarray:
     """Sorted int64 keys (first 17 digits) of the valid 18-digit IDs in `id_numbers`."""
-    keys = np.fromiter((int(x[:17]) for x in id_numbers if x and len(x) == 18 and x[:17].isdigit()),
-                       np.int64)
+    keys = np.fromiter(
+        (int(x[:17]) for x in id_numbers if x and len(x) == 18 and x[:17].isdigit()), np.int64
+    )
     return np.sort(keys)
 
 
-def _households(rng: np.random.Generator, sizes: np.ndarray, residence_hh: np.ndarray,
-                former_hh: np.ndarray, houses_hh: np.ndarray, id_taken: np.ndarray | None,
-                ) -> People:
+def _households(
+    rng: np.random.Generator,
+    sizes: np.ndarray,
+    residence_hh: np.ndarray,
+    former_hh: np.ndarray,
+    houses_hh: np.ndarray,
+    id_taken: np.ndarray | None,
+    native_share: float = 0.80,
+) -> People:
     """Expand households (size, residence type, former county, dwelling) into people."""
     n_hh = sizes.size
     hh = np.repeat(np.arange(n_hh), sizes)
@@ -277,16 +325,20 @@ def _households(rng: np.random.Generator, sizes: np.ndarray, residence_hh: np.nd
     rental = rental_hh[hh]
     # roles: 0 head, 1 spouse, 2 child, 3 elderly parent, 4 other adult (flat-sharer, sibling)
     has_spouse_hh = (sizes >= 2) & ~rental_hh & (rng.random(n_hh) < 0.85)
-    role = np.where(k == 0, 0, np.where(rental, 4, np.where(
-        k == 1, np.where(has_spouse_hh[hh], 1, 4), 2)))
+    role = np.where(
+        k == 0, 0, np.where(rental, 4, np.where(k == 1, np.where(has_spouse_hh[hh], 1, 4), 2))
+    )
     head_age = _ages_head(rng, residence_hh)
     # A family of three or more is registered under an adult of parenting age.
-    head_age = np.where((sizes >= 3) & ~rental_hh, np.maximum(head_age, 28 + rng.integers(0, 12, n_hh)),
-                        head_age)
+    head_age = np.where(
+        (sizes >= 3) & ~rental_hh, np.maximum(head_age, 28 + rng.integers(0, 12, n_hh)), head_age
+    )
     age = np.zeros(n, np.int64)
     age[role == 0] = head_age[hh[role == 0]]
     spouse = role == 1
-    age[spouse] = np.clip(head_age[hh[spouse]] + np.round(rng.normal(0, 3, int(spouse.sum()))), 18, 100)
+    age[spouse] = np.clip(
+        head_age[hh[spouse]] + np.round(rng.normal(0, 3, int(spouse.sum()))), 18, 100
+    )
     child = role == 2
     c_age = head_age[hh[child]] - rng.integers(22, 39, int(child.sum()))
     too_young = c_age < 0
@@ -295,8 +347,11 @@ def _households(rng: np.random.Generator, sizes: np.ndarray, residence_hh: np.nd
     age[child] = np.clip(c_age, 0, 100)
     role[child] = c_role
     other = role == 4
-    age[other] = np.where(rental[other], rng.integers(18, 46, int(other.sum())),
-                          np.clip(head_age[hh[other]] + rng.integers(-8, 9, int(other.sum())), 18, 100))
+    age[other] = np.where(
+        rental[other],
+        rng.integers(18, 46, int(other.sum())),
+        np.clip(head_age[hh[other]] + rng.integers(-8, 9, int(other.sum())), 18, 100),
+    )
     age = np.clip(age, 0, 100)
     head_male_hh = rng.random(n_hh) < 0.55
     male = rng.random(n) < 0.5
@@ -313,22 +368,30 @@ def _households(rng: np.random.Generator, sizes: np.ndarray, residence_hh: np.nd
     sn = vocab.surnames()
     names_arr = np.array(sn.names, dtype=object)
     p_hh = np.where(residence_hh == 0, 1, 0)
-    s_head = np.where(p_hh == 1, _choice(rng, sn.p_shanghai, n_hh), _choice(rng, sn.p_national, n_hh))
-    s_spouse = np.where(p_hh == 1, _choice(rng, sn.p_shanghai, n_hh), _choice(rng, sn.p_national, n_hh))
+    s_head = np.where(
+        p_hh == 1, _choice(rng, sn.p_shanghai, n_hh), _choice(rng, sn.p_national, n_hh)
+    )
+    s_spouse = np.where(
+        p_hh == 1, _choice(rng, sn.p_shanghai, n_hh), _choice(rng, sn.p_national, n_hh)
+    )
     father = np.where(head_male_hh | ~has_spouse_hh, s_head, s_spouse)
     mother = np.where(head_male_hh | ~has_spouse_hh, s_spouse, s_head)
     s_own = np.where(residence == 0, _choice(rng, sn.p_shanghai, n), _choice(rng, sn.p_national, n))
     sidx = np.select(
         [role == 0, role == 1, role == 2, role == 3],
-        [s_head[hh], s_spouse[hh],
-         np.where(rng.random(n) < 0.9, father[hh], mother[hh]),
-         np.where(rng.random(n) < 0.6, s_head[hh], s_own)],
-        s_own)
+        [
+            s_head[hh],
+            s_spouse[hh],
+            np.where(rng.random(n) < 0.9, father[hh], mother[hh]),
+            np.where(rng.random(n) < 0.6, s_head[hh], s_own),
+        ],
+        s_own,
+    )
     sidx[pos3] = sidx[pos3 - 1]
     surname = names_arr[sidx].tolist()
     given = _given_names(rng, male, year)
     # regions and ID documents
-    region = _regions(rng, residence, year, former_hh[hh], hh, k == 0)
+    region = _regions(rng, residence, year, former_hh[hh], hh, k == 0, native_share)
     reg = vocab.id_regions()
     id_type = np.zeros(n, np.int64)
     foreign_hh = residence_hh == 2
@@ -353,22 +416,38 @@ def _households(rng: np.random.Generator, sizes: np.ndarray, residence_hh: np.nd
     # phones: own mobile by age; registry contact phone may be the head's
     segs, sp = vocab.mobile_segments()
     own = mobile_numbers(rng, n, segs, sp)
-    has_own = np.where(age >= 75, rng.random(n) < 0.7,
-                       np.where(age >= 16, rng.random(n) < 0.97,
-                                np.where(age >= 12, rng.random(n) < 0.4, False)))
+    has_own = np.where(
+        age >= 75,
+        rng.random(n) < 0.7,
+        np.where(age >= 16, rng.random(n) < 0.97, np.where(age >= 12, rng.random(n) < 0.4, False)),
+    )
     own = np.where(has_own, own, 0)
     head_phone = own[hh_start]
     shared_hh = (sizes >= 2) & ~rental_hh & (rng.random(n_hh) < PHONE_SHARED_SHARE)
     phone = own.copy()
-    phone[shared_hh[hh] & (head_phone[hh] > 0)] = head_phone[hh][shared_hh[hh] & (head_phone[hh] > 0)]
+    phone[shared_hh[hh] & (head_phone[hh] > 0)] = head_phone[hh][
+        shared_hh[hh] & (head_phone[hh] > 0)
+    ]
     no_phone = phone == 0
     borrow = no_phone & ~rental & (rng.random(n) < np.where(age < 16, 0.7, 0.5))
     phone[borrow] = head_phone[hh[borrow]]
     return People(
         person_id=np.zeros(0),  # set by the caller
-        surname=surname, given=given, name=names, style=style, id_type=id_type,
-        id_number=id_number, region=region, male=male, birth=birth, phone=phone,
-        house=houses_hh[hh], residence=residence, household=hh, hh_start=hh_start,
+        surname=surname,
+        given=given,
+        name=names,
+        style=style,
+        id_type=id_type,
+        id_number=id_number,
+        region=region,
+        male=male,
+        birth=birth,
+        phone=phone,
+        own_phone=own,
+        house=houses_hh[hh],
+        residence=residence,
+        household=hh,
+        hh_start=hh_start,
         hh_size=sizes.astype(np.int64),
     )
 
@@ -379,8 +458,10 @@ def _residence_for(rng: np.random.Generator, geo: Geography, houses: np.ndarray)
     street = geo.d_street[houses]
     urban_street = np.array([s.kind == "街道" for s in geo.streets])[street]
     rural = geo.d_village[houses] >= 0
-    international = np.isin(np.array([s.code for s in geo.streets])[street],
-                            ["310115005", "310115016", "310115125", "310115120", "310115004"])
+    international = np.isin(
+        np.array([s.code for s in geo.streets])[street],
+        ["310115005", "310115016", "310115125", "310115120", "310115004"],
+    )
     p_lai = np.where(rural, 0.30, np.where(urban_street, 0.36, 0.47))
     p_foreign = np.where(international, 0.04, 0.008)
     r = rng.random(n)
@@ -389,7 +470,7 @@ def _residence_for(rng: np.random.Generator, geo: Geography, houses: np.ndarray)
 
 def build_people(geo: Geography, residents: int, rng: np.random.Generator) -> People:
     """The registered population of the synthetic Pudong."""
-    with_house = int(round(residents * (1 - NO_HOUSE_SHARE)))
+    with_house = round(residents * (1 - NO_HOUSE_SHARE))
     mean_size = float((SIZE_P * np.arange(1, 7)).sum())
     occupied_p = min(1.0, with_house / (geo.n_dwellings * mean_size))
     occupied = np.flatnonzero(rng.random(geo.n_dwellings) < occupied_p)
@@ -398,24 +479,35 @@ def build_people(geo: Geography, residents: int, rng: np.random.Generator) -> Pe
     sizes = np.concatenate([sizes, np.ones(max(0, no_house), np.int64)])
     houses = np.concatenate([occupied, np.full(max(0, no_house), -1)])
     # People with no dwelling on record are spread over streets like everyone else.
-    street_of = np.where(houses >= 0, geo.d_street[np.maximum(houses, 0)],
-                         rng.integers(0, len(geo.streets), houses.size))
+    street_of = np.where(
+        houses >= 0,
+        geo.d_street[np.maximum(houses, 0)],
+        rng.integers(0, len(geo.streets), houses.size),
+    )
     residence = _residence_for(rng, geo, np.maximum(houses, 0))
     residence[houses < 0] = np.where(rng.random(int((houses < 0).sum())) < 0.8, 0, 1)
     former = np.array([s.former for s in geo.streets], dtype=object)[street_of]
     people = _households(rng, sizes, residence, former, houses, None)
-    people.person_id = np.char.add("P", np.char.zfill((rng.permutation(people.n) + 1).astype(str), 10))
+    people.person_id = np.char.add(
+        "P", np.char.zfill((rng.permutation(people.n) + 1).astype(str), 10)
+    )
     return people
 
 
-def make_newcomers(geo: Geography, houses: np.ndarray, rng: np.random.Generator,
-                   registry_keys: np.ndarray, id_prefix: str) -> People:
+def make_newcomers(
+    geo: Geography,
+    houses: np.ndarray,
+    rng: np.random.Generator,
+    registry_keys: np.ndarray,
+    id_prefix: str,
+) -> People:
     """People not in the registry (arrived recently, visiting), one household per dwelling."""
     n = houses.size
     sizes = np.ones(n, np.int64)
     r = rng.random(n)
     residence = np.where(r < 0.82, 1, np.where(r < 0.97, 0, 2)).astype(np.int64)
     former = np.array([s.former for s in geo.streets], dtype=object)[geo.d_street[houses]]
-    people = _households(rng, sizes, residence, former, houses, registry_keys)
+    # A newcomer with a Shanghai hukou comes from another district, never a Pudong native.
+    people = _households(rng, sizes, residence, former, houses, registry_keys, native_share=0.0)
     people.person_id = np.array([f"{id_prefix}{i:06d}" for i in range(n)])
     return people

@@ -43,4 +43,5 @@ def get_profile(name: str) -> Profile:
         return PROFILES[name]
     except KeyError:
         raise StreetlinkError(
-            f"unknown profile {name!r}; choose one of {', '.join(PROFILES)}") from None
+            f"unknown profile {name!r}; choose one of {', '.join(PROFILES)}"
+        ) from None

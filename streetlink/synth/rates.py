@@ -7,19 +7,46 @@ with these numbers, so a change here is a change to the documented data.
 
 from __future__ import annotations
 
-__all__ = ["SOURCE_SHARES", "CATEGORY_SHARES", "ADDRESS", "IDENTITY", "HOTLINE", "HEALTHCLOUD",
-           "CHECKPOINT", "VAGUE_WHO", "OUTSIDE", "MOVER_SHARE", "OUTMOVER_SHARE", "SAME_PERSON_SHARE",
-           "JUNK"]
+__all__ = [
+    "SOURCE_SHARES",
+    "CATEGORY_SHARES",
+    "ADDRESS",
+    "IDENTITY",
+    "HOTLINE",
+    "HEALTHCLOUD",
+    "CHECKPOINT",
+    "VAGUE_WHO",
+    "OUTSIDE",
+    "MOVER_SHARE",
+    "OUTMOVER_SHARE",
+    "SAME_PERSON_SHARE",
+    "JUNK",
+]
 
 SOURCE_SHARES = {"checkpoint": 0.40, "hotline": 0.15, "healthcloud": 0.45}
 
 CATEGORY_SHARES = {
-    "checkpoint": {"resident_at_home": 0.42, "moved_within_pudong": 0.13, "newcomer": 0.25,
-                   "outside_pudong": 0.15, "vague_address": 0.05},
-    "hotline": {"resident_at_home": 0.50, "moved_within_pudong": 0.10, "newcomer": 0.22,
-                "outside_pudong": 0.05, "vague_address": 0.13},
-    "healthcloud": {"resident_at_home": 0.50, "moved_within_pudong": 0.12, "newcomer": 0.20,
-                    "outside_pudong": 0.10, "vague_address": 0.08},
+    "checkpoint": {
+        "resident_at_home": 0.38,
+        "moved_within_pudong": 0.17,
+        "newcomer": 0.25,
+        "outside_pudong": 0.15,
+        "vague_address": 0.05,
+    },
+    "hotline": {
+        "resident_at_home": 0.50,
+        "moved_within_pudong": 0.10,
+        "newcomer": 0.22,
+        "outside_pudong": 0.05,
+        "vague_address": 0.13,
+    },
+    "healthcloud": {
+        "resident_at_home": 0.47,
+        "moved_within_pudong": 0.15,
+        "newcomer": 0.20,
+        "outside_pudong": 0.10,
+        "vague_address": 0.08,
+    },
 }
 
 # Registry persons whose registered dwelling is stale (moved inside Pudong since they last
@@ -33,12 +60,38 @@ VAGUE_WHO = {"resident_at_home": 0.70, "moved_within_pudong": 0.10, "newcomer": 
 # Outside Pudong: the share in another Shanghai district (the rest: another province).
 OUTSIDE = {"checkpoint": 0.85, "hotline": 1.0, "healthcloud": 0.55, "no_district": 0.10}
 
-_PREFIX_CP = {"": 30, "浦东新区": 18, "上海市浦东新区": 22, "上海市": 8, "上海": 5, "浦东": 7,
-              "上海浦东新区": 6, "上海浦东": 2, "上海市浦东": 2}
-_PREFIX_HL = {"": 40, "浦东新区": 28, "上海市浦东新区": 12, "上海市": 4, "上海": 4, "浦东": 8,
-              "上海浦东新区": 3, "上海浦东": 1}
-_PREFIX_HC = {"": 38, "浦东新区": 16, "上海市浦东新区": 22, "上海市": 8, "上海": 5, "浦东": 6,
-              "上海浦东新区": 3, "上海浦东": 1, "上海市浦东": 1}
+_PREFIX_CP = {
+    "": 30,
+    "浦东新区": 18,
+    "上海市浦东新区": 22,
+    "上海市": 8,
+    "上海": 5,
+    "浦东": 7,
+    "上海浦东新区": 6,
+    "上海浦东": 2,
+    "上海市浦东": 2,
+}
+_PREFIX_HL = {
+    "": 40,
+    "浦东新区": 28,
+    "上海市浦东新区": 12,
+    "上海市": 4,
+    "上海": 4,
+    "浦东": 8,
+    "上海浦东新区": 3,
+    "上海浦东": 1,
+}
+_PREFIX_HC = {
+    "": 38,
+    "浦东新区": 16,
+    "上海市浦东新区": 22,
+    "上海市": 8,
+    "上海": 5,
+    "浦东": 6,
+    "上海浦东新区": 3,
+    "上海浦东": 1,
+    "上海市浦东": 1,
+}
 
 ADDRESS = {
     source: {
@@ -70,20 +123,33 @@ ADDRESS = {
     }
     for source, prefix, named, cfr, mr, sh in (
         ("checkpoint", _PREFIX_CP, 0.12, 0.10, 0.10, 0.28),
-        ("hotline", _PREFIX_HL, 0.15, 0.22, 0.20, 0.38),
+        ("hotline", _PREFIX_HL, 0.15, 0.18, 0.20, 0.32),
         ("healthcloud", _PREFIX_HC, 0.18, 0.15, 0.10, 0.32),
     )
 }
 
 IDENTITY = {
     source: {
-        "name_blank": nb, "name_homophone": 0.03, "name_lookalike": 0.015,
-        "name_traditional": 0.02, "name_spaces": 0.025, "name_pinyin": pin,
+        "name_blank": nb,
+        "name_homophone": 0.03,
+        "name_lookalike": 0.015,
+        "name_traditional": 0.02,
+        "name_spaces": 0.025,
+        "name_pinyin": pin,
         "minority_sep": 0.5,  # of ·-names, written with another separator or none
-        "id_missing": idm, "id_typo": 0.025, "id_transposition": 0.012, "id_15digit": 0.012,
-        "id_lower_x": 0.5, "id_fullwidth": 0.015, "id_spaces": 0.012, "id_other_person": 0.015,
+        "id_missing": idm,
+        "id_typo": 0.025,
+        "id_transposition": 0.012,
+        "id_15digit": 0.012,
+        "id_lower_x": 0.5,
+        "id_fullwidth": 0.015,
+        "id_spaces": 0.012,
+        "id_other_person": 0.015,
         "id_type_variant": 0.01,
-        "phone_missing": pm, "phone_format": 0.10, "phone_typo": 0.025, "phone_new": 0.08,
+        "phone_missing": pm,
+        "phone_format": 0.10,
+        "phone_typo": 0.025,
+        "phone_new": 0.08,
         "phone_landline": pl,
     }
     for source, nb, pin, idm, pm, pl in (
@@ -98,12 +164,20 @@ HOTLINE = {
     "relation": {"own": 0.50, "neighbour": 0.20, "building": 0.17, "community": 0.13},
     "neighbour_in_content": 0.6,  # 事发地址 is the caller's place, 诉求内容 names the neighbour's
     "content_repeats_address": 0.45,
-    "hint_blank": 0.30, "hint_wrong": 0.08, "hint_short": 0.20,
-    "numeric_id_cell": 0.15, "numeric_phone_cell": 0.15, "time_text": 0.35,
+    "hint_blank": 0.30,
+    "hint_wrong": 0.08,
+    "hint_short": 0.20,
+    "numeric_id_cell": 0.15,
+    "numeric_phone_cell": 0.15,
+    "time_text": 0.35,
 }
 
-HEALTHCLOUD = {"street_empty": 0.45, "street_wrong": 0.05, "city_shixiaqu": 0.30,
-               "district_empty": 0.06}
+HEALTHCLOUD = {
+    "street_empty": 0.45,
+    "street_wrong": 0.05,
+    "city_shixiaqu": 0.30,
+    "district_empty": 0.06,
+}
 
 CHECKPOINT = {"utf8_bom_nights": 0.2, "plate_blank": 0.4}
 

@@ -18,10 +18,25 @@ from pypinyin import Style, pinyin
 from streetlink.reference import read_reference
 
 __all__ = [
-    "Street", "streets", "Surnames", "surnames", "GivenNames", "given_names", "IdRegions",
-    "id_regions", "road_stems", "village_stems", "community_parts", "lookalike_groups",
-    "homophones", "common_chars", "mobile_segments", "name_styles", "checkpoints",
-    "shanghai_places", "landmarks",
+    "Street",
+    "streets",
+    "Surnames",
+    "surnames",
+    "GivenNames",
+    "given_names",
+    "IdRegions",
+    "id_regions",
+    "road_stems",
+    "village_stems",
+    "community_parts",
+    "lookalike_groups",
+    "homophones",
+    "common_chars",
+    "mobile_segments",
+    "name_styles",
+    "checkpoints",
+    "shanghai_places",
+    "landmarks",
 ]
 
 
@@ -44,13 +59,20 @@ def streets() -> tuple[Street, ...]:
     rows = read_reference("synth_streets.csv")
     out = []
     for r in rows:
-        out.append(Street(
-            code=r["street_code"], name=r["street_name"], kind=r["kind"], short=r["short_name"],
-            population_k=int(r["population_k"]), residential=int(r["residential"]),
-            villages=int(r["villages"]), former=r["former"],
-            aliases=tuple(r["aliases"].split()),
-            neighbours=tuple("310115" + n for n in r["neighbours"].split()),
-        ))
+        out.append(
+            Street(
+                code=r["street_code"],
+                name=r["street_name"],
+                kind=r["kind"],
+                short=r["short_name"],
+                population_k=int(r["population_k"]),
+                residential=int(r["residential"]),
+                villages=int(r["villages"]),
+                former=r["former"],
+                aliases=tuple(r["aliases"].split()),
+                neighbours=tuple("310115" + n for n in r["neighbours"].split()),
+            )
+        )
     return tuple(out)
 
 
@@ -149,7 +171,9 @@ def community_parts() -> tuple[tuple[str, ...], tuple[tuple[str, str, float], ..
     """(stems, suffixes as (suffix, era, weight))."""
     rows = read_reference("synth_community_parts.csv")
     stems = tuple(r["part"] for r in rows if r["kind"] == "stem")
-    suffixes = tuple((r["part"], r["era"], float(r["weight"])) for r in rows if r["kind"] == "suffix")
+    suffixes = tuple(
+        (r["part"], r["era"], float(r["weight"])) for r in rows if r["kind"] == "suffix"
+    )
     return stems, suffixes
 
 
@@ -180,7 +204,14 @@ def common_chars() -> tuple[str, ...]:
 
 
 # pypinyin reads these as their common word reading; as surnames they are said differently.
-_SURNAME_READINGS = {"曾": "zeng1", "单": "shan4", "仇": "qiu2", "翟": "zhai2", "区": "ou1", "朴": "piao2"}
+_SURNAME_READINGS = {
+    "曾": "zeng1",
+    "单": "shan4",
+    "仇": "qiu2",
+    "翟": "zhai2",
+    "区": "ou1",
+    "朴": "piao2",
+}
 
 
 @lru_cache(maxsize=1)

@@ -23,14 +23,14 @@ def test_every_comparison_level_and_blocking_rule_is_valid_sql(spec):
         for level in comparison["comparison_levels"]:
             if level["sql_condition"] != "ELSE":
                 con.execute(f"SELECT ({level['sql_condition']}) FROM pairs").fetchall()
-    side = ", ".join(f"NULL::VARCHAR AS {c}" for c in spec.feature_columns)
+    side = ", ".join(f"NULL::VARCHAR AS {c}" for c in spec.feature_columns + spec.training_keys)
     con.execute(f"CREATE TABLE l AS SELECT {side}")
     con.execute(f"CREATE TABLE r AS SELECT {side}")
     for rule in spec.blocking_rules + spec.training_rules + spec.deterministic_rules:
         con.execute(f"SELECT count(*) FROM l JOIN r ON {rule}").fetchall()
 
 
-def test_candidate_probabilities_sum_over_a_committee():
+def test_candidate_odds_sum_over_building_and_committee():
     con = duckdb.connect()
     # Ten rooms tie (the record gives no room): each dwelling uncertain, the committee certain.
     rows = [("r1", f"H{i}", "310115007001", "齐河路", "88", None, "3", 5.0, "x") for i in range(10)]
@@ -40,14 +40,13 @@ def test_candidate_probabilities_sum_over_a_committee():
                    explanation VARCHAR, group_no_r VARCHAR DEFAULT NULL)""")
     con.executemany("INSERT INTO pairs (unique_id_l, unique_id_r, committee_code_r, road_r, lane_r, village_r, "
                     "number_r, match_weight, explanation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    out = con.execute(f"SELECT house_id, p_dwelling, p_building, p_committee, rank FROM ({candidates_sql('pairs', 'address')}) "
-                      "ORDER BY rank").fetchall()
-    total = 10 * 2 ** 5 + 2 ** -3
-    assert out[0][1] == pytest.approx(2 ** 5 / (1 + total))
-    assert out[0][2] == pytest.approx(10 * 2 ** 5 / (1 + total))  # the building
-    assert out[0][3] == pytest.approx(10 * 2 ** 5 / (1 + total))  # the committee
-    assert out[0][3] > 0.99 and out[0][1] < 0.2
-    assert out[-1][0] == "H99" and out[-1][4] == 11
+    out = con.execute(f"SELECT house_id, odds, building_odds, committee_odds, total_odds, rank "
+                      f"FROM ({candidates_sql('pairs', 'address')}) ORDER BY rank").fetchall()
+    assert out[0][1] == pytest.approx(2 ** 5)
+    assert out[0][2] == pytest.approx(10 * 2 ** 5)  # the building
+    assert out[0][3] == pytest.approx(10 * 2 ** 5)  # the committee
+    assert out[0][4] == pytest.approx(10 * 2 ** 5 + 2 ** -3)
+    assert out[-1][0] == "H99" and out[-1][3] == pytest.approx(2 ** -3) and out[-1][5] == 11
 
 
 def _toy(seed: int = 3):
@@ -67,8 +66,8 @@ def _toy(seed: int = 3):
                 "lane VARCHAR, number VARCHAR, room VARCHAR, village VARCHAR, group_no VARCHAR, committee_code VARCHAR)")
     con.executemany("INSERT INTO housing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", dwellings)
     con.execute("CREATE TABLE registry AS SELECT 'b_registry' AS source_dataset, house_id AS unique_id, street_code, "
-                "community, road, place_pinyin(road) AS road_py, lane, number, room, village, group_no, committee_code "
-                "FROM housing")
+                "community, road, place_pinyin(road) AS road_py, lane, number, room, village, NULL::VARCHAR AS village_py, "
+                "group_no, committee_code FROM housing")
     records = []
     for i in range(400):
         h = rng.choice(dwellings)
@@ -85,15 +84,15 @@ def _toy(seed: int = 3):
     con.executemany("INSERT INTO truth VALUES (?, ?, ?, ?, ?, ?, ?)", records)
     con.execute("CREATE TABLE records AS SELECT 'a_records' AS source_dataset, unique_id, street_code, "
                 "NULL::VARCHAR AS community, road, place_pinyin(road) AS road_py, lane, number, room, "
-                "NULL::VARCHAR AS village, NULL::VARCHAR AS group_no, NULL::VARCHAR AS committee_code FROM truth")
+                "NULL::VARCHAR AS village, NULL::VARCHAR AS village_py, NULL::VARCHAR AS group_no, "
+                "NULL::VARCHAR AS committee_code FROM truth")
     # The toy has no communities or villages: an urban-only variant of the address model.
     spec = dataclasses.replace(
         ADDRESS_SPEC,
         comparisons=tuple(c for c in ADDRESS_SPEC.comparisons
                           if c["output_column_name"] not in ("community", "village", "group_no")),
-        training_rules=(ADDRESS_SPEC.training_rules[0],
-                        'l."road" = r."road" AND l."lane" = r."lane" AND l."room" = r."room"',
-                        'l."number" = r."number" AND l."room" = r."room" AND l."street_code" = r."street_code"'),
+        # the toy has no residents to block on: a plain address session
+        training_rules=('l."road" = r."road" AND l."lane" = r."lane" AND l."number" = r."number" AND l."room" = r."room"',),
     )
     return con, spec
 
@@ -113,6 +112,9 @@ def test_splink_training_is_deterministic_and_keeps_records_on_the_left():
     con.execute("CREATE TABLE cands AS " + candidates_sql("pairs", "address").replace(
         "concat_ws('|', coalesce(road_r, village_r), lane_r, group_no_r, number_r)",
         "concat_ws('|', road_r, lane_r, number_r)"))
+    # rank committees by their summed odds, as the decide stage does
+    con.execute("CREATE OR REPLACE TABLE cands AS SELECT * EXCLUDE (rank), row_number() OVER "
+                "(PARTITION BY record_id ORDER BY committee_odds DESC, match_weight DESC) AS rank FROM cands")
     # Every lane of the toy repeats the same numbers and rooms, so a record without its lane
     # is truly ambiguous; every other record must find its committee first.
     right = con.execute("""

@@ -21,8 +21,16 @@ from streetlink.standardise.names import (
 from streetlink.standardise.text import normalise_text
 
 GOLDEN = Path(__file__).with_name("golden") / "names.csv"
-FIELDS = ("name_clean", "name_kind", "surname", "given_name", "name_pinyin", "surname_pinyin",
-          "given_pinyin", "gender_hint")
+FIELDS = (
+    "name_clean",
+    "name_kind",
+    "surname",
+    "given_name",
+    "name_pinyin",
+    "surname_pinyin",
+    "given_pinyin",
+    "gender_hint",
+)
 
 
 def _golden_rows() -> list[dict[str, str]]:
@@ -47,13 +55,17 @@ def test_golden_file_covers_enough_cases() -> None:
     assert len(rows) >= 80 and kinds == set(NAME_KINDS)
 
 
-@pytest.mark.parametrize("separator", ["·", ".", "•", "・", "‧", "･", " ", "。", "-", "－", "∙", "⋅", ""])
+@pytest.mark.parametrize(
+    "separator", ["·", ".", "•", "・", "‧", "･", " ", "。", "-", "－", "∙", "⋅", ""]
+)
 def test_minority_name_separators_give_one_name(separator: str) -> None:
     reference = standardise_name("阿依古丽买买提")
     assert standardise_name(f"阿依古丽{separator}买买提") == reference
 
 
-@pytest.mark.parametrize("pair", [("王芳", "王方"), ("李伟", "李玮"), ("张静", "章婧"), ("陈晨", "陈琛")])
+@pytest.mark.parametrize(
+    "pair", [("王芳", "王方"), ("李伟", "李玮"), ("张静", "章婧"), ("陈晨", "陈琛")]
+)
 def test_homophones_share_the_pinyin_key(pair: tuple[str, str]) -> None:
     a, b = (standardise_name(n) for n in pair)
     assert a.name_clean != b.name_clean and a.name_pinyin == b.name_pinyin
@@ -61,9 +73,23 @@ def test_homophones_share_the_pinyin_key(pair: tuple[str, str]) -> None:
 
 def test_misread_surnames_are_overridden() -> None:
     # pypinyin's default reading of these characters is not their reading as a surname.
-    misread = {"曾": "zeng", "单": "shan", "仇": "qiu", "翟": "zhai", "区": "ou", "朴": "piao",
-               "解": "xie", "查": "zha", "盖": "ge", "乐": "yue", "缪": "miao", "召": "shao",
-               "覃": "qin", "尉迟": "yuchi", "万俟": "moqi"}
+    misread = {
+        "曾": "zeng",
+        "单": "shan",
+        "仇": "qiu",
+        "翟": "zhai",
+        "区": "ou",
+        "朴": "piao",
+        "解": "xie",
+        "查": "zha",
+        "盖": "ge",
+        "乐": "yue",
+        "缪": "miao",
+        "召": "shao",
+        "覃": "qin",
+        "尉迟": "yuchi",
+        "万俟": "moqi",
+    }
     readings = surname_readings()
     for surname, reading in misread.items():
         assert "".join(lazy_pinyin(c, style=Style.NORMAL)[0] for c in surname) != reading
@@ -80,8 +106,28 @@ def test_surname_file_is_clean() -> None:
         assert normalise_text(r["surname"]) == r["surname"], r
         assert r["pinyin"].isascii() and r["pinyin"].isalpha() and r["pinyin"].islower(), r
         assert r["kind"] == ("compound" if len(r["surname"]) == 2 else "single"), r
-    assert {"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "司徒",
-            "夏侯", "轩辕", "长孙", "宇文", "澹台", "端木", "申屠", "南宫", "西门"} <= compound_surnames()
+    assert {
+        "欧阳",
+        "司马",
+        "诸葛",
+        "上官",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "令狐",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "长孙",
+        "宇文",
+        "澹台",
+        "端木",
+        "申屠",
+        "南宫",
+        "西门",
+    } <= compound_surnames()
 
 
 def test_honorific_file_is_clean() -> None:
@@ -93,9 +139,32 @@ def test_honorific_file_is_clean() -> None:
 # --- properties --------------------------------------------------------------------------
 
 _SURNAMES = ["王", "李", "欧阳", "曾", "单", "尉迟", "長孫", "陳", "禤"]
-_CHARS = list("芳方伟明小晓华華丽麗思远乾隆著后後发髮干乐长区") + ["·", ".", " ", "•", "(", ")", "1"]
+_CHARS = [
+    *list("芳方伟明小晓华華丽麗思远乾隆著后後发髮干乐长区"),
+    "·",
+    ".",
+    " ",
+    "•",
+    "(",
+    ")",
+    "1",
+]
 _TERMS = ["", "女士", "先生", "小姐", "阿姨", "师傅", "老", "姐", "哥"]
-_LATIN = ["Wang", "WANG", "fang", "Xiaoming", "Li", "lyu", "Lü", "Mr", "Ms.", ",", "-", "'", "ouyang"]
+_LATIN = [
+    "Wang",
+    "WANG",
+    "fang",
+    "Xiaoming",
+    "Li",
+    "lyu",
+    "Lü",
+    "Mr",
+    "Ms.",
+    ",",
+    "-",
+    "'",
+    "ouyang",
+]
 
 name_like = st.one_of(
     st.text(max_size=30),
@@ -147,5 +216,33 @@ def test_idempotent(raw: str) -> None:
 
 
 def replace_gender(p: NameParts, gender: str | None) -> NameParts:
-    return NameParts(p.name_clean, p.name_kind, p.surname, p.given_name, p.name_pinyin,
-                     p.surname_pinyin, p.given_pinyin, gender)
+    return NameParts(
+        p.name_clean,
+        p.name_kind,
+        p.surname,
+        p.given_name,
+        p.name_pinyin,
+        p.surname_pinyin,
+        p.given_pinyin,
+        gender,
+    )
+
+
+HOSTILE = [
+    "王" * 20_000,
+    "wang" * 5_000,
+    "1" * 20_000,
+    "\x00\x01\x1b[31m",
+    "=cmd|' /C calc'!A0",
+    "😀" * 50,
+    "王\u2028芳",
+    "\ufeff王\u200b芳",
+    "\ud800",
+    "Ｗａｎｇ　Ｆａｎｇ",
+]
+
+
+@pytest.mark.parametrize("raw", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_input_does_not_crash(raw: str) -> None:
+    parts = standardise_name(raw)
+    assert parts.name_clean is None or len(parts.name_clean) <= 41

@@ -1,0 +1,866 @@
+"""One night's inbox records with their ground truth.
+
+Input: the ``World`` (geography, registered people, who moved) and a date.
+Output: ``Night``: the rows of the checkpoint CSV, the hotline sheet and the health-cloud
+JSON lines (values as the agencies send them), and one truth row per record (contract
+TRUTH). Per-record Python: a night has at most ~10^5 records.
+
+How a record is made: pick the source and the category (``rates.CATEGORY_SHARES``), pick a
+person (registry resident, mover, newcomer), pick the true place (their dwelling; for the
+hotline, the matter's place near the caller), write name/ID/phone/address with the
+source's messiness, then decide ``placeable`` from what the writing still identifies
+(``addresses.committees_for``) and from whether the person is identifiable in the registry
+and lives at the registered home. The rule is spelled out in docs/synthetic_data.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from streetlink.synth import rates, vocab
+from streetlink.synth.addresses import (
+    OutsidePlace,
+    Rendered,
+    Written,
+    committees_for,
+    render_building,
+    render_community,
+    render_dwelling,
+    render_outside,
+    render_vague,
+)
+from streetlink.synth.geography import Geography
+from streetlink.synth.identity import Evidence, Person, write_id, write_name, write_phone
+from streetlink.synth.idnumbers import landline, mobile_numbers
+from streetlink.synth.people import People, make_newcomers
+
+__all__ = ["World", "Night", "generate_night", "CHECKPOINT_HEADERS", "HOTLINE_HEADERS"]
+
+CHECKPOINT_HEADERS = (
+    "记录编号",
+    "登记时间",
+    "道口名称",
+    "姓名",
+    "证件类型",
+    "证件号码",
+    "联系电话",
+    "车牌号码",
+    "出发地",
+    "来沪事由",
+    "在沪居住地址",
+)
+HOTLINE_HEADERS = (
+    "工单编号",
+    "受理时间",
+    "来电人",
+    "来电号码",
+    "事发地址",
+    "诉求内容",
+    "所属街镇",
+    "工单类别",
+)
+
+HOTLINE_CATEGORIES = (
+    "疫情防控-返沪人员",
+    "疫情防控-健康监测",
+    "疫情防控-人员排查",
+    "疫情防控-居家隔离",
+    "社区管理-人员登记",
+    "城市管理-群租",
+)
+PURPOSE_RESIDENT = {
+    "返沪居住": 40,
+    "返沪": 10,
+    "工作": 15,
+    "探亲": 8,
+    "旅游": 5,
+    "出差": 7,
+    "务工": 8,
+    "就医": 3,
+    "其他": 4,
+}
+PURPOSE_VISITOR = {
+    "务工": 25,
+    "工作": 20,
+    "探亲": 20,
+    "旅游": 12,
+    "出差": 10,
+    "上学": 3,
+    "就医": 4,
+    "商务": 6,
+}
+SYMPTOMS = ("咳嗽", "发热", "乏力", "咽痛", "流涕")
+PLATE_PREFIX = {
+    "上海市": "沪",
+    "安徽省": "皖",
+    "江苏省": "苏",
+    "浙江省": "浙",
+    "河南省": "豫",
+    "四川省": "川",
+    "江西省": "赣",
+    "山东省": "鲁",
+    "湖北省": "鄂",
+    "湖南省": "湘",
+    "福建省": "闽",
+    "重庆市": "渝",
+    "贵州省": "贵",
+    "甘肃省": "甘",
+    "陕西省": "陕",
+    "河北省": "冀",
+    "黑龙江省": "黑",
+    "吉林省": "吉",
+    "辽宁省": "辽",
+    "广西壮族自治区": "桂",
+    "云南省": "云",
+    "山西省": "晋",
+    "内蒙古自治区": "蒙",
+    "广东省": "粤",
+    "海南省": "琼",
+    "宁夏回族自治区": "宁",
+    "青海省": "青",
+    "新疆维吾尔自治区": "新",
+    "西藏自治区": "藏",
+    "北京市": "京",
+    "天津市": "津",
+}
+_PLATE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+_EMOJI = ("😷", "🏠", "🙏", "👍", "🚗")
+
+
+@dataclass
+class World:
+    geo: Geography
+    people: People
+    mover_target: np.ndarray  # dwelling index a registry person really lives at; -1: not a mover
+    outmover: np.ndarray  # bool: moved out of Pudong
+    id_keys: np.ndarray  # sorted first-17-digit keys of registry IDs
+    seed: int
+
+
+@dataclass
+class Night:
+    date: dt.date
+    checkpoint_rows: list[dict[str, str]]
+    checkpoint_resend_rows: list[dict[str, str]]
+    checkpoint_encoding: str  # gb18030 | utf-8-sig
+    hotline_title: list[list[str]]
+    hotline_rows: list[dict[str, Any]]
+    healthcloud_lines: list[str]
+    truth: list[dict[str, Any]]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Draft:
+    source: str
+    time: dt.datetime
+    category: str
+    person: Person
+    true_place: str  # dwelling | building | community | vague | outside
+    true_dwelling: int = -1
+    true_building: int = -1
+    true_community: int = -1
+    true_street: int = -1
+    fields: dict[str, Any] = field(default_factory=dict)
+    codes: list[str] = field(default_factory=list)
+    placeable: bool = False
+    true_committee: int | None = None
+    record_id: str = ""
+
+
+def _person(world: World, people: People, i: int, registered: bool) -> Person:
+    house = int(people.house[i]) if registered else -1
+    family: tuple[tuple[int, str], ...] = ()
+    if registered:
+        family = tuple(
+            (j, people.id_number[j])
+            for j in people.members(i)
+            if j != i and people.id_number[j] and people.id_type[j] == 0
+        )
+    birth = people.birth[i].astype(object)
+    return Person(
+        index=i if registered else -1,
+        person_id=str(people.person_id[i]) if registered else None,
+        name=people.name[i],
+        surname=people.surname[i],
+        given=people.given[i],
+        han=int(people.style[i]) == 0,
+        male=bool(people.male[i]),
+        birth=birth,
+        id_type=int(people.id_type[i]),
+        id_number=people.id_number[i],
+        own_phone=int(people.own_phone[i]),
+        registry_phone=int(people.phone[i]) if registered else 0,
+        registry_house=house,
+        residence=int(people.residence[i]),
+        region=int(people.region[i]),
+        family_ids=family,
+    )
+
+
+def _sample(
+    rng: np.random.Generator, eligible: np.ndarray, weight: np.ndarray, k: int
+) -> np.ndarray:
+    """k distinct indices from `eligible` (bool mask), accepted with probability `weight`."""
+    pool = np.flatnonzero(eligible)
+    if k == 0 or pool.size == 0:
+        return np.zeros(0, np.int64)
+    out: list[int] = []
+    seen: set[int] = set()
+    for _ in range(200):
+        if len(out) >= k:
+            break
+        cand = pool[rng.integers(0, pool.size, size=max(16, 3 * (k - len(out))))]
+        keep = cand[rng.random(cand.size) < weight[cand]]
+        for c in keep.tolist():
+            if c not in seen:
+                seen.add(c)
+                out.append(c)
+                if len(out) == k:
+                    break
+    if len(out) < k:  # a tiny registry: allow repeats rather than loop forever
+        out.extend(pool[rng.integers(0, pool.size, size=k - len(out))].tolist())
+    return np.asarray(out, dtype=np.int64)
+
+
+def _age_weights(people: People, source: str) -> np.ndarray:
+    age = 2026 - (people.birth.astype("datetime64[Y]").astype(np.int64) + 1970)
+    if source == "checkpoint":
+        return np.where((age >= 18) & (age <= 70), 1.0, np.where(age > 70, 0.3, 0.15))
+    if source == "hotline":
+        return np.where(age >= 20, 1.0, 0.0)
+    return np.where(age >= 10, 1.0, 0.5)
+
+
+def _times(rng: np.random.Generator, date: dt.date, n: int, source: str) -> list[dt.datetime]:
+    centre = {"checkpoint": 15.0, "hotline": 13.0, "healthcloud": 10.0}[source]
+    hours = np.where(rng.random(n) < 0.25, rng.uniform(0, 24, n), rng.normal(centre, 4.5, n))
+    secs = np.sort(np.clip((hours % 24) * 3600, 0, 86399).astype(np.int64))
+    start = dt.datetime.combine(date, dt.time())
+    return [start + dt.timedelta(seconds=int(s)) for s in secs.tolist()]
+
+
+@lru_cache(maxsize=1)
+def _migrant_regions() -> tuple[int, ...]:
+    return tuple(vocab.id_regions().of_kind("migrant").tolist())
+
+
+def _origin_text(rr: random.Random, person: Person) -> tuple[str, str, str]:
+    """Where the person travelled from: often their home county, else anywhere."""
+    reg = vocab.id_regions()
+    if person.region >= 0 and reg.kind[person.region] == "migrant" and rr.random() < 0.6:
+        i = person.region
+    else:
+        idx = _migrant_regions()
+        i = idx[rr.randrange(len(idx))]
+    prov, city, county = reg.province[i], reg.city[i], reg.county[i]
+    if city in ("市辖区", "县", "省直辖县级行政区划"):
+        city = ""
+    return prov, city, county
+
+
+def _origin_string(rr: random.Random, prov: str, city: str, county: str) -> str:
+    forms = [prov + city, city or prov, prov, prov + city + county]
+    return forms[rr.choices(range(4), weights=(45, 30, 15, 10))[0]]
+
+
+def _plate(rr: random.Random, province: str) -> str:
+    head = PLATE_PREFIX.get(province, "沪") if rr.random() < 0.6 else "沪"
+    letter = "ABCDEFGHJKLMN"[rr.randrange(13)]
+    return head + letter + "".join(rr.choice(_PLATE_CHARS) for _ in range(5))
+
+
+def _junk(rr: random.Random, text: str, codes: list[str], allow_control: bool) -> str:
+    j = rates.JUNK
+    x = rr.random()
+    if x < j["emoji"]:
+        codes.append("junk_emoji")
+        return text + rr.choice(_EMOJI)
+    if x < j["emoji"] + j["control"] and allow_control:
+        codes.append("junk_control")
+        i = rr.randrange(len(text) + 1)
+        return text[:i] + rr.choice(("\x07", "\x1b", "\x0b", "\u2028", "\u200b")) + text[i:]
+    if x < j["emoji"] + j["control"] + j["formula"]:
+        codes.append("junk_formula")
+        return rr.choice(("=", "+", "-", "@")) + text
+    return text
+
+
+class _NightBuilder:
+    def __init__(self, world: World, date: dt.date, night_index: int):
+        self.world = world
+        self.geo = world.geo
+        self.date = date
+        self.rng = np.random.default_rng([world.seed, 1000 + night_index])
+        self.rr = random.Random(world.seed * 1_000_003 + night_index)
+        self._mobiles: list[int] = []
+
+    # ----------------------------------------------------------- people
+    def persons(self, source: str, categories: list[str]) -> list[tuple[str, Person, int]]:
+        """(category, person, true dwelling or -1) for each requested category, in order."""
+        w = self.world
+        people = w.people
+        ages = _age_weights(people, source)
+        has_house = people.house >= 0
+        movers = w.mover_target >= 0
+        cats = np.asarray(categories, dtype=object)
+        out: list[tuple[str, Person, int] | None] = [None] * len(categories)
+        # a vague record hides one of three kinds of people
+        vague_who = list(rates.VAGUE_WHO)
+        who = [
+            c
+            if c != "vague_address"
+            else vague_who[self.rr.choices(range(3), weights=list(rates.VAGUE_WHO.values()))[0]]
+            for c in categories
+        ]
+        who_a = np.asarray(who, dtype=object)
+        idx_home = np.flatnonzero(who_a == "resident_at_home")
+        at_home = _sample(self.rng, has_house & ~movers & ~w.outmover, ages, idx_home.size)
+        for slot, i in zip(idx_home.tolist(), at_home.tolist()):
+            out[slot] = (categories[slot], _person(w, people, i, True), int(people.house[i]))
+        idx_mv = np.flatnonzero(who_a == "moved_within_pudong")
+        moved = _sample(self.rng, movers, ages, idx_mv.size)
+        for slot, i in zip(idx_mv.tolist(), moved.tolist()):
+            out[slot] = (categories[slot], _person(w, people, i, True), int(w.mover_target[i]))
+        idx_out = np.flatnonzero(cats == "outside_pudong")
+        registered_out = [s for s in idx_out.tolist() if self.rr.random() < 0.3]
+        outs = _sample(self.rng, w.outmover, ages, len(registered_out))
+        for slot, i in zip(registered_out, outs.tolist()):
+            out[slot] = ("outside_pudong", _person(w, people, i, True), -1)
+        idx_new = [s for s in range(len(categories)) if out[s] is None]
+        if idx_new:
+            houses = self.rng.integers(0, self.geo.n_dwellings, len(idx_new))
+            newcomers = make_newcomers(
+                self.geo, houses, self.rng, w.id_keys, f"N{self.date:%Y%m%d}{source[0].upper()}"
+            )
+            for k, slot in enumerate(idx_new):
+                cat = categories[slot]
+                place = int(houses[k]) if cat != "outside_pudong" else -1
+                out[slot] = (cat, _person(w, newcomers, k, False), place)
+        return [x for x in out if x is not None]
+
+    # ----------------------------------------------------------- truth
+    def identity_committee(self, person: Person, ev: Evidence) -> int | None:
+        people = self.world.people
+        idx = ev.id_person
+        near_id = ev.id_near and ev.name_exact
+        phone_and_name = ev.phone_registry and (ev.name_exact or ev.honorific_ok)
+        if idx is None and person.index >= 0 and (near_id or phone_and_name):
+            idx = person.index
+        if idx is None or idx < 0:
+            return None
+        house = int(people.house[idx])
+        return int(self.geo.d_committee[house]) if house >= 0 else None
+
+    def decide(
+        self, d: _Draft, written: list[Written], id_committee: int | None, hint_street: int | None
+    ) -> None:
+        geo = self.geo
+        if d.true_place == "outside":
+            d.placeable, d.true_committee = False, None
+            return
+        if d.true_place in ("dwelling", "vague"):
+            true = int(geo.d_committee[d.true_dwelling])
+        elif d.true_place == "building":
+            true = int(geo.b_committee[d.true_building])
+        else:
+            bs = geo.buildings_by_comm[d.true_community]
+            coms = {int(geo.b_committee[b]) for b in bs}
+            true = min(coms) if len(coms) == 1 else -1  # a split community is no single committee
+        sets = [committees_for(geo, w) for w in written]
+        singles = {next(iter(s)) for s in sets if len(s) == 1}
+        if len(singles) > 1:
+            cands: frozenset[int] | set[int] = frozenset()
+            conflict = True
+        else:
+            conflict = False
+            nonempty = [s for s in sets if s]
+            cands = set(singles) if singles else (min(nonempty, key=len) if nonempty else set())
+        if len(cands) > 1 and hint_street is not None:
+            narrowed = {c for c in cands if geo.com_street[c] == hint_street}
+            if len(narrowed) == 1:
+                cands = narrowed
+        if true < 0 or conflict:
+            ok = False
+        elif set(cands) == {true}:
+            ok = True
+        elif len(cands) == 1:
+            ok = False  # the writing points to another committee
+        else:
+            ok = id_committee == true and (not cands or true in cands)
+        d.placeable = ok
+        d.true_committee = true if ok else None
+
+    # ----------------------------------------------------------- sources
+    def street_hint(
+        self,
+        si: int,
+        codes: list[str],
+        blank: float,
+        wrong: float,
+        short: float,
+    ) -> tuple[str, int | None]:
+        rr = self.rr
+        geo = self.geo
+        x = rr.random()
+        if x < blank:
+            codes.append("hint_blank")
+            return "", None
+        if x < blank + wrong:
+            neighbours = [geo.street_by_code[c] for c in geo.streets[si].neighbours]
+            wrong_si = neighbours[rr.randrange(len(neighbours))]
+            codes.append("hint_wrong")
+            return geo.streets[wrong_si].name, wrong_si
+        if rr.random() < short:
+            codes.append("hint_short")
+            return geo.streets[si].short, si
+        return geo.streets[si].name, si
+
+    def render_place(self, d: _Draft, source: str, a: dict) -> tuple[Rendered, OutsidePlace | None]:
+        rr, geo = self.rr, self.geo
+        if d.category == "outside_pudong":
+            in_sh = rr.random() < rates.OUTSIDE[source]
+            r, place = render_outside(rr, in_sh, rates.OUTSIDE["no_district"])
+            return r, place
+        if d.category == "vague_address":
+            return render_vague(geo, d.true_street, rr), None
+        return render_dwelling(geo, d.true_dwelling, rr, a), None
+
+    def new_mobile(self) -> int:
+        """A mobile number the registry does not know (a new SIM), drawn in batches."""
+        if not self._mobiles:
+            self._mobiles = mobile_numbers(self.rng, 4096, *vocab.mobile_segments()).tolist()[::-1]
+        return self._mobiles.pop()
+
+    def identity(self, d: _Draft, source: str, ev: Evidence) -> tuple[str, str, str, str]:
+        r = rates.IDENTITY[source]
+        name = write_name(d.person, self.rr, r, source == "hotline", rates.HOTLINE["honorific"], ev)
+        id_type, id_no = ("", "")
+        if source != "hotline":
+            id_type, id_no = write_id(d.person, self.rr, r, ev)
+        phone = write_phone(d.person, self.rr, r, ev, landline(self.rng), self.new_mobile())
+        return name, id_type, id_no, phone
+
+    def build(self, source: str, n: int) -> list[_Draft]:
+        rng = self.rng
+        shares = rates.CATEGORY_SHARES[source]
+        cats = rng.choice(list(shares), size=n, p=list(shares.values())).tolist()
+        times = _times(rng, self.date, n, source)
+        drafts = []
+        for (cat, person, dwelling), t in zip(self.persons(source, cats), times):
+            d = _Draft(source, t, cat, person, "dwelling", true_dwelling=dwelling)
+            if cat == "outside_pudong":
+                d.true_place = "outside"
+            elif cat == "vague_address":
+                d.true_place = "vague"
+            if dwelling >= 0:
+                d.true_street = int(self.geo.d_street[dwelling])
+            drafts.append(d)
+        return drafts
+
+    def checkpoint(self, d: _Draft) -> None:
+        rr = self.rr
+        a = rates.ADDRESS["checkpoint"]
+        ev = Evidence(codes=d.codes)
+        name, id_type, id_no, phone = self.identity(d, "checkpoint", ev)
+        rendered, _ = self.render_place(d, "checkpoint", a)
+        d.codes.extend(rendered.codes)
+        address = _junk(rr, rendered.text, d.codes, allow_control=True)
+        prov, city, county = _origin_text(rr, d.person)
+        visitor = d.category in ("newcomer", "outside_pudong")
+        purpose = rr.choices(
+            list(PURPOSE_VISITOR if visitor else PURPOSE_RESIDENT),
+            weights=list((PURPOSE_VISITOR if visitor else PURPOSE_RESIDENT).values()),
+        )[0]
+        if rr.random() < rates.JUNK["long_text"]:
+            purpose = (purpose + "，") * 4000
+            d.codes.append("junk_long")
+        names, weights = vocab.checkpoints()
+        d.fields = {
+            "登记时间": d.time.strftime("%Y-%m-%d %H:%M:%S"),
+            "道口名称": names[rr.choices(range(len(names)), weights=weights.tolist())[0]],
+            "姓名": name,
+            "证件类型": id_type,
+            "证件号码": id_no,
+            "联系电话": phone,
+            "车牌号码": "" if rr.random() < rates.CHECKPOINT["plate_blank"] else _plate(rr, prov),
+            "出发地": _origin_string(rr, prov, city, county),
+            "来沪事由": purpose,
+            "在沪居住地址": address,
+        }
+        self.decide(d, [rendered.written], self.identity_committee(d.person, ev), None)
+
+    def hotline(self, d: _Draft) -> None:
+        rr, geo = self.rr, self.geo
+        a = rates.ADDRESS["hotline"]
+        h = rates.HOTLINE
+        ev = Evidence(codes=d.codes)
+        name, _, _, phone = self.identity(d, "hotline", ev)
+        written: list[Written] = []
+        content_place = ""
+        if d.true_place == "dwelling":
+            relation = rr.choices(list(h["relation"]), weights=list(h["relation"].values()))[0]
+            home = d.true_dwelling
+            b = int(geo.d_building[home])
+            if b < 0 and relation in ("building", "community"):
+                relation = "own"
+            if relation == "own":
+                r = render_dwelling(geo, home, rr, a)
+                if rr.random() < h["content_repeats_address"]:
+                    c = render_dwelling(geo, home, rr, a, light=True)
+                    content_place, written = c.text, [c.written]
+            elif relation == "neighbour":
+                d.codes.append("place_neighbour")
+                target = self._neighbour(home)
+                d.true_dwelling = target
+                if rr.random() < h["neighbour_in_content"]:
+                    r = render_dwelling(geo, home, rr, a)
+                    c = render_dwelling(geo, target, rr, a, light=True)
+                    content_place, written = c.text, [c.written]
+                    r.written = Written("none")  # the caller's own place is not the matter's
+                else:
+                    r = render_dwelling(geo, target, rr, a)
+            elif relation == "building":
+                d.codes.append("place_building")
+                d.true_place, d.true_building = "building", b
+                r = render_building(geo, b, rr, a)
+            else:
+                cm = int(geo.b_community[b])
+                if cm < 0:
+                    d.codes.append("place_building")
+                    d.true_place, d.true_building = "building", b
+                    r = render_building(geo, b, rr, a)
+                else:
+                    d.codes.append("place_community")
+                    d.true_place, d.true_community = "community", cm
+                    r = render_community(geo, cm, rr, a)
+            written = [r.written, *written]
+        else:
+            r, _ = self.render_place(d, "hotline", a)
+            written = [r.written]
+        d.codes.extend(x for x in r.codes if x not in d.codes)
+        address = _junk(rr, r.text, d.codes, allow_control=False)
+        hint_text, hint_si = ("", None)
+        if d.true_street >= 0:
+            hint_text, hint_si = self.street_hint(
+                d.true_street, d.codes, h["hint_blank"], h["hint_wrong"], h["hint_short"]
+            )
+        elif rr.random() > h["hint_blank"]:
+            hint_text = self.geo.streets[rr.randrange(len(self.geo.streets))].name
+        content = self._content(d, content_place)
+        if rr.random() < rates.JUNK["long_text"]:
+            content = content * (20_000 // max(1, len(content)))
+            d.codes.append("junk_long")
+        d.fields = {
+            "受理时间": d.time,
+            "来电人": name,
+            "来电号码": phone,
+            "事发地址": address,
+            "诉求内容": content,
+            "所属街镇": hint_text,
+            "工单类别": HOTLINE_CATEGORIES[rr.randrange(len(HOTLINE_CATEGORIES))],
+        }
+        # The caller's identity tells where the caller lives: evidence for the matter's place
+        # only when the matter is the caller's own home.
+        own_home = d.true_place == "vague" or (
+            d.true_place == "dwelling" and "place_neighbour" not in d.codes
+        )
+        self.decide(
+            d, written, self.identity_committee(d.person, ev) if own_home else None, hint_si
+        )
+        if d.true_place in ("building", "community"):
+            d.true_street = (
+                int(geo.com_street[geo.b_committee[d.true_building]])
+                if d.true_place == "building"
+                else int(geo.comm_street[d.true_community])
+            )
+
+    def _neighbour(self, home: int) -> int:
+        geo, rr = self.geo, self.rr
+        b = int(geo.d_building[home])
+        if b < 0:  # rural: the next house of the group
+            same = home + (
+                1
+                if home + 1 < geo.n_dwellings and geo.d_village[home + 1] == geo.d_village[home]
+                else -1
+            )
+            return same
+        if rr.random() < 0.7 or geo.b_lane[b] < 0:
+            first, count = int(geo.b_first[b]), int(geo.b_count[b])
+            if count > 1:
+                other = first + rr.randrange(count - 1)
+                return other if other < home else other + 1
+        lane_bs = geo.buildings_by_lane.get((int(geo.b_road[b]), int(geo.b_lane[b])), [b])
+        ob = lane_bs[rr.randrange(len(lane_bs))]
+        return int(geo.b_first[ob] + rr.randrange(int(geo.b_count[ob])))
+
+    def _content(self, d: _Draft, place: str) -> str:
+        rr = self.rr
+        prov, city, county = _origin_text(rr, d.person)
+        origin = _origin_string(rr, prov, city, county)
+        who = rr.choice(("一名人员", "两名人员", "租客", "住户", "外地人员", "一户人家", "人员"))
+        at = place or "该处"
+        if "place_neighbour" in d.codes and place:
+            rel = rr.choice(("隔壁", "楼上邻居", "楼下邻居", "对门邻居", "房东的租客"))
+            return f"来电人反映其{rel}（{place}）有{who}从{origin}回来，请社区关注。"
+        templates = (
+            "来电人咨询：家住{at}，家属从{origin}来沪，是否需要居家健康监测？",
+            "市民来电反映：{at}有{who}近日从{origin}返沪，未向居委报备，请社区核实。",
+            "反映{at}群租，近期{who}入住，请相关部门核实处理。",
+            "来电人反映{at}{who}从{origin}来沪，尚未登记，要求上门核查。",
+            "来电反映{at}有{who}未按要求落实健康监测，请核实。",
+            "来电人称本人从{origin}来沪，暂住{at}，咨询如何登记。",
+            "来电人反映家中老人从{origin}回来，住{at}，要求社区上门登记。",
+            "来电人称其本人居住于该处，已从{origin}返沪，希望社区登记并告知健康管理要求。",
+        )
+        return templates[rr.randrange(len(templates))].format(at=at, who=who, origin=origin)
+
+    def healthcloud(self, d: _Draft) -> None:
+        rr = self.rr
+        a = rates.ADDRESS["healthcloud"]
+        hc = rates.HEALTHCLOUD
+        ev = Evidence(codes=d.codes)
+        name, id_type, id_no, phone = self.identity(d, "healthcloud", ev)
+        rendered, outside = self.render_place(d, "healthcloud", a)
+        d.codes.extend(rendered.codes)
+        detail = _junk(rr, rendered.text, d.codes, allow_control=True)
+        hint_si = None
+        if outside is not None:
+            province, city, district, street = outside.province, outside.city, outside.district, ""
+            if outside.in_shanghai and rr.random() < hc["city_shixiaqu"]:
+                city = "市辖区"
+        else:
+            province = "上海市"
+            city = "市辖区" if rr.random() < hc["city_shixiaqu"] else "上海市"
+            district = "" if rr.random() < hc["district_empty"] else "浦东新区"
+            street, hint_si = self.street_hint(
+                d.true_street, d.codes, hc["street_empty"], hc["street_wrong"], 0.0
+            )
+        arrival = self.date - dt.timedelta(days=rr.randrange(4))
+        travel = []
+        for _ in range(rr.choices((0, 1, 2), weights=(35, 50, 15))[0]):
+            p, c, k = _origin_text(rr, d.person)
+            travel.append(_origin_string(rr, p, c, k))
+        symptoms = [rr.choice(SYMPTOMS)] if rr.random() < 0.05 else []
+        d.fields = {
+            "submitted_at": d.time.strftime("%Y-%m-%dT%H:%M:%S+08:00"),
+            "name": name,
+            "id_type": id_type,
+            "id_no": id_no,
+            "mobile": phone,
+            "residence": {
+                "province": province,
+                "city": city,
+                "district": district,
+                "street": street,
+                "detail": detail,
+            },
+            "arrival_date": arrival.isoformat(),
+            "travel_history": travel,
+            "symptoms": symptoms,
+        }
+        self.decide(d, [rendered.written], self.identity_committee(d.person, ev), hint_si)
+
+    def reuse_checkpoint_person(self, d: _Draft, usable: list[_Draft]) -> None:
+        """The same person also files a health-cloud report that night."""
+        if not usable:
+            return
+        src = usable[self.rr.randrange(len(usable))]
+        d.category, d.person = src.category, src.person
+        d.true_place, d.true_dwelling, d.true_street = (
+            "dwelling",
+            src.true_dwelling,
+            src.true_street,
+        )
+        d.codes.append("same_person_other_source")
+
+
+def _truth_row(world: World, d: _Draft) -> dict[str, Any]:
+    geo = world.geo
+    house = (
+        geo.house_id[d.true_dwelling]
+        if d.true_place == "dwelling" and d.true_dwelling >= 0
+        else None
+    )
+    street = (
+        geo.streets[d.true_street].code
+        if d.true_street >= 0 and d.true_place not in ("outside", "unreadable")
+        else None
+    )
+    return {
+        "record_id": d.record_id,
+        "source": d.source,
+        "category": d.category,
+        "placeable": bool(d.placeable),
+        "true_person_id": d.person.person_id,
+        "true_house_id": str(house) if house is not None else None,
+        "true_street_code": street,
+        "true_committee_code": geo.com_code[d.true_committee]
+        if d.true_committee is not None
+        else None,
+        "messiness": sorted(set(d.codes)),
+    }
+
+
+def generate_night(
+    world: World, date: dt.date, night_index: int, n_records: int, inject_bad_input: bool = False
+) -> Night:
+    """All records of one night, their source rows and their truth."""
+    nb = _NightBuilder(world, date, night_index)
+    rr = nb.rr
+    counts = {s: round(n_records * p) for s, p in rates.SOURCE_SHARES.items()}
+    counts["healthcloud"] = n_records - counts["checkpoint"] - counts["hotline"]
+    cp = nb.build("checkpoint", counts["checkpoint"])
+    for d in cp:
+        nb.checkpoint(d)
+    hl = nb.build("hotline", counts["hotline"])
+    for d in hl:
+        nb.hotline(d)
+    hc = nb.build("healthcloud", counts["healthcloud"])
+    usable = [
+        x for x in cp if x.category in ("resident_at_home", "moved_within_pudong", "newcomer")
+    ]
+    for d in hc:
+        if d.category != "outside_pudong" and rr.random() < rates.SAME_PERSON_SHARE:
+            nb.reuse_checkpoint_person(d, usable)
+        nb.healthcloud(d)
+
+    ymd, yymmdd = f"{date:%Y%m%d}", f"{date:%y%m%d}"
+    seq = 0
+    cp_rows = []
+    for d in cp:
+        seq += 1 + (rr.random() < 0.3) + (rr.random() < 0.1)
+        sid = f"KK{ymd}{seq:06d}"
+        d.record_id = f"checkpoint:{sid}"
+        cp_rows.append({"记录编号": sid, **d.fields})
+    seq = 0
+    hl_rows = []
+    for d in hl:
+        seq += 1 + (rr.random() < 0.4) + (rr.random() < 0.1)
+        sid = f"{yymmdd}{seq:07d}"
+        d.record_id = f"hotline:{sid}"
+        hl_rows.append(_hotline_cells(rr, sid, d))
+    seq = 0
+    hc_objs = []
+    for d in hc:
+        seq += 1 + (rr.random() < 0.3)
+        sid = f"HC{ymd}{seq:06d}"
+        d.record_id = f"healthcloud:{sid}"
+        hc_objs.append({"report_id": sid, **d.fields})
+    hc_lines = [json.dumps(o, ensure_ascii=False) for o in hc_objs]
+    drafts = cp + hl + hc
+    resend: list[dict[str, str]] = []
+    if inject_bad_input:
+        drafts, resend, hc_lines = _inject_bad_input(nb, date, cp, cp_rows, hc_lines, drafts)
+    encoding = "utf-8-sig" if rr.random() < rates.CHECKPOINT["utf8_bom_nights"] else "gb18030"
+    titles = [
+        ["浦东新区12345市民服务热线工单导出"],
+        [f"导出时间：{date + dt.timedelta(days=1):%Y-%m-%d} 06:00:00", "", f"共{len(hl_rows)}条"],
+    ]
+    if rr.random() < 0.5:
+        titles.append(["筛选条件：全部工单"])
+    if rr.random() < 0.3:
+        titles = titles[:1]
+    truth = [_truth_row(world, d) for d in drafts]
+    truth.sort(key=lambda t: t["record_id"])
+    return Night(
+        date=date,
+        checkpoint_rows=cp_rows,
+        checkpoint_resend_rows=resend,
+        checkpoint_encoding=encoding,
+        hotline_title=titles,
+        hotline_rows=hl_rows,
+        healthcloud_lines=hc_lines,
+        truth=truth,
+        counts={
+            "checkpoint": len(cp_rows),
+            "hotline": len(hl_rows),
+            "healthcloud": sum(1 for d in drafts if d.source == "healthcloud"),
+        },
+    )
+
+
+def _hotline_cells(rr: random.Random, sid: str, d: _Draft) -> dict[str, Any]:
+    """Cell values as the export writes them: some ids/phones as numbers, times as text."""
+    h = rates.HOTLINE
+    f = dict(d.fields)
+    row: dict[str, Any] = {"工单编号": sid}
+    if rr.random() < h["numeric_id_cell"]:
+        row["工单编号"] = int(sid)
+        d.codes.append("cell_numeric_id")
+    t: dt.datetime = f.pop("受理时间")
+    if rr.random() < h["time_text"]:
+        form = rr.choice(("%Y年%m月%d日 %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M:%S"))
+        row["受理时间"] = t.strftime(form)
+        d.codes.append("time_text")
+    else:
+        row["受理时间"] = t
+    phone = f["来电号码"]
+    if phone.isdigit() and not phone.startswith("0") and rr.random() < h["numeric_phone_cell"]:
+        f["来电号码"] = int(phone)
+        d.codes.append("cell_numeric_phone")
+    row.update(f)
+    return row
+
+
+def _inject_bad_input(
+    nb: _NightBuilder,
+    date: dt.date,
+    cp: list[_Draft],
+    cp_rows: list[dict],
+    hc_lines: list[str],
+    drafts: list[_Draft],
+) -> tuple[list[_Draft], list[dict[str, str]], list[str]]:
+    """The documented bad records (docs/synthetic_data.md, "Bad input"), added to the night."""
+    rr = nb.rr
+    file_name = f"healthcloud_{date:%Y-%m-%d}.jsonl"
+    extra: list[_Draft] = []
+    # 1-2. two health-cloud lines that cannot be trusted: invalid JSON, residence not an object
+    bad = nb.build("healthcloud", 2)
+    lines = list(hc_lines) + [""]  # a blank line (ignored by readers) before the bad ones
+    for k, d in enumerate(bad):
+        nb.healthcloud(d)
+        obj = {"report_id": f"HC{date:%Y%m%d}9{k:05d}", **d.fields}
+        if k == 0:
+            text = json.dumps(obj, ensure_ascii=False)[:-15]  # truncated mid-object
+            code = "bad_json_line"
+        else:
+            obj["residence"] = obj["residence"]["detail"]
+            text = json.dumps(obj, ensure_ascii=False)
+            code = "wrong_field_type"
+        lines.append(text)
+        d.record_id = f"healthcloud:{file_name}#{len(lines)}"
+        d.codes = [code]
+        d.placeable, d.true_committee, d.true_place = False, None, "unreadable"
+        extra.append(d)
+    # 3. the same checkpoint records re-sent in a second file
+    picks = sorted(rr.sample(range(len(cp_rows)), k=min(3, len(cp_rows))))
+    resend = [dict(cp_rows[i]) for i in picks]
+    for i in picks:
+        cp[i].codes.append("resent_duplicate")
+    # 4. a checkpoint record whose time is not a time; 5. one with no address and no identity
+    more = nb.build("checkpoint", 2)
+    for k, d in enumerate(more):
+        nb.checkpoint(d)
+        sid = f"KK{date:%Y%m%d}9{k:05d}"
+        d.record_id = f"checkpoint:{sid}"
+        if k == 0:
+            d.fields["登记时间"] = rr.choice(("2026-13-45 25:61:00", "待补录", "11/24 上午"))
+            d.codes = ["unparseable_time"]
+        else:
+            d.category = "vague_address"
+            for key in ("姓名", "证件号码", "联系电话", "在沪居住地址", "车牌号码"):
+                d.fields[key] = ""
+            d.codes = ["no_address_no_identity"]
+            d.true_place, d.true_street = "vague", -1
+        d.placeable, d.true_committee = False, None
+        cp_rows.append({"记录编号": sid, **d.fields})
+        extra.append(d)
+    return drafts + extra, resend, lines
