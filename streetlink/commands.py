@@ -48,12 +48,26 @@ def _run_flow(config: RunConfig) -> int:
     return _print_result(result)
 
 
+def _check_inputs(config: RunConfig) -> None:
+    """Fail in one line before Prefect starts (its temporary server takes ~15 s)."""
+    if not config.inbox_day.is_dir():
+        raise StreetlinkError(f"no inbox folder for {config.date_str}: {config.inbox_day}")
+    missing = [n for n in ("admin", "housing", "population")
+               if not any((config.registry / f"{n}.{ext}").is_file() for ext in ("csv", "parquet"))]
+    if missing:
+        raise StreetlinkError(f"registry folder {config.registry} lacks {', '.join(missing)} (.parquet or .csv)")
+    from streetlink.link.models import model_info
+
+    model_info(config.models)  # a missing or stale model fails here, with its path
+
+
 def cmd_run(args: argparse.Namespace, engine: EngineConfig) -> int:
     config = RunConfig(
         date=args.date, inbox=args.inbox, registry=args.registry, out=args.out,
         reports=args.reports, warehouse=args.warehouse,
         models=args.models or models_dir(), engine=engine,
     )
+    _check_inputs(config)
     return _run_flow(config)
 
 
@@ -76,7 +90,7 @@ def cmd_demo(args: argparse.Namespace, engine: EngineConfig) -> int:
         from streetlink.evaluate import evaluate, format_table
 
         ev = evaluate([truth], [config.output_day / "links.parquet"], label="streetlink")
-        console.print(format_table(ev))
+        print(format_table(ev))
     return code
 
 
@@ -100,9 +114,9 @@ def cmd_evaluate(args: argparse.Namespace, engine: EngineConfig) -> int:
     if args.baseline:
         before = evaluate(args.truth, args.baseline, label="baseline")
         evaluations = [before, after]
-        console.print(compare(evaluations))
+        print(compare(evaluations))
     else:
-        console.print(format_table(after))
+        print(format_table(after))
     target = args.json or _default_json_path(args.links[0])
     write_json(evaluations if len(evaluations) > 1 else after, target)
     console.print(f"metrics written to {target}")

@@ -18,6 +18,7 @@ candidates. Ten rooms that tie because the record gives no room thus make a cert
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from streetlink.link.features import (
 from streetlink.link.models import LinkageModel, load_model
 from streetlink.link.specs import ADDRESS_SPEC, PERSON_SPEC, ModelSpec
 
-__all__ = ["prepare_registry_features", "link_night", "score_model", "candidates_sql"]
+__all__ = ["prepare_registry_features", "link_night", "score_model", "candidates_sql", "scaled_to_registry"]
 
 log = logging.getLogger(__name__)
 
@@ -131,10 +132,43 @@ def _local_tf(con: duckdb.DuckDBPyConnection, warehouse: str, records: str) -> d
     return tables
 
 
+def _registry_rows(con: duckdb.DuckDBPyConnection, warehouse: str) -> dict[str, int]:
+    import json
+
+    return json.loads(con.execute(f"SELECT rows_json FROM {warehouse}.registry_meta").fetchall()[0][0])
+
+
+def scaled_to_registry(model: LinkageModel, table: str, rows_now: dict[str, int]) -> LinkageModel:
+    """The model with λ rescaled from the training registry's size to tonight's.
+
+    λ is the chance that a random (record, registry row) pair matches: a record has at
+    most one match, so λ falls as 1 / registry rows. A model trained on one district's
+    registry (or a synthetic profile) and run on a larger one would otherwise be
+    overconfident by the ratio of the sizes.
+    """
+    import copy
+    import json
+
+    trained_rows = model.training.get("registry_rows")
+    if isinstance(trained_rows, str):
+        trained_rows = json.loads(trained_rows)
+    n_train = (trained_rows or {}).get(table)
+    n_now = rows_now.get(table)
+    if not n_train or not n_now or n_train == n_now:
+        return model
+    settings = copy.deepcopy(model.splink_settings)
+    lam = settings["probability_two_random_records_match"]
+    odds = lam / (1 - lam) * n_train / n_now
+    settings["probability_two_random_records_match"] = odds / (1 + odds)
+    log.info("%s: λ scaled for %s rows (trained on %s)", model.name, n_now, n_train)
+    return dataclasses.replace(model, splink_settings=settings)
+
+
 def link_night(con: duckdb.DuckDBPyConnection, warehouse: str, models_dir: Path) -> dict[str, Any]:
     """Score the night's `records_std` against the warehouse's registries."""
-    address_model = load_model(models_dir, "address_model")
-    person_model = load_model(models_dir, "person_model")
+    rows_now = _registry_rows(con, warehouse)
+    address_model = scaled_to_registry(load_model(models_dir, "address_model"), "housing_std", rows_now)
+    person_model = scaled_to_registry(load_model(models_dir, "person_model"), "population_std", rows_now)
     register_place_pinyin(con)
     con.execute(f"CREATE OR REPLACE TABLE address_records AS {address_records_sql()}")
     con.execute(f"CREATE OR REPLACE TABLE person_records AS {person_records_sql()}")

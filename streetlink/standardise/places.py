@@ -230,7 +230,7 @@ _NUMERALS = set("零〇一二两三四五六七八九十百千")
 _SHORT_COUNTY = re.compile(r"([\u4e00-\u9fff])(县)(?=[\u4e00-\u9fff])")
 _GENERIC_DISTRICT = re.compile(
     r"((?![一二三四五六七八九十东南西北中新老大小])[\u4e00-\u9fff]"
-    r"(?![小园社校景厂营街片新东南西北中工开保])[\u4e00-\u9fff])(区)(?=[\u4e00-\u9fff])"
+    r"(?![小园社校景厂营街片新东南西北中工开保])[\u4e00-\u9fff])(区)(?=[\u4e00-\u9fff]|$)"
 )
 _SHANGHAI = re.compile(r"上海市?")
 _ROAD_AFTER = re.compile(r"(?:路|街|大道|公路|大桥|江|河|桥|新村|小区|村)")
