@@ -41,7 +41,7 @@ def _schema_version() -> str:
     return f"{STANDARDISATION_VERSION}-{hashlib.sha256(sql.encode()).hexdigest()[:10]}"
 
 
-STANDARDISATION_VERSION = 1
+STANDARDISATION_VERSION = 2
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,9 @@ RECORDS_STD = Contract(
         Column("addr_precision", V, nullable=False, allowed=(
             "room", "building", "lane", "road", "village_group", "village", "community",
             "street", "none")),
+        Column("road_raw", V, description="the road as typed, before a typo was corrected"),
+        Column("committee_code_text", V, pattern=COMMITTEE_CODE, description="a committee named in the address"),
+        Column("address_key", V, description="road弄支弄号室 / village组号室 key, as in housing_std"),
     ),
 )
 

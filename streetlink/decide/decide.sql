@@ -9,6 +9,7 @@ rec AS (
            coalesce(r.addr_precision, 'none') AS addr_precision,
            r.community, r.road, r.lane, r.village, r.group_no,
            coalesce(r.street_code_text, r.street_code_hint) AS record_street,
+           r.committee_code_text,
            coalesce(r.name_kind, 'none') AS name_kind,
            coalesce(r.id_status, 'missing') AS id_status,
            coalesce(r.phone_kind, 'missing') AS phone_kind
@@ -45,7 +46,9 @@ d1 AS (
 ),
 p1 AS (
     SELECT pc.record_id, pc.person_id AS top_person, pc.house_id AS person_house,
-           pc.committee_code AS person_committee, pc.p_person, pc.explanation AS person_explanation,
+           pc.committee_code AS person_committee,
+           CASE WHEN pc.identity_conflict THEN 0 ELSE pc.p_person END AS p_person,
+           pc.explanation AS person_explanation,
            h.road AS home_road, h.community AS home_community, h.village AS home_village
     FROM pc LEFT JOIN {wh}.housing_std h USING (house_id)
     WHERE pc.rank = 1
@@ -124,6 +127,9 @@ ruled AS (
             WHEN p_person >= $person_min AND p_home_committee >= $committee_supported_min
                  THEN 'dispatched:address_and_person'
             WHEN a_committee IS NULL AND place_n = 1 THEN 'dispatched:place'
+            WHEN a_committee IS NULL AND place_n IS NULL AND committee_code_text IS NOT NULL
+                 AND (record_street IS NULL OR record_street = substr(committee_code_text, 1, 9))
+                 THEN 'dispatched:committee_named'
             WHEN a_committee IS NULL AND place_n IS NULL AND addr_precision IN ('none', 'street', 'road')
                  AND p_person >= $person_home_min AND person_committee IS NOT NULL
                  AND source <> 'hotline' AND NOT home_contradicted
@@ -146,6 +152,7 @@ placed AS (
         CASE r.rule WHEN 'dispatched:address' THEN r.a_committee
                     WHEN 'dispatched:address_and_person' THEN r.person_committee
                     WHEN 'dispatched:place' THEN r.place_committee
+                    WHEN 'dispatched:committee_named' THEN r.committee_code_text
                     WHEN 'dispatched:person' THEN r.person_committee END AS committee
     FROM ruled r
 ),
@@ -201,6 +208,7 @@ SELECT
                  ELSE 'address_building' END
         WHEN p.rule = 'dispatched:place' THEN
             CASE WHEN p.place_kind LIKE 'village%' THEN 'address_village' ELSE 'address_community' END
+        WHEN p.rule = 'dispatched:committee_named' THEN 'address_community'
         WHEN p.rule = 'dispatched:person' THEN 'person_registered_home'
     END AS basis,
     CASE WHEN p.decision = 'dispatched' THEN

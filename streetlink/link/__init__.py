@@ -112,7 +112,7 @@ def candidates_sql(pairs: str, kind: str) -> str:
         WITH s AS (
             SELECT unique_id_l AS record_id, unique_id_r AS person_id, house_id_r AS house_id,
                    committee_code_r AS committee_code, match_weight,
-                   pow(2.0, least(match_weight, 200)) AS odds, explanation
+                   pow(2.0, least(match_weight, 200)) AS odds, explanation, identity_conflict
             FROM {pairs}
         )
         SELECT *, count(*) OVER (PARTITION BY record_id) AS n_candidates,
@@ -120,6 +120,29 @@ def candidates_sql(pairs: str, kind: str) -> str:
                row_number() OVER (PARTITION BY record_id ORDER BY match_weight DESC, person_id) AS rank
         FROM s
     """
+
+
+# Fellegi–Sunter adds evidence field by field. Two strong identifiers that contradict each
+# other are not a sum but a different situation: a valid ID far from the candidate's, or a
+# full name that is not the candidate's (a relative's ID, a namesake at the same address).
+# Such a pair is never linked, whatever its weight; it still ranks among the candidates.
+CONFLICT_LEVELS = {"id": ("different",), "name": ("different", "same surname, different given name")}
+
+
+def _gamma_values(model: LinkageModel, comparison: str, labels: tuple[str, ...]) -> list[int]:
+    for c in model.splink_settings["comparisons"]:
+        if c["output_column_name"] == comparison:
+            levels = [lvl for lvl in c["comparison_levels"] if not lvl.get("is_null_level")]
+            return [len(levels) - 1 - i for i, lvl in enumerate(levels) if lvl["label_for_charts"] in labels]
+    raise KeyError(comparison)
+
+
+def identity_conflict_sql(model: LinkageModel) -> str:
+    parts = []
+    for comparison, labels in CONFLICT_LEVELS.items():
+        values = _gamma_values(model, comparison, labels)
+        parts.append(f"gamma_{comparison} IN ({', '.join(map(str, values))})")
+    return "(" + " OR ".join(parts) + ")"
 
 
 def _local_tf(con: duckdb.DuckDBPyConnection, warehouse: str, records: str) -> dict[str, str]:
@@ -179,6 +202,8 @@ def link_night(con: duckdb.DuckDBPyConnection, warehouse: str, models_dir: Path)
     tf = _local_tf(con, warehouse, "person_records")
     n_person_pairs = score_model(con, person_model, PERSON_SPEC, "person_records",
                                  f"{warehouse}.person_features", tf, "person_pairs")
+    con.execute("ALTER TABLE person_pairs ADD COLUMN identity_conflict BOOLEAN")
+    con.execute(f"UPDATE person_pairs SET identity_conflict = {identity_conflict_sql(person_model)}")
     con.execute(f"CREATE OR REPLACE TABLE person_candidates AS {candidates_sql('person_pairs', 'person')}")
 
     counts = con.execute("""

@@ -195,17 +195,21 @@ PERSON_SPEC = ModelSpec(
             _level('"id_birth_l" = "id_birth_r"', "different ID, same birth date"),
         ),
         _comparison(
-            "name", "name: exact (frequency-adjusted), homophone, one character, surname only",
-            _level('("name_clean_l" IS NULL AND "surname_py_l" IS NULL AND "name_py_l" IS NULL) '
-                   'OR "name_py_r" IS NULL', "no name", null=True),
+            "name", "full name: exact (frequency-adjusted), homophone, one character off",
+            _level('"name_py_l" IS NULL OR "name_py_r" IS NULL', "no full name", null=True),
             _exact("name_clean", "name equal", tf=True),
             _level('"name_py_l" = "name_py_r"', "name sounds the same (pinyin)"),
             _level('length("name_clean_l") = length("name_clean_r") '
                    'AND levenshtein("name_clean_l", "name_clean_r") = 1', "name one character off"),
-            _level('"name_clean_l" IS NULL AND "name_py_l" IS NULL AND "surname_py_l" = "surname_py_r"',
-                   "only a surname given (王女士), and it agrees"),
-            _level('"name_clean_l" IS NULL AND "name_py_l" IS NULL', "only a surname given, and it differs"),
             _level('"surname_py_l" = "surname_py_r"', "same surname, different given name"),
+        ),
+        # Hotline callers often give only 王女士: a comparison of its own, active only for
+        # them, so that its weights are learnt from them and not mixed into the full-name ones.
+        _comparison(
+            "surname", "surname of a caller who gave only surname and title (王女士)",
+            _level('"name_py_l" IS NOT NULL OR "surname_py_l" IS NULL OR "surname_py_r" IS NULL',
+                   "a full name was given, or no surname", null=True),
+            _level('"surname_py_l" = "surname_py_r"', "surname agrees"),
         ),
         _comparison(
             "phone", "mobile phone (frequency-adjusted: households share phones)",
@@ -239,11 +243,16 @@ PERSON_SPEC = ModelSpec(
         'l."name_py" = r."name_py" AND l."village" = r."village"',
         'l."name_py" = r."name_py" AND l."phone_tail" = r."phone_tail"',
     ),
+    # Each session leaves out the comparisons its rule uses. The ID session teaches the
+    # full-name, phone, gender and home levels; phone + name teaches the ID levels; phone
+    # among records without an ID (the hotline's callers) teaches the surname-only levels
+    # of 王女士 callers. That last session also holds relatives sharing the household
+    # phone, so it must not teach the full-name levels (it names name_clean to leave them
+    # out): EM would learn there that a different given name is common among matches.
     training_rules=(
         'l."id_key" = r."id_key"',
         'l."phone" = r."phone" AND l."name_py" = r."name_py"',
-        # honorific callers (王女士): surname and phone only
-        'l."phone" = r."phone" AND l."surname_py" = r."surname_py"',
+        'l."phone" = r."phone" AND l."id_key" IS NULL AND (l."name_clean" IS NULL OR true)',
     ),
     deterministic_rules=(
         'l."id_key" = r."id_key" AND l."name_clean" = r."name_clean"',

@@ -27,7 +27,7 @@ import duckdb
 
 from streetlink import __version__
 from streetlink.decide import DEFAULT_THRESHOLDS, decide_sql
-from streetlink.link import candidates_sql, score_model
+from streetlink.link import candidates_sql, identity_conflict_sql, score_model
 from streetlink.link.features import (
     address_records_sql, address_training_sql, person_records_sql, register_place_pinyin,
 )
@@ -49,7 +49,11 @@ THRESHOLD_GRID: dict[str, tuple[float, ...]] = {
     "person_home_min": (0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999),
     "person_home_evidence": (0, 1, 2),
 }
-PRECISION_TARGETS = {"committee_precision": 0.9995, "person_precision": 0.999, "dwelling_accuracy": 0.99}
+PRECISION_TARGETS = {"committee_precision": 0.9995, "person_precision": 0.999, "dwelling_accuracy": 0.98}
+# What each threshold trades precision for: person thresholds buy person recall, the
+# dwelling threshold dwelling recall, all others the dispatch rate.
+OBJECTIVE = {"person_no_match_odds": "person_recall", "person_min": "person_recall",
+             "dwelling_min": "dwelling_recall"}
 
 
 def _train_one(con: duckdb.DuckDBPyConnection, spec: ModelSpec, records: str, registry: str,
@@ -104,6 +108,8 @@ def train_linkage_models(con: duckdb.DuckDBPyConnection, warehouse: str, models_
                     f"WHERE {column} IN (SELECT {column} FROM person_records)")
         local_tf[column] = f"tf_{column}"
     score_model(con, person_model, PERSON_SPEC, "person_records", "train_persons", local_tf, "person_pairs")
+    con.execute("ALTER TABLE person_pairs ADD COLUMN identity_conflict BOOLEAN")
+    con.execute(f"UPDATE person_pairs SET identity_conflict = {identity_conflict_sql(person_model)}")
     con.execute(f"CREATE OR REPLACE TABLE person_candidates AS {candidates_sql('person_pairs', 'person')}")
 
     if truth is not None:
@@ -138,20 +144,23 @@ def _metrics_sql(truth: str) -> str:
             count(*) FILTER (WHERE d.person_id IS NOT NULL AND d.person_id = t.true_person_id) AS person_ok,
             count(*) FILTER (WHERE t.true_person_id IS NOT NULL) AS true_persons,
             count(*) FILTER (WHERE d.house_id IS NOT NULL AND t.true_house_id IS NOT NULL) AS houses,
-            count(*) FILTER (WHERE d.house_id IS NOT NULL AND d.house_id = t.true_house_id) AS house_ok
+            count(*) FILTER (WHERE d.house_id IS NOT NULL AND d.house_id = t.true_house_id) AS house_ok,
+            count(*) FILTER (WHERE t.placeable AND t.true_house_id IS NOT NULL) AS true_houses
         FROM decisions d JOIN {truth} t USING (record_id)
     """
 
 
 def _score(con: duckdb.DuckDBPyConnection, truth: str) -> dict[str, float]:
     row = con.execute(_metrics_sql(truth)).fetchall()[0]
-    placeable, disp_placeable, dispatched, committee_ok, persons, person_ok, true_persons, houses, house_ok = row
+    (placeable, disp_placeable, dispatched, committee_ok, persons, person_ok, true_persons, houses,
+     house_ok, true_houses) = row
     return {
         "dispatch_rate": disp_placeable / placeable if placeable else 0.0,
         "committee_precision": committee_ok / dispatched if dispatched else 1.0,
         "person_precision": person_ok / persons if persons else 1.0,
         "person_recall": person_ok / true_persons if true_persons else 0.0,
         "dwelling_accuracy": house_ok / houses if houses else 1.0,
+        "dwelling_recall": house_ok / true_houses if true_houses else 0.0,
     }
 
 
@@ -159,8 +168,8 @@ def choose_thresholds(con: duckdb.DuckDBPyConnection, warehouse: str,
                       truth: str, passes: int = 2) -> tuple[dict[str, float], list[dict[str, Any]]]:
     """Coordinate search under the precision targets (see module doc).
 
-    Each threshold in turn takes the value with the highest dispatch rate among those
-    meeting every target, the others held; if none meets them, the value with the best
+    Each threshold in turn takes the value that best serves its objective (OBJECTIVE;
+    the dispatch rate by default) among those meeting every target, the others held; if none meets them, the value with the best
     committee precision. Two passes, because an early threshold may only become
     loosenable once a later one is set.
     """
@@ -178,9 +187,10 @@ def choose_thresholds(con: duckdb.DuckDBPyConnection, warehouse: str,
                 scored.append((ok, value, score))
                 trace.append({"pass": n_pass, "threshold": name, "value": value, "ok": ok,
                               **{k: round(v, 5) for k, v in score.items()}})
-            meeting = [(s["dispatch_rate"], s["committee_precision"], v) for ok, v, s in scored if ok]
+            goal = OBJECTIVE.get(name, "dispatch_rate")
+            meeting = [(s[goal], s["dispatch_rate"], s["committee_precision"], v) for ok, v, s in scored if ok]
             if meeting:
-                thresholds[name] = max(meeting)[2]
+                thresholds[name] = max(meeting)[-1]
             else:
                 thresholds[name] = max((s["committee_precision"], s["dispatch_rate"], v)
                                        for _, v, s in scored)[2]

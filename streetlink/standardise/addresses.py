@@ -32,6 +32,14 @@ rural house: village + group + number), building, lane, road, village_group, vil
 community (also a committee), street, none. ``addr_scope``: pudong when something in the
 text is Pudong's (prefix, street/town, old county name, a gazetteer name), outside for a
 division outside Pudong, unknown otherwise.
+
+Context: the health cloud's "province city district" makes an address outside when it
+names another province/city/district (unless the text itself says Pudong). The hotline's
+诉求内容 fills missing parts only from an address that clearly names the same place (same
+road and lane or number, same village, same community, or a community the gazetteer
+links to that road and lane); and where it puts the matter at a neighbour's door in
+brackets (其隔壁（齐河路88弄3号602室）…) that door replaces the caller's, because the
+matter's place is what gets dispatched.
 """
 
 from __future__ import annotations
@@ -70,7 +78,6 @@ __all__ = [
     "format_address",
     "address_key",
     "building_key",
-    "normalise_road",
     "normalise_name",
     "normalise_village",
     "split_lane",
@@ -240,10 +247,6 @@ def normalise_name(value: object) -> str | None:
     return _DIGITS_IN_NAME.sub(_digits_to_chinese, text) or None
 
 
-def normalise_road(value: object) -> str | None:
-    return normalise_name(value)
-
-
 def normalise_village(value: object) -> str | None:
     """Village name with its 村 (南塘 → 南塘村); registry and parser alike."""
     name = normalise_name(value)
@@ -277,6 +280,7 @@ class _Tok(NamedTuple):
     unit: str | None = None
     known: bool = False  # found in the gazetteer
     code: str | None = None  # street or committee code
+    typed: str | None = None  # a road as typed, when the gazetteer corrected it
 
 
 _ROAD_SUFFIX = r"(?:大道|公路|大街|支路|路|街(?![道坊区镇]))"
@@ -308,9 +312,11 @@ _NAME_CONTINUES = re.compile(
     rf"^(?:[^\d|]?{_ROAD_SUFFIX}|镇|村|新村|[{NUMERAL_CHARS}]+[村期]|{_COMMUNITY_SUFFIX_WORDS}|社区"
     r"|居委|居民区|村委)"
 )
+_GROUP_AHEAD = re.compile(r"第?\d+(?:组|队|小组|村民小组)")
+_NAMED_AFTER_TOWN = re.compile(rf"(?:{_ROAD_SUFFIX}|村(?![委民])|新村|小区)")
 _LEAD_IN = re.compile(r"^.*(?:家住|暂住|居住于|居住在|住在|住于|位于|反映|咨询|来电人|市民|称|住|在|于)")
 _NUM_TOKEN = re.compile(
-    r"第?(?P<num>\d+(?:-\d+)+|\d+(?: \d+)*)(?P<letter>[A-Z](?![A-Z]))?"
+    r"第?(?P<num>\d+(?:-\d+)+(?: \d{1,2}(?!\d))?|\d+(?: \d+)*)(?P<letter>[A-Z](?![A-Z]))?"
     r"(?P<unit>支弄|弄|号楼|号院|号|幢|栋|座|单元|室|村民小组|小组|组|队|层|楼|#)?"
 )
 _LETTER_BUILDING = re.compile(r"([A-Z])(座|栋|幢|号楼)")
@@ -332,7 +338,7 @@ def _split_spaced(num: str, unit: str | None) -> list[str]:
     joined = "".join(groups)
     if unit in ("弄", "支弄") and len(joined) <= 5:
         return [joined]
-    if unit == "号" and len(joined) <= 4:
+    if unit in ("号", "#", "室") and len(joined) <= 4:
         return [joined]
     if all(len(g) <= 2 for g in groups) and 3 <= len(joined) <= 4:
         return [joined]
@@ -347,6 +353,7 @@ class _Scanner:
         self.allow_street = allow_street
         self.short_streets = short_streets
         self.before_number = False  # the text run being scanned is followed by a number
+        self.before_group = False  # … by a group number (3组, 5队)
 
     def scan(self, segment: str) -> list[_Tok]:
         tokens: list[_Tok] = []
@@ -377,6 +384,7 @@ class _Scanner:
                 pos += 1
                 continue
             self.before_number = m.end() < n and segment[m.end()].isdigit()
+            self.before_group = bool(_GROUP_AHEAD.match(segment, m.end()))
             tokens.extend(self.scan_run(m.group(0)))
             pos = m.end()
         return tokens
@@ -384,8 +392,8 @@ class _Scanner:
     @staticmethod
     def _num_tokens(m: re.Match[str]) -> list[_Tok]:
         num, letter, unit = m.group("num"), m.group("letter") or "", m.group("unit")
-        if "-" in num:
-            return [_Tok("num", num + letter, unit)]
+        if "-" in num:  # 15-3 02: a space typed inside the room
+            return [_Tok("num", num.replace(" ", "") + letter, unit)]
         parts = _split_spaced(num, unit)
         if max(len(p) for p in parts) >= 7:
             return [_Tok("text", num, "long_digits")]  # a phone or ID typed into the address
@@ -402,6 +410,8 @@ class _Scanner:
             if tok is None:
                 i += 1
                 continue
+            if pending < i and tok.kind == "road":
+                i, tok = self._longer_road(run, pending, i, end, tok)
             if pending < i:
                 out.append(_Tok("raw", run[pending:i]))
             out.append(tok)
@@ -426,12 +436,15 @@ class _Scanner:
             suffixed = mention.kind == "full" or surface.endswith(("镇", "街道", "区", "县"))
             if not suffixed and not (at_start and self.short_streets):
                 street = None
-            elif not suffixed and (_NAME_CONTINUES.match(run[end:])
-                                   or (end == len(run) and self.before_number)
-                                   or self._road_named_after(run, i, end)):
+            elif not suffixed and (
+                    (_NAME_CONTINUES.match(run[end:]) and not self._known_at(run, end))
+                    or (end == len(run) and self.before_number)
+                    or self._road_named_after(run, i, end)):
                 street = None  # 张江路, 临港宫路 (typo of 临港公路), 沪东新村1-54号
-            elif suffixed and re.match(_ROAD_SUFFIX, run[end:]):
-                street = None  # 唐镇路, 川沙县路: a road named after the town
+            elif suffixed and _NAMED_AFTER_TOWN.match(run, end):
+                street = None  # 唐镇路, 彭镇村: a road or village named after the town
+            if street is not None and mention.kind != "full" and end == len(run) and self.before_group:
+                street = None  # 邓镇9组: a village named after the old town
         if gaz_match is not None and (street is None or len(gaz_match.surface) > len(street[0])):
             return self._gaz_token(gaz_match), gaz_match.end
         if street is not None:
@@ -439,6 +452,18 @@ class _Scanner:
             kind = "pudong" if mention.code is None else "street"
             return _Tok(kind, surface, code=mention.code), i + len(surface)
         return None, i
+
+    def _longer_road(self, run: str, pending: int, i: int, end: int, tok: _Tok) -> tuple[int, _Tok]:
+        """护城西路: not 护 + known 城西路, but a typo of the known 沪城西路."""
+        for start in range(max(pending, i - 2), i):
+            corrected = self.gaz.correct_road(run[start:end]) if self.gaz is not None else None
+            if corrected is not None:
+                return start, _Tok("road", corrected, known=True, typed=run[start:end])
+        return i, tok
+
+    def _known_at(self, run: str, pos: int) -> bool:
+        """The gazetteer knows the name that starts here (泥城|花园西路: 泥城 is the town)."""
+        return self.gaz is not None and pos < len(run) and self.gaz.match_at(run, pos) is not None
 
     def _road_named_after(self, run: str, start: int, end: int) -> bool:
         """A known road begins with this short street form (施湾三路, 临港宫路 → 临港公路)."""
@@ -471,7 +496,8 @@ def _generic(fragment: str, nxt: _Tok | None, prev: _Tok | None, context_mode: b
         rest = _LEAD_IN.sub("", rest)
     while rest:
         town = _OTHER_TOWN.match(rest)
-        if town and not _NAME_AFTER_TOWN.match(rest, town.end()):
+        if town and not _NAME_AFTER_TOWN.match(rest, town.end()) and not (
+                town.end() == len(rest) and _is_group(nxt)):  # 邓镇9组: a village
             out.append(_Tok("text", town.group(0), "town"))
             rest = rest[town.end():]
             continue
@@ -576,6 +602,7 @@ class _Draft:
     group_no: str | None = None
     committee: str | None = None
     committee_code: str | None = None
+    road_raw: str | None = None
     known: set[str] = field(default_factory=set)  # parts the gazetteer confirmed
     notes: list[str] = field(default_factory=list)
 
@@ -598,8 +625,11 @@ def _assemble(tokens: list[_Tok], draft: _Draft) -> None:
         elif kind == "road":
             if draft.road is None:
                 draft.road = tok.value
+                draft.road_raw = tok.typed
                 if tok.known:
                     draft.known.add("road")
+                if tok.typed:
+                    draft.notes.append(f"road_corrected:{tok.typed}")
                 last = "road"
             else:
                 draft.notes.append(f"second_road:{tok.value}")
@@ -839,8 +869,9 @@ def _bracket_tokens(content: str, gaz: Gazetteer | None, outside: bool) -> list[
         if tok.kind == "text" and not tok.unit and len(tokens) == 1 and len(tok.value) >= 2 \
                 and _name_like(tok.value):
             kept.append(_Tok("community", tok.value))
-        elif tok.kind == "street" and tok.value == content and _gaz_longer(gaz, content, 0, 0):
-            kept.append(_Tok("community", content))
+        elif tok.kind == "street" and tok.value == content and gaz is not None \
+                and gaz.resolve("community", content):
+            kept.append(_Tok("community", content))  # (潍坊新村) after a lane: the estate
         else:
             kept.append(tok)
     return kept
@@ -878,20 +909,19 @@ def _parse_clean(s: str, gaz: Gazetteer | None, context_mode: bool = False) -> _
     return d
 
 
-def _resolve_with_gazetteer(d: _Draft, gaz: Gazetteer | None, outside: bool) -> str | None:
-    """Correct the road, canonicalise village/community; returns the typed road if corrected."""
+def _resolve_with_gazetteer(d: _Draft, gaz: Gazetteer | None, outside: bool) -> None:
+    """Correct the road, village or community to the one known name it is a typo of."""
     if gaz is None or outside:
-        return None
-    road_raw = None
+        return
     if d.road is not None and "road" not in d.known:
         if d.road in gaz.roads:
             d.known.add("road")
         else:
             corrected = gaz.correct_road(d.road)
             if corrected is not None:
-                road_raw, d.road = d.road, corrected
+                d.road_raw, d.road = d.road, corrected
                 d.known.add("road")
-                d.notes.append(f"road_corrected:{road_raw}")
+                d.notes.append(f"road_corrected:{d.road_raw}")
     if d.village is not None and "village" not in d.known:
         canonical = (gaz.resolve("village", d.village)
                      or gaz.resolve("village", d.village.removesuffix("村")))
@@ -919,7 +949,6 @@ def _resolve_with_gazetteer(d: _Draft, gaz: Gazetteer | None, outside: bool) -> 
         known = gaz.committee(d.committee_code)
         if known is not None:
             d.committee = known.name
-    return road_raw
 
 
 def _precision(d: _Draft | AddressParts) -> str:
@@ -973,7 +1002,7 @@ def building_key(parts: AddressParts) -> str | None:
                 parts.village, parts.group_no, parts.community)
 
 
-def _finish(d: _Draft, clean: str | None, road_raw: str | None) -> AddressParts:
+def _finish(d: _Draft, clean: str | None) -> AddressParts:
     if d.outside_place is not None:
         scope = "outside"
     elif d.scope_evidence or d.street is not None or d.known:
@@ -996,7 +1025,7 @@ def _finish(d: _Draft, clean: str | None, road_raw: str | None) -> AddressParts:
         village=d.village,
         group_no=d.group_no,
         addr_precision=_precision(d),
-        road_raw=road_raw,
+        road_raw=d.road_raw,
         committee=d.committee,
         committee_code_text=d.committee_code,
         address_key=_key(d.road, d.lane, d.sub_lane, d.number, d.room, d.village, d.group_no,
@@ -1010,7 +1039,7 @@ def _finish(d: _Draft, clean: str | None, road_raw: str | None) -> AddressParts:
 
 
 _CONTEXT_SPLIT = re.compile(r"[,;:。!?！？|]")
-_HAS_ADDRESS_NUMBER = re.compile(r"\d+(?:弄|号|室|组|队|#)")
+_HAS_ADDRESS_NUMBER = re.compile(r"\d+(?:弄|号|室|组|队|#|幢|栋|座|单元)")
 _DIVISION_TOKEN = re.compile(r"^(?:.{1,12}(?:省|市|区|县|州|盟|旗|地区)|市辖区)$")
 
 
@@ -1179,8 +1208,8 @@ def parse_address(
             _apply_division_context(d, context)
         elif cleaned is not None and d.outside_place is None:
             _refine_from_context(d, context, gazetteer)
-    road_raw = _resolve_with_gazetteer(d, gazetteer, outside=d.outside_place is not None)
-    return _finish(d, None if cleaned is None else cleaned.replace("|", ","), road_raw)
+    _resolve_with_gazetteer(d, gazetteer, outside=d.outside_place is not None)
+    return _finish(d, None if cleaned is None else cleaned.replace("|", ","))
 
 
 def format_address(parts: AddressParts) -> str:

@@ -3,7 +3,8 @@
 Goal: let the address parser recognise names it could never guess — a community written
 without a road (世茂湖滨花园7号304室), a village written without 村 (南塘3组7, 双店四号), a
 committee typed as 居委/居民区/社区 — and correct a road typed with one wrong character or a
-homophone (其河路 → 齐河路) when exactly one known road is that close.
+homophone (其河路 → 齐河路) when exactly one known road is that close; villages and
+communities likewise, but only for homophones and look-alike characters (擒劳村 → 勤劳村).
 
 Input → output:
     ``build_gazetteer(con, housing, admin)``: housing_std + admin tables → DuckDB tables
@@ -184,6 +185,8 @@ class _NameIndex:
 
         # The whole name sounds the same, type word included (观澜弓路 → 观澜公路).
         homophones = set(self.by_pinyin.get(_pinyin_key(typed), frozenset())) - {typed}
+        if len(homophones) > 1:  # 筋乡路: 金乡路 (one character off) rather than 金湘路
+            homophones = {c for c in homophones if _within_one_edit(typed, c)}
         if homophones:
             return next(iter(homophones)) if len(homophones) == 1 else None
         near: set[str] = set()

@@ -320,8 +320,10 @@ def match_outside(text: str, pos: int = 0, after_shanghai: bool = False) -> Outs
         return OutsideMatch(place, end)
 
     stem = generic.group(1) if generic else ""
-    if (generic and stem[-1] not in _NOT_GENERIC_TAIL and not stem.startswith("上海")
-            and not any(ch in _NUMERALS for ch in stem) and stem not in street_forms()):
+    # 东方城市花园 is not a city; 郸城县 is a county. 五河县 is real; 一一市 is not.
+    tail_ok = generic is not None and (generic.group(2) != "市" or stem[-1] not in _NOT_GENERIC_TAIL)
+    if (generic and tail_ok and not stem.startswith("上海")
+            and not all(ch in _NUMERALS for ch in stem) and stem not in street_forms()):
         place, end = generic.group(0), generic.end()
         if generic.group(2) == "市":
             county = _county_after(text, end)

@@ -38,7 +38,7 @@ def _con() -> duckdb.DuckDBPyConnection:
         road_r VARCHAR, village_r VARCHAR, lane_r VARCHAR, group_no_r VARCHAR, number_r VARCHAR,
         match_weight DOUBLE, explanation VARCHAR)""")
     con.execute("""CREATE TABLE person_pairs (unique_id_l VARCHAR, unique_id_r VARCHAR, house_id_r VARCHAR,
-        committee_code_r VARCHAR, match_weight DOUBLE, explanation VARCHAR)""")
+        committee_code_r VARCHAR, match_weight DOUBLE, explanation VARCHAR, identity_conflict BOOLEAN)""")
     return con
 
 
@@ -56,9 +56,9 @@ def _address(con, rid, house, weight):
                    number, ?, 'road: road equal (9.1)' FROM wh.housing_std WHERE house_id = ?""", [rid, weight, house])
 
 
-def _person(con, rid, person, house, weight):
-    con.execute("""INSERT INTO person_pairs SELECT ?, ?, house_id, committee_code, ?, 'id: ID equal (20.0)'
-                   FROM wh.housing_std WHERE house_id = ?""", [rid, person, weight, house])
+def _person(con, rid, person, house, weight, conflict=False):
+    con.execute("""INSERT INTO person_pairs SELECT ?, ?, house_id, committee_code, ?, 'id: ID equal (20.0)', ?
+                   FROM wh.housing_std WHERE house_id = ?""", [rid, person, weight, conflict, house])
 
 
 def _decide(con) -> dict[str, dict]:
@@ -121,6 +121,9 @@ def test_each_rule_gives_its_decision():
     # 7d nothing in the address to corroborate the registered home: a mover is as likely
     _record(con, "r_nothing", address="浦东新区", addr_precision="none")
     _person(con, "r_nothing", "P4", "H4", 20)
+    # 7e a certain-looking person whose full name contradicts the record: never linked
+    _record(con, "r_relative", address="川沙新镇", addr_precision="street", street_code_text="310115103")
+    _person(con, "r_relative", "P5", "H4", 25, conflict=True)
     # 8 likely address, certain person elsewhere: conflict
     _record(con, "r_conflict")
     _address(con, "r_conflict", "H1", -2)
@@ -149,6 +152,7 @@ def test_each_rule_gives_its_decision():
         "r_hotline": ("review", "vague_address", None),
         "r_hint": ("review", "vague_address", None),
         "r_nothing": ("review", "vague_address", None),
+        "r_relative": ("review", "vague_address", None),
         "r_conflict": ("review", "conflicting_evidence", None),
         "r_ambig": ("review", "address_ambiguous", None),
         "r_unres": ("review", "address_unresolved", None),
@@ -161,6 +165,7 @@ def test_each_rule_gives_its_decision():
     assert d["r_building"]["address_match_probability"] > 0.99
     assert d["r_moved"]["person_id"] == "P9"  # the person is still linked, the place is the address's
     assert d["r_support"]["person_id"] == "P1"
+    assert d["r_relative"]["person_id"] is None
     assert d["r_comm"]["basis"] == "address_community"
     assert d["r_home"]["basis"] == "person_registered_home" and d["r_home"]["house_id"] == "H4"
     assert d["r_house"]["street_code"] == "310115007"
