@@ -18,7 +18,9 @@ The rules, in order (``decide.sql`` implements them; the reason codes are in
     number in two lanes of one road is told apart by who lives there): dispatch there;
  6. the address names only a community, a lane or a village that lies in one committee
     (of the record's street when it names one), or names the committee itself
-    (齐河第二居委): dispatch at committee level;
+    (齐河第二居委): dispatch at committee level; a place in several committees, one of
+    which is the certain person's registered committee: dispatch there (not for the
+    hotline: a community-wide matter is not the caller's flat);
  7. the address is vague (no building, lane, community or village to find), the person is
     certain (P ≥ person_home_min) and has a registered dwelling, the source speaks of the
     person's own home (not the hotline, where the matter's place is not the caller's

@@ -81,7 +81,7 @@ pstreet AS (  -- does the record's street select among the place's streets?
 ),
 place AS (
     SELECT m.record_id, any_value(m.place_kind) AS place_kind, min(m.committee_code) AS place_committee,
-           count(DISTINCT m.committee_code) AS place_n
+           count(DISTINCT m.committee_code) AS place_n, list(DISTINCT m.committee_code) AS place_committees
     FROM pmatch m JOIN pstreet USING (record_id)
     WHERE NOT coalesce(pstreet.street_selects, false) OR m.street_code = m.record_street
     GROUP BY m.record_id
@@ -104,7 +104,7 @@ ev AS (
            (rec.road IS NOT NULL AND NOT coalesce(list_contains(rs.streets, substr(p1.person_committee, 1, 9)), false))
              OR (rec.record_street IS NOT NULL
                  AND rec.record_street IS DISTINCT FROM substr(p1.person_committee, 1, 9)) AS home_contradicted,
-           place.place_kind, place.place_committee, place.place_n,
+           place.place_kind, place.place_committee, place.place_n, place.place_committees,
            (rec.name_kind <> 'none' OR rec.id_status IN ('valid', 'converted_15', 'other_document')
             OR rec.phone_kind IN ('mobile', 'landline')) AS has_identity,
            rec.id_status IN ('bad_checksum', 'bad_date', 'bad_region', 'bad_length') AS bad_id
@@ -127,6 +127,8 @@ ruled AS (
             WHEN p_person >= $person_min AND p_home_committee >= $committee_supported_min
                  THEN 'dispatched:address_and_person'
             WHEN a_committee IS NULL AND place_n = 1 THEN 'dispatched:place'
+            WHEN a_committee IS NULL AND place_n > 1 AND p_person >= $person_min AND source <> 'hotline'
+                 AND list_contains(place_committees, person_committee) THEN 'dispatched:place_and_person'
             WHEN a_committee IS NULL AND place_n IS NULL AND committee_code_text IS NOT NULL
                  AND (record_street IS NULL OR record_street = substr(committee_code_text, 1, 9))
                  THEN 'dispatched:committee_named'
@@ -152,6 +154,7 @@ placed AS (
         CASE r.rule WHEN 'dispatched:address' THEN r.a_committee
                     WHEN 'dispatched:address_and_person' THEN r.person_committee
                     WHEN 'dispatched:place' THEN r.place_committee
+                    WHEN 'dispatched:place_and_person' THEN r.person_committee
                     WHEN 'dispatched:committee_named' THEN r.committee_code_text
                     WHEN 'dispatched:person' THEN r.person_committee END AS committee
     FROM ruled r
@@ -206,7 +209,7 @@ SELECT
             CASE WHEN p.house IS NOT NULL THEN 'address_dwelling'
                  WHEN p.village IS NOT NULL AND p.road IS NULL THEN 'address_village'
                  ELSE 'address_building' END
-        WHEN p.rule = 'dispatched:place' THEN
+        WHEN p.rule IN ('dispatched:place', 'dispatched:place_and_person') THEN
             CASE WHEN p.place_kind LIKE 'village%' THEN 'address_village' ELSE 'address_community' END
         WHEN p.rule = 'dispatched:committee_named' THEN 'address_community'
         WHEN p.rule = 'dispatched:person' THEN 'person_registered_home'
