@@ -29,15 +29,19 @@ log = logging.getLogger(__name__)
 def _schema_version() -> str:
     """Changes whenever the registry-side feature SQL changes, so a stale warehouse rebuilds.
 
-    The standardisation code itself is versioned by hand (STANDARDISATION_VERSION): bump
-    it when a change to the standardisers alters their output.
+    The model specs are part of it too: the registry's u values (registry_u) are sampled
+    per comparison level. The standardisation code itself is versioned by hand
+    (STANDARDISATION_VERSION): bump it when a change to the standardisers alters their output.
     """
     import hashlib
+    import json
 
     from streetlink.link import features
+    from streetlink.link.specs import SPECS
 
     sql = "".join((features.dwelling_features_sql(), features.person_features_sql(),
-                   features.place_committees_sql(), features.tf_table_sql("x")))
+                   features.place_committees_sql(), features.tf_table_sql("x"),
+                   json.dumps([s.comparisons for s in SPECS.values()], sort_keys=True)))
     return f"{STANDARDISATION_VERSION}-{hashlib.sha256(sql.encode()).hexdigest()[:10]}"
 
 

@@ -32,7 +32,8 @@ from streetlink.link.features import (
 from streetlink.link.models import LinkageModel, load_model
 from streetlink.link.specs import ADDRESS_SPEC, PERSON_SPEC, ModelSpec
 
-__all__ = ["prepare_registry_features", "link_night", "score_model", "candidates_sql", "scaled_to_registry"]
+__all__ = ["prepare_registry_features", "link_night", "score_model", "candidates_sql", "adapted_to_registry",
+           "load_registry_u", "store_registry_u", "identity_conflict_sql"]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,28 @@ def prepare_registry_features(con: duckdb.DuckDBPyConnection) -> None:
     for column in PERSON_SPEC.tf_columns:
         con.execute(f"CREATE OR REPLACE TABLE tf_{column} AS {tf_table_sql(column)}")
     con.execute(f"CREATE OR REPLACE TABLE place_committees AS {place_committees_sql()}")
+    store_registry_u(con)
+
+
+def store_registry_u(con: duckdb.DuckDBPyConnection) -> None:
+    """`registry_u`: each model level's u, sampled from this registry (see splink_engine)."""
+    from streetlink.link.splink_engine import estimate_registry_u
+
+    rows = []
+    for spec, table in ((ADDRESS_SPEC, "dwelling_features"), (PERSON_SPEC, "person_features")):
+        for comparison, levels in estimate_registry_u(con, spec, table).items():
+            rows += [(spec.name, comparison, label, u) for label, u in levels.items()]
+    con.execute("CREATE OR REPLACE TABLE registry_u (model VARCHAR, comparison VARCHAR, level VARCHAR, u DOUBLE)")
+    con.executemany("INSERT INTO registry_u VALUES (?, ?, ?, ?)", rows)
+
+
+def load_registry_u(con: duckdb.DuckDBPyConnection, warehouse: str, model: str) -> dict[str, dict[str, float]]:
+    values: dict[str, dict[str, float]] = {}
+    for comparison, level, u in con.execute(
+            f"SELECT comparison, level, u FROM {warehouse}.registry_u WHERE model = ? AND u IS NOT NULL "
+            "ORDER BY comparison, level", [model]).fetchall():
+        values.setdefault(comparison, {})[level] = u
+    return values
 
 
 def _explanation_sql(model: LinkageModel) -> str:
@@ -161,37 +184,45 @@ def _registry_rows(con: duckdb.DuckDBPyConnection, warehouse: str) -> dict[str, 
     return json.loads(con.execute(f"SELECT rows_json FROM {warehouse}.registry_meta").fetchall()[0][0])
 
 
-def scaled_to_registry(model: LinkageModel, table: str, rows_now: dict[str, int]) -> LinkageModel:
-    """The model with λ rescaled from the training registry's size to tonight's.
+def adapted_to_registry(model: LinkageModel, u_values: dict[str, dict[str, float]], table: str,
+                        rows_now: dict[str, int]) -> LinkageModel:
+    """The model with tonight's registry's u values and λ rescaled to its size.
 
-    λ is the chance that a random (record, registry row) pair matches: a record has at
-    most one match, so λ falls as 1 / registry rows. A model trained on one district's
-    registry (or a synthetic profile) and run on a larger one would otherwise be
-    overconfident by the ratio of the sizes.
+    m comes from training (the sources' data quality); u from the registry the night is
+    linked to (see splink_engine.estimate_registry_u). λ is the chance that a random
+    (record, registry row) pair matches: a record has at most one match, so λ falls as
+    1 / registry rows. Without both, a model trained on one registry would be over- or
+    under-confident on another of a different size.
     """
     import copy
     import json
 
+    settings = copy.deepcopy(model.splink_settings)
+    for comparison in settings["comparisons"]:
+        values = u_values.get(comparison["output_column_name"], {})
+        for level in comparison["comparison_levels"]:
+            u = values.get(level.get("label_for_charts"))
+            if u is not None and not level.get("is_null_level"):
+                level["u_probability"] = u
     trained_rows = model.training.get("registry_rows")
     if isinstance(trained_rows, str):
         trained_rows = json.loads(trained_rows)
-    n_train = (trained_rows or {}).get(table)
-    n_now = rows_now.get(table)
-    if not n_train or not n_now or n_train == n_now:
-        return model
-    settings = copy.deepcopy(model.splink_settings)
-    lam = settings["probability_two_random_records_match"]
-    odds = lam / (1 - lam) * n_train / n_now
-    settings["probability_two_random_records_match"] = odds / (1 + odds)
-    log.info("%s: λ scaled for %s rows (trained on %s)", model.name, n_now, n_train)
+    n_train, n_now = (trained_rows or {}).get(table), rows_now.get(table)
+    if n_train and n_now and n_train != n_now:
+        lam = settings["probability_two_random_records_match"]
+        odds = lam / (1 - lam) * n_train / n_now
+        settings["probability_two_random_records_match"] = odds / (1 + odds)
+        log.info("%s: λ scaled for %s rows (trained on %s)", model.name, n_now, n_train)
     return dataclasses.replace(model, splink_settings=settings)
 
 
 def link_night(con: duckdb.DuckDBPyConnection, warehouse: str, models_dir: Path) -> dict[str, Any]:
     """Score the night's `records_std` against the warehouse's registries."""
     rows_now = _registry_rows(con, warehouse)
-    address_model = scaled_to_registry(load_model(models_dir, "address_model"), "housing_std", rows_now)
-    person_model = scaled_to_registry(load_model(models_dir, "person_model"), "population_std", rows_now)
+    address_model = adapted_to_registry(load_model(models_dir, "address_model"),
+                                        load_registry_u(con, warehouse, "address_model"), "housing_std", rows_now)
+    person_model = adapted_to_registry(load_model(models_dir, "person_model"),
+                                       load_registry_u(con, warehouse, "person_model"), "population_std", rows_now)
     register_place_pinyin(con)
     con.execute(f"CREATE OR REPLACE TABLE address_records AS {address_records_sql()}")
     con.execute(f"CREATE OR REPLACE TABLE person_records AS {person_records_sql()}")

@@ -27,7 +27,7 @@ from splink.internals.settings import Settings
 
 from streetlink.link.specs import ModelSpec
 
-__all__ = ["RECORDS_DATASET", "REGISTRY_DATASET", "settings_for", "train", "predict"]
+__all__ = ["RECORDS_DATASET", "REGISTRY_DATASET", "settings_for", "train", "predict", "estimate_registry_u"]
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +68,19 @@ def train(
     tf_tables: dict[str, str],
     seed: int,
     max_pairs: float = 5e6,
+    registry_u: dict[str, dict[str, float]] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """Estimate λ, u and m for `spec` on a night's records against the registry."""
+    """Estimate λ, u and m for `spec` on a night's records against the registry.
+
+    With `registry_u` (see ``estimate_registry_u``) those u values replace the ones
+    sampled from the night's pairs before EM, so m is estimated against the same u the
+    nightly runs will use.
+    """
     threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
     con.execute("SET threads = 1")
     try:
         with _floored_m_probabilities():
-            trained = _estimate(con, spec, records, registry, tf_tables, seed, max_pairs)
+            trained = _estimate(con, spec, records, registry, tf_tables, seed, max_pairs, registry_u)
     finally:
         con.execute(f"SET threads = {int(threads)}")
     trained["linker_uid"] = None  # a random id: would make identical trainings differ
@@ -85,7 +91,8 @@ def train(
 
 
 def _estimate(con: duckdb.DuckDBPyConnection, spec: ModelSpec, records: str, registry: str,
-              tf_tables: dict[str, str], seed: int, max_pairs: float) -> dict[str, Any]:
+              tf_tables: dict[str, str], seed: int, max_pairs: float,
+              registry_u: dict[str, dict[str, float]] | None) -> dict[str, Any]:
     db_api = DuckDBAPI(connection=con)
     left = db_api.register(records, table_name=f"{spec.name}_train_records")
     right = db_api.register(registry, table_name=f"{spec.name}_train_registry")
@@ -94,6 +101,14 @@ def _estimate(con: duckdb.DuckDBPyConnection, spec: ModelSpec, records: str, reg
     linker.training.estimate_probability_two_random_records_match(
         list(spec.deterministic_rules), recall=spec.deterministic_recall)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    if registry_u:
+        # EM estimates m given u: give it the registry's u, which the nightly runs use too.
+        for comparison in linker._settings_obj.core_model_settings.comparisons:
+            values = registry_u.get(comparison.output_column_name, {})
+            for level in comparison._comparison_levels_excluding_null:
+                u = values.get(level.label_for_charts)
+                if u is not None:
+                    level.u_probability = u
     trained_lambda = linker._settings_obj._probability_two_random_records_match
     for rule in spec.training_rules:
         start = _session_start_lambda(con, linker, rule, records, registry)
@@ -137,6 +152,38 @@ def _floored_m_probabilities():
         yield
     finally:
         ComparisonLevel.m_probability = prop
+
+
+def estimate_registry_u(con: duckdb.DuckDBPyConnection, spec: ModelSpec, registry: str,
+                        seed: int = 20261124, max_pairs: float = 2e6) -> dict[str, dict[str, float]]:
+    """u of every comparison level, from random pairs of the registry's own rows.
+
+    u (how often a level occurs between two unrelated records) is a property of the
+    registry: on 2.3 M dwellings two random ones share a road far less often than on
+    25 K. Sampling it from the registry at each refresh keeps a model trained on one
+    registry calibrated on another; m (how often a true match shows the level) is a
+    property of the sources' data quality and comes from training. Levels the registry
+    alone cannot show (a caller who gave only a surname) return None and keep the
+    trained u.
+    """
+    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+    con.execute("SET threads = 1")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {spec.name}_u_left AS "
+                    f"SELECT * REPLACE ('{RECORDS_DATASET}' AS source_dataset) FROM {registry}")
+        db_api = DuckDBAPI(connection=con)
+        left = db_api.register(f"{spec.name}_u_left", table_name=f"{spec.name}_u_sample_left")
+        right = db_api.register(registry, table_name=f"{spec.name}_u_sample_right")
+        linker = Linker([left, right], settings_for(spec), log_level=None)
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        settings = linker.misc.save_model_to_json()
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
+    return {
+        c["output_column_name"]: {lvl["label_for_charts"]: lvl.get("u_probability")
+                                  for lvl in c["comparison_levels"] if not lvl.get("is_null_level")}
+        for c in settings["comparisons"]
+    }
 
 
 def _session_start_lambda(con: duckdb.DuckDBPyConnection, linker: Linker, rule: str,

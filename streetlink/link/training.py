@@ -27,7 +27,7 @@ import duckdb
 
 from streetlink import __version__
 from streetlink.decide import DEFAULT_THRESHOLDS, decide_sql
-from streetlink.link import candidates_sql, identity_conflict_sql, score_model
+from streetlink.link import candidates_sql, identity_conflict_sql, load_registry_u, score_model
 from streetlink.link.features import (
     address_records_sql, address_training_sql, person_records_sql, register_place_pinyin,
 )
@@ -57,12 +57,13 @@ OBJECTIVE = {"person_no_match_odds": "person_recall", "person_min": "person_reca
 
 
 def _train_one(con: duckdb.DuckDBPyConnection, spec: ModelSpec, records: str, registry: str,
-               tf_tables: dict[str, str], seed: int) -> tuple[dict[str, Any], list[str]]:
+               tf_tables: dict[str, str], seed: int, warehouse: str) -> tuple[dict[str, Any], list[str]]:
     from streetlink.link.splink_engine import train
 
     log.info("training %s on %s records", spec.name,
              con.execute(f"SELECT count(*) FROM {records}").fetchall()[0][0])
-    return train(con, spec, records, registry, tf_tables, seed=seed)
+    return train(con, spec, records, registry, tf_tables, seed=seed,
+                 registry_u=load_registry_u(con, warehouse, spec.name))
 
 
 def train_linkage_models(con: duckdb.DuckDBPyConnection, warehouse: str, models_dir: Path, *,
@@ -90,8 +91,9 @@ def train_linkage_models(con: duckdb.DuckDBPyConnection, warehouse: str, models_
     con.execute(f"CREATE OR REPLACE TEMP TABLE address_train_records AS {train_records_sql}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE address_train_registry AS {train_registry_sql}")
     settings_a, neutral_a = _train_one(con, ADDRESS_SPEC, "address_train_records", "address_train_registry",
-                                       {}, seed)
-    settings_p, neutral_p = _train_one(con, PERSON_SPEC, "person_records", "train_persons", tf_tables, seed)
+                                       {}, seed, warehouse)
+    settings_p, neutral_p = _train_one(con, PERSON_SPEC, "person_records", "train_persons", tf_tables, seed,
+                                       warehouse)
     n_a = con.execute("SELECT count(*) FROM address_records").fetchall()[0][0]
     n_p = con.execute("SELECT count(*) FROM person_records").fetchall()[0][0]
     address_model = save_model(models_dir, "address_model", settings_a,
