@@ -133,9 +133,12 @@ def _setup_logging(debug: bool) -> None:
     handler = RichHandler(show_path=debug, rich_tracebacks=debug, markup=False)
     logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, format="%(message)s",
                         handlers=[handler], force=True)
-    # Splink and Prefect are chatty at INFO; our own stages report what matters.
-    for noisy in ("splink", "httpx", "prefect.server", "uvicorn", "alembic"):
+    # Splink and Prefect are chatty at INFO; our own stages report what matters. Splink
+    # also warns, every night, that the lane comparison has no null level: by design (a
+    # record's missing lane is evidence, see streetlink/link/specs.py).
+    for noisy in ("httpx", "prefect.server", "uvicorn", "alembic"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)
+    logging.getLogger("splink").setLevel(logging.DEBUG if debug else logging.ERROR)
 
 
 def main(argv: list[str] | None = None) -> int:

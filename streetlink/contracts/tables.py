@@ -262,11 +262,21 @@ TRUTH = Contract(
         Column("source", V, nullable=False, allowed=SOURCE_NAMES),
         Column("category", V, nullable=False, allowed=CATEGORIES),
         Column("placeable", "BOOLEAN", nullable=False,
-               description="a careful clerk with both registries could place it on a committee"),
+               description="what the record says lets a careful clerk with both registries find its "
+                           "true committee (about the evidence only: the true_* columns say where "
+                           "the place is either way)"),
         Column("true_person_id", V, description="registry person the record is about (hotline: the caller)"),
-        Column("true_house_id", V, description="dwelling of the place to dispatch, if it is one dwelling"),
-        Column("true_street_code", V, pattern=STREET_CODE),
-        Column("true_committee_code", V, pattern=COMMITTEE_CODE),
+        Column("true_house_id", V,
+               description="the true place's dwelling when it is one dwelling, placeable or not (vague "
+                           "records: the person's actual dwelling); null for a building, community, "
+                           "outside Pudong, or unknown place"),
+        Column("true_street_code", V, pattern=STREET_CODE,
+               description="street of the true place when it is in Pudong (the committee's street); "
+                           "null outside Pudong and for injected records whose place is unknown"),
+        Column("true_committee_code", V, pattern=COMMITTEE_CODE,
+               description="committee the true place lies in, placeable or not; null only outside "
+                           "Pudong, for injected records whose place is unknown, and for a hotline "
+                           "matter about a community split between two committees"),
         Column("messiness", "VARCHAR[]", nullable=False, description="kinds of messiness applied"),
     ),
 )

@@ -34,8 +34,11 @@ Metrics (each a count, the denominator ``of``, and rate = count / of; null when 
     correct_placement_rate     placeable AND is_dispatched AND committee_ok / placeable
                                ("placed correctly", the headline)
     committee_precision        is_dispatched AND committee_ok / is_dispatched: every
-                               dispatched record counts, so a non-placeable record that was
-                               dispatched (it has no true committee) is a wrong one
+                               dispatched record counts, placeable or not. The truth gives
+                               the true committee of non-placeable records too, so one
+                               dispatched to its true committee is a correct placement; one
+                               dispatched elsewhere, or having no true committee (outside
+                               Pudong, a split community, an unknown place), is wrong
     street_precision           is_dispatched AND street_ok / is_dispatched
     wrong_placements           is_dispatched AND NOT committee_ok / is_dispatched
                                (= 1 - committee_precision, shown as a count)
@@ -143,8 +146,9 @@ METRICS: tuple[Metric, ...] = (
            "placeable records dispatched to their true committee, among placeable records"),
     Metric("committee_precision", "committee precision", "comm prec",
            "is_dispatched AND committee_ok", "is_dispatched",
-           "dispatched records whose committee is the true one, among all dispatched records "
-           "(a dispatched non-placeable record has no true committee and counts as wrong)"),
+           "dispatched records whose committee is the true one, among all dispatched records, "
+           "placeable or not (a non-placeable record dispatched to its true committee is right; "
+           "one dispatched elsewhere or with no true committee is wrong)"),
     Metric("street_precision", "street precision", "street prec",
            "is_dispatched AND street_ok", "is_dispatched",
            "dispatched records whose street is the true one, among all dispatched records"),

@@ -141,7 +141,7 @@ def _metrics_sql(truth: str) -> str:
             count(*) FILTER (WHERE d.decision = 'dispatched') AS dispatched,
             count(*) FILTER (WHERE d.decision = 'dispatched'
                              AND d.committee_code IS NOT DISTINCT FROM t.true_committee_code
-                             AND t.placeable) AS committee_ok,
+                             ) AS committee_ok,
             count(*) FILTER (WHERE d.person_id IS NOT NULL) AS persons,
             count(*) FILTER (WHERE d.person_id IS NOT NULL AND d.person_id = t.true_person_id) AS person_ok,
             count(*) FILTER (WHERE t.true_person_id IS NOT NULL) AS true_persons,

@@ -4,8 +4,8 @@ Input: a place of the synthetic geography (a dwelling, a building, a community, 
 for vague places) or a place outside Pudong, the source's rates and a ``random.Random``.
 Output: ``Rendered``: the text, the messiness codes applied, and ``Written`` — the parts
 a reader can still recover (road as spelled, lane, number, room, community, village,
-street named). ``committees_for`` turns a ``Written`` into the set of committees a careful
-clerk holding the housing registry would consider; the truth's ``placeable`` is built on it.
+group, street named). ``streetlink.synth.placeable`` turns ``Written`` parts into the
+committees a careful clerk holding the registries would consider.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ __all__ = [
     "render_community",
     "render_vague",
     "render_outside",
-    "committees_for",
     "cn_cardinal",
     "cn_digits",
     "to_fullwidth",
@@ -104,6 +103,7 @@ class Written:
     community: str | None = None
     village: str | None = None  # stem as spelled
     village_true: int | None = None  # (for the record; readers go by the spelling)
+    group: int | None = None  # village group (组/队)
     street: int | None = None  # street index named in the text
 
 
@@ -339,7 +339,7 @@ def _render_urban(
         level="dwelling" if room_w is not None else "building",
         road=road_text if form != "community" else None,
         road_true=road_i,
-        lane=lane_w,
+        lane=lane_w if form != "community" else None,  # 锦绣华城4号602 says no lane
         number=number,
         room=room_w,
         community=comm if form != "road" else None,
@@ -403,6 +403,7 @@ def _render_rural(geo: Geography, d: int, rr: random.Random, a: dict, light: boo
         level="village",
         village=stem,
         village_true=v,
+        group=group,
         number=number_w,
         street=si if street_text else None,
     )
@@ -524,74 +525,3 @@ def render_outside(
     return Rendered(text, codes, Written(level="outside")), OutsidePlace(
         province, city, county, False
     )
-
-
-def _roads_meant(geo: Geography, w: Written) -> list[int]:
-    """The roads a reader takes the spelled name for: the road of that name if there is
-    one (a misspelling that is another real road misleads), else every road one
-    character away from it."""
-    if w.road is None:
-        return []
-    found = geo.road_by_name.get(w.road)
-    if found is not None:
-        return [found]
-    return geo.near_roads(w.road)
-
-
-def _committees_of_buildings(geo: Geography, buildings: list[int], room: int | None) -> set[int]:
-    out = set()
-    for b in buildings:
-        if room is not None and geo.dwelling_of(b, room) is None:
-            continue
-        out.add(int(geo.b_committee[b]))
-    return out
-
-
-def committees_for(geo: Geography, w: Written) -> frozenset[int]:
-    """Committees a careful clerk with the housing registry would consider for `w`."""
-    if w.level == "outside":
-        return frozenset()
-    if w.level in ("district", "none"):
-        return frozenset(range(len(geo.com_code)))
-    if w.level == "town":
-        return frozenset(c for c in range(len(geo.com_code)) if geo.com_street[c] == w.street)
-    if w.level == "road":
-        return frozenset(
-            c for ri in _roads_meant(geo, w) for c in geo.committees_by_road.get(ri, ())
-        )
-    if w.level == "village":
-        vs = geo.vil_by_stem.get(w.village or "", []) or geo.near_villages(w.village or "")
-        cands = {geo.vil_committee[v] for v in vs}
-        if w.street is not None:
-            narrowed = {c for c in cands if geo.com_street[c] == w.street}
-            cands = narrowed or cands
-        return frozenset(cands)
-    # urban: road-based first, then community-based
-    cands: set[int] = set()
-    roads = _roads_meant(geo, w)
-    if roads and w.number is not None:
-        bs = []
-        for ri in roads:
-            if w.lane is not None:
-                bs += [
-                    b
-                    for b in geo.buildings_by_lane.get((ri, w.lane), [])
-                    if geo.b_number[b] == w.number
-                ]
-            else:
-                bs += geo.buildings_by_road_number.get((ri, w.number), [])
-        cands = _committees_of_buildings(geo, bs, w.room)
-    elif w.community is not None:
-        comms = geo.comm_by_name.get(w.community, [])
-        bs = [b for cm in comms for b in geo.buildings_by_comm.get(cm, [])]
-        if w.number is not None:
-            numbered = [b for b in bs if geo.b_number[b] == w.number]
-            cands = _committees_of_buildings(geo, numbered, w.room) or _committees_of_buildings(
-                geo, numbered, None
-            )
-        if not cands:
-            cands = {int(geo.b_committee[b]) for b in bs}
-    if w.street is not None and cands:
-        narrowed = {c for c in cands if geo.com_street[c] == w.street}
-        cands = narrowed or cands
-    return frozenset(cands)

@@ -28,7 +28,7 @@ __all__ = ["generate", "GenerationSummary", "GENERATOR_VERSION"]
 
 log = logging.getLogger(__name__)
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.1"  # 1.1: truth carries the true committee whether or not placeable
 Progress = Callable[[str, int, int], None]
 
 

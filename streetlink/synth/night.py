@@ -3,14 +3,17 @@
 Input: the ``World`` (geography, registered people, who moved) and a date.
 Output: ``Night``: the rows of the checkpoint CSV, the hotline sheet and the health-cloud
 JSON lines (values as the agencies send them), and one truth row per record (contract
-TRUTH). Per-record Python: a night has at most ~10^5 records.
+TRUTH: where the true place is — dwelling, street, committee — whether or not it is
+placeable; ``placeable`` alone says whether the writing lets a clerk find it). Per-record
+Python: a night has at most ~10^5 records.
 
 How a record is made: pick the source and the category (``rates.CATEGORY_SHARES``), pick a
 person (registry resident, mover, newcomer), pick the true place (their dwelling; for the
 hotline, the matter's place near the caller), write name/ID/phone/address with the
-source's messiness, then decide ``placeable`` from what the writing still identifies
-(``addresses.committees_for``) and from whether the person is identifiable in the registry
-and lives at the registered home. The rule is spelled out in docs/synthetic_data.md.
+source's messiness; then, for the whole night at once, decide ``placeable`` from what the
+writing still identifies and from whether the person is identifiable in the registry and
+lives at the registered home (``streetlink.synth.placeable``; the rule is spelled out in
+docs/synthetic_data.md).
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ from streetlink.synth.addresses import (
     OutsidePlace,
     Rendered,
     Written,
-    committees_for,
     render_building,
     render_community,
     render_dwelling,
@@ -40,6 +42,7 @@ from streetlink.synth.geography import Geography
 from streetlink.synth.identity import Evidence, Person, write_id, write_name, write_phone
 from streetlink.synth.idnumbers import landline, mobile_numbers
 from streetlink.synth.people import People, make_newcomers
+from streetlink.synth.placeable import Case, decide
 
 __all__ = ["World", "Night", "generate_night", "CHECKPOINT_HEADERS", "HOTLINE_HEADERS"]
 
@@ -163,7 +166,7 @@ class _Draft:
     time: dt.datetime
     category: str
     person: Person
-    true_place: str  # dwelling | building | community | vague | outside
+    true_place: str  # dwelling | building | community | vague | outside | unreadable | unknown
     true_dwelling: int = -1
     true_building: int = -1
     true_community: int = -1
@@ -171,7 +174,7 @@ class _Draft:
     fields: dict[str, Any] = field(default_factory=dict)
     codes: list[str] = field(default_factory=list)
     placeable: bool = False
-    true_committee: int | None = None
+    case: Case | None = None  # what decides placeable; None: never placeable
     record_id: str = ""
 
 
@@ -362,41 +365,12 @@ class _NightBuilder:
     def decide(
         self, d: _Draft, written: list[Written], id_committee: int | None, hint_street: int | None
     ) -> None:
-        geo = self.geo
+        """Record what decides the draft's ``placeable``; settled for the whole night at once
+        (``streetlink.synth.placeable``) once every record is written."""
+        d.placeable, d.case = False, None
         if d.true_place == "outside":
-            d.placeable, d.true_committee = False, None
             return
-        if d.true_place in ("dwelling", "vague"):
-            true = int(geo.d_committee[d.true_dwelling])
-        elif d.true_place == "building":
-            true = int(geo.b_committee[d.true_building])
-        else:
-            bs = geo.buildings_by_comm[d.true_community]
-            coms = {int(geo.b_committee[b]) for b in bs}
-            true = min(coms) if len(coms) == 1 else -1  # a split community is no single committee
-        sets = [committees_for(geo, w) for w in written]
-        singles = {next(iter(s)) for s in sets if len(s) == 1}
-        if len(singles) > 1:
-            cands: frozenset[int] | set[int] = frozenset()
-            conflict = True
-        else:
-            conflict = False
-            nonempty = [s for s in sets if s]
-            cands = set(singles) if singles else (min(nonempty, key=len) if nonempty else set())
-        if len(cands) > 1 and hint_street is not None:
-            narrowed = {c for c in cands if geo.com_street[c] == hint_street}
-            if len(narrowed) == 1:
-                cands = narrowed
-        if true < 0 or conflict:
-            ok = False
-        elif set(cands) == {true}:
-            ok = True
-        elif len(cands) == 1:
-            ok = False  # the writing points to another committee
-        else:
-            ok = id_committee == true and (not cands or true in cands)
-        d.placeable = ok
-        d.true_committee = true if ok else None
+        d.case = Case(_true_committee(self.geo, d), tuple(written), id_committee, hint_street)
 
     # ----------------------------------------------------------- sources
     def street_hint(
@@ -567,14 +541,10 @@ class _NightBuilder:
             "所属街镇": hint_text,
             "工单类别": HOTLINE_CATEGORIES[rr.randrange(len(HOTLINE_CATEGORIES))],
         }
-        # The caller's identity tells where the caller lives: evidence for the matter's place
-        # only when the matter is the caller's own home.
-        own_home = d.true_place == "vague" or (
-            d.true_place == "dwelling" and "place_neighbour" not in d.codes
-        )
-        self.decide(
-            d, written, self.identity_committee(d.person, ev) if own_home else None, hint_si
-        )
+        # The caller's registered home is evidence for a matter at or near it (own flat, a
+        # neighbour's, the building, the community): a clerk choosing between candidates
+        # takes the caller's committee, right whenever the matter lies in it.
+        self.decide(d, written, self.identity_committee(d.person, ev), hint_si)
         if d.true_place in ("building", "community"):
             d.true_street = (
                 int(geo.com_street[geo.b_committee[d.true_building]])
@@ -682,18 +652,36 @@ class _NightBuilder:
         d.codes.append("same_person_other_source")
 
 
+def _true_committee(geo: Geography, d: _Draft) -> int:
+    """The committee the record's true place lies in, placeable or not; -1 when there is
+    none: outside Pudong, a place the record does not let anyone know (injected bad
+    records), or a hotline community split between two committees."""
+    if d.true_place in ("dwelling", "vague") and d.true_dwelling >= 0:
+        return int(geo.d_committee[d.true_dwelling])
+    if d.true_place == "building":
+        return int(geo.b_committee[d.true_building])
+    if d.true_place == "community":
+        coms = {int(geo.b_committee[b]) for b in geo.buildings_by_comm[d.true_community]}
+        return min(coms) if len(coms) == 1 else -1
+    return -1
+
+
 def _truth_row(world: World, d: _Draft) -> dict[str, Any]:
+    # Where the place is (house, street, committee) is truth whether or not the writing
+    # lets a clerk find it: `placeable` alone says that.
     geo = world.geo
+    committee = _true_committee(geo, d)
     house = (
         geo.house_id[d.true_dwelling]
-        if d.true_place == "dwelling" and d.true_dwelling >= 0
+        if d.true_place in ("dwelling", "vague") and d.true_dwelling >= 0
         else None
     )
-    street = (
-        geo.streets[d.true_street].code
-        if d.true_street >= 0 and d.true_place not in ("outside", "unreadable")
-        else None
-    )
+    if committee >= 0:
+        street = geo.streets[int(geo.com_street[committee])].code
+    elif d.true_street >= 0 and d.true_place == "community":  # a split community: one street
+        street = geo.streets[d.true_street].code
+    else:
+        street = None
     return {
         "record_id": d.record_id,
         "source": d.source,
@@ -702,9 +690,7 @@ def _truth_row(world: World, d: _Draft) -> dict[str, Any]:
         "true_person_id": d.person.person_id,
         "true_house_id": str(house) if house is not None else None,
         "true_street_code": street,
-        "true_committee_code": geo.com_code[d.true_committee]
-        if d.true_committee is not None
-        else None,
+        "true_committee_code": geo.com_code[committee] if committee >= 0 else None,
         "messiness": sorted(set(d.codes)),
     }
 
@@ -768,6 +754,7 @@ def generate_night(
         titles.append(["筛选条件：全部工单"])
     if rr.random() < 0.3:
         titles = titles[:1]
+    _settle(world.geo, drafts)
     truth = [_truth_row(world, d) for d in drafts]
     truth.sort(key=lambda t: t["record_id"])
     return Night(
@@ -785,6 +772,13 @@ def generate_night(
             "healthcloud": sum(1 for d in drafts if d.source == "healthcloud"),
         },
     )
+
+
+def _settle(geo: Geography, drafts: list[_Draft]) -> None:
+    """Decide ``placeable`` for every draft of the night in one pass."""
+    pending = [(d, d.case) for d in drafts if d.case is not None]
+    for (d, _), ok in zip(pending, decide(geo, [case for _, case in pending])):
+        d.placeable = ok
 
 
 def _hotline_cells(rr: random.Random, sid: str, d: _Draft) -> dict[str, Any]:
@@ -838,7 +832,7 @@ def _inject_bad_input(
         lines.append(text)
         d.record_id = f"healthcloud:{file_name}#{len(lines)}"
         d.codes = [code]
-        d.placeable, d.true_committee, d.true_place = False, None, "unreadable"
+        d.placeable, d.true_place, d.case = False, "unreadable", None
         extra.append(d)
     # 3. the same checkpoint records re-sent in a second file
     picks = sorted(rr.sample(range(len(cp_rows)), k=min(3, len(cp_rows))))
@@ -859,8 +853,8 @@ def _inject_bad_input(
             for key in ("姓名", "证件号码", "联系电话", "在沪居住地址", "车牌号码"):
                 d.fields[key] = ""
             d.codes = ["no_address_no_identity"]
-            d.true_place, d.true_street = "vague", -1
-        d.placeable, d.true_committee = False, None
+            d.true_place, d.true_street = "unknown", -1  # nothing written: nowhere to look
+        d.placeable, d.case = False, None
         cp_rows.append({"记录编号": sid, **d.fields})
         extra.append(d)
     return drafts + extra, resend, lines

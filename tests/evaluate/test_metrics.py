@@ -162,6 +162,33 @@ def test_non_placeable_dispatch_lowers_committee_precision(tmp_path: Path) -> No
     assert sent_ev.overall.metrics["dispatch_rate"] == Rate(1, 1)
 
 
+
+def test_non_placeable_record_dispatched_to_its_true_committee_is_a_correct_placement(
+    tmp_path: Path,
+) -> None:
+    # The truth says where a non-placeable record's place is: a vague record whose person
+    # really lives at the registered home, in C1 (and one in C2, dispatched to C1).
+    rows = [
+        TRUTH_ROWS[0],
+        ("healthcloud:8", "healthcloud", "vague_address", False, "P8", "H8", S1, C1, []),
+        ("healthcloud:9", "healthcloud", "vague_address", False, "P9", "H9", S1, C2, []),
+    ]
+    truth = write_truth(tmp_path / f"{NIGHT}.parquet", rows)
+    links = write_links(tmp_path / NIGHT / "links.parquet", [
+        LINKS_ROWS[0],
+        ("healthcloud:8", "healthcloud", "dispatched", S1, C1, None, "P8", None),  # right
+        ("healthcloud:9", "healthcloud", "dispatched", S1, C1, None, "P9", None),  # wrong
+    ])
+    m = evaluate([truth], [links]).overall.metrics
+    assert m["committee_precision"] == Rate(2, 3)
+    assert m["wrong_placements"] == Rate(1, 3)
+    assert m["street_precision"] == Rate(3, 3)
+    # dispatch rate and correct placements count placeable records only
+    assert m["dispatch_rate"] == Rate(1, 1)
+    assert m["correct_placement_rate"] == Rate(1, 1)
+    # both non-placeable records were dispatched, right or wrong: counted on their own
+    assert m["unplaceable_dispatched"] == Rate(2, 2)
+
 def test_groups_by_source_and_category(ev: Evaluation) -> None:
     cp = ev.group("source", "checkpoint")  # 1, 2, 7
     assert cp.n == 3

@@ -157,9 +157,11 @@ def test_parts_have_exactly_the_contract_columns_first() -> None:
     assert set(SCOPES) == set(RECORDS_STD.column("addr_scope").allowed)
     assert set(PRECISIONS) == set(RECORDS_STD.column("addr_precision").allowed)
     contract = [c.name for c in RECORDS_STD.columns]
-    address_columns = contract[contract.index("address_clean"):]
+    address_columns = contract[contract.index("address_clean"):contract.index("addr_precision") + 1]
     address_columns.remove("street_code_hint")
     assert list(PART_FIELDS) == address_columns
+    # the parser's extra fields that the contract also carries, for linking and review
+    assert {"road_raw", "committee_code_text", "address_key"} <= set(AddressParts.__dataclass_fields__)
 
 
 def test_address_clean_is_clean_text() -> None:

@@ -12,13 +12,13 @@ from streetlink.synth.addresses import (
     Written,
     cn_cardinal,
     cn_digits,
-    committees_for,
     render_dwelling,
     to_fullwidth,
 )
 from streetlink.synth.geography import build_geography
 from streetlink.synth.identity import normalise_id, normalise_name, phone_digits
 from streetlink.synth.idnumbers import check_char, id15_from_id18, id18_from_parts, is_valid_id18
+from streetlink.synth.placeable import candidate_committees, committees_for
 from streetlink.synth.profiles import PROFILES
 
 
@@ -77,9 +77,11 @@ def test_a_full_address_resolves_to_its_committee_and_vague_ones_do_not(geo):
             clean[key] = 0.0
     clean["prefix"] = {"浦东新区": 1}
     clean["rural_town_named"] = 1.0
-    for d in range(0, geo.n_dwellings, 997):
-        r = render_dwelling(geo, d, rr, clean)
-        assert committees_for(geo, r.written) == {int(geo.d_committee[d])}
+    dwellings = list(range(0, geo.n_dwellings, 997))
+    rendered = [render_dwelling(geo, d, rr, clean) for d in dwellings]
+    found = candidate_committees(geo, [[r.written] for r in rendered])
+    for d, r, f in zip(dwellings, rendered, found):
+        assert f.committees == {int(geo.d_committee[d])}
         assert r.codes == []
         assert r.text == geo.std_address[d]
     assert len(committees_for(geo, Written("district"))) == len(geo.com_code)
@@ -95,3 +97,19 @@ def test_a_missing_lane_is_ambiguous_when_the_number_repeats_on_the_road(geo):
     (road, number), coms = next((k, v) for k, v in road_numbers.items() if len(v) > 1)
     w = Written("building", road=geo.road_name[road], road_true=road, number=number)
     assert committees_for(geo, w) == coms
+
+
+def test_written_parts_are_what_the_text_says(geo):
+    rr = random.Random(2)
+    a = dict(rates.ADDRESS["checkpoint"])
+    a["community_for_road"] = 1.0
+    lane_buildings = np.flatnonzero((geo.b_lane >= 0) & (geo.b_community >= 0))
+    for b in lane_buildings[:: max(1, lane_buildings.size // 40)].tolist():
+        r = render_dwelling(geo, int(geo.b_first[b]), rr, a)
+        # 锦绣华城4号602: the community stands for road and lane, so no lane is written
+        assert r.written.road is None and r.written.lane is None
+        assert r.written.community == geo.comm_name[geo.b_community[b]]
+        assert "弄" not in r.text
+    rural = int(np.flatnonzero(geo.d_village >= 0)[0])
+    w = render_dwelling(geo, rural, rr, a).written
+    assert w.level == "village" and w.group == int(geo.d_group[rural])
