@@ -22,11 +22,11 @@ The rules, in order (``decide.sql`` implements them; the reason codes are in
     which is the certain person's registered committee: dispatch there (not for the
     hotline: a community-wide matter is not the caller's flat);
  7. the address is vague (no building, lane, community or village to find), the person is
-    certain (P ≥ person_home_min) and has a registered dwelling, the source speaks of the
-    person's own home (not the hotline, where the matter's place is not the caller's
-    home), nothing in the address or the street fields contradicts that home, and the
-    address shares enough with it (person_home_evidence: the street, or the road): dispatch
-    to the registered home. An unresolved *precise* address (a road and number that no
+    certain (P ≥ person_home_min) and has a registered dwelling, nothing in the address or
+    the street fields contradicts that home, and the address shares enough with it
+    (person_home_evidence: the street, or the road): dispatch to the registered home. For
+    the hotline the person is the caller, whose matters are mostly at or near home; the
+    training night's truth decides whether that holds (the threshold search); An unresolved *precise* address (a road and number that no
     Pudong dwelling has) is never replaced by the registered home: it is often a place in
     another district written without the district;
  8. everything else goes to review: `conflicting_evidence` (a likely address and a

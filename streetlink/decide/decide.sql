@@ -134,7 +134,7 @@ ruled AS (
                  THEN 'dispatched:committee_named'
             WHEN a_committee IS NULL AND place_n IS NULL AND addr_precision IN ('none', 'street', 'road')
                  AND p_person >= $person_home_min AND person_committee IS NOT NULL
-                 AND source <> 'hotline' AND NOT home_contradicted
+                 AND NOT home_contradicted
                  AND home_agreement >= $person_home_evidence
                  THEN 'dispatched:person'
             WHEN p_committee >= $committee_supported_min AND p_person >= $person_min

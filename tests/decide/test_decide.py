@@ -111,7 +111,7 @@ def test_each_rule_gives_its_decision():
     # 7 vague address naming the town, certain person registered there
     _record(con, "r_home", address="川沙新镇", addr_precision="street", street_code_text="310115103")
     _person(con, "r_home", "P4", "H4", 20)
-    # 7b the same from the hotline: the caller's home is not the matter's place
+    # 7b the same from the hotline: the caller's registered home, corroborated by the town
     _record(con, "r_hotline", source="hotline", address="川沙新镇", addr_precision="street",
             street_code_text="310115103")
     _person(con, "r_hotline", "P4", "H4", 20)
@@ -149,7 +149,7 @@ def test_each_rule_gives_its_decision():
         "r_comm2": ("dispatched", None, C3),
         "r_comm3": ("review", "address_ambiguous", None),
         "r_home": ("dispatched", None, C3),
-        "r_hotline": ("review", "vague_address", None),
+        "r_hotline": ("dispatched", None, C3),
         "r_hint": ("review", "vague_address", None),
         "r_nothing": ("review", "vague_address", None),
         "r_relative": ("review", "vague_address", None),
