@@ -427,6 +427,9 @@ class _Scanner:
                     and not _SHANGHAI_ROADS.match(run, i):
                 return _Tok("sep", prefix.group(0)), prefix.end()  # 上海市 repeated mid-text
         gaz_match = self.gaz.match_at(run, i) if self.gaz is not None else None
+        if (gaz_match is not None and not at_start and set(gaz_match.kinds) == {"village"}
+                and not gaz_match.surface.endswith("村")):
+            gaz_match = None  # 共和新路: a village stem inside another name is not the village 新路村
         street = match_street_at(run, i) if self.allow_street else None
         if street is not None and _PUDONG_ROADS.match(run, i):
             street = None  # 浦东南路, 浦东大道

@@ -430,3 +430,25 @@ def test_streets_and_cities_agree_with_shared_reference() -> None:
     ours = {r["city"] for r in read_reference("china_prefectures.csv") if r["kind"] != "省直辖县级市"
             and r["kind"] != "former"}
     assert ours <= cities
+
+
+def test_village_stem_inside_a_road_name_is_not_the_village() -> None:
+    # Seen at pudong scale: a village 新路村 (written 新路 without 村 in the countryside)
+    # turned 共和新路2169号402室 — a road of another district written without it — into
+    # village 新路村, and the record was dispatched to 航头镇. A village stem is found at
+    # the start of an address (新路3组7号), never inside another name.
+    con = duckdb.connect()
+    con.execute("CREATE TABLE admin AS SELECT '310115137' AS street_code, '航头镇' AS street_name, "
+                "'310115137215' AS committee_code, '新路村村委会' AS committee_name")
+    con.execute("""CREATE TABLE housing AS SELECT * FROM (VALUES
+        ('H1', '310115137', '310115137215', NULL, NULL, NULL, '7', NULL, '新路村', '3', '浦东新区航头镇新路村3组7号'),
+        ('H2', '310115137', '310115137215', NULL, '航头路', NULL, '12', '301', NULL, NULL, '浦东新区航头路12号301室'))
+        t(house_id, street_code, committee_code, community_name, road, lane, number, room, village, group_no,
+          std_address)""")
+    standardise_housing(con, "housing", "housing_std")
+    build_gazetteer(con, "housing_std", "admin")
+    local = Gazetteer.load(con)
+    for text in ("共和新路2169号402室", "上海市共和新路793号1303室"):
+        parts = parse_address(text, local)
+        assert parts.village is None and parts.road == "共和新路", (text, parts)
+    assert parse_address("新路3组7号", local).village == "新路村"
