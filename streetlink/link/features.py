@@ -58,6 +58,7 @@ def dwelling_features_sql(housing_std: str = "housing_std") -> str:
                h.community, h.road, roads.road_py, h.lane, h.number, h.room, h.village,
                villages.village_py, h.group_no, h.committee_code
         FROM {housing_std} h LEFT JOIN roads USING (road) LEFT JOIN villages USING (village)
+        ORDER BY h.house_id  -- a stable order: u sampling and EM sums then repeat to the last bit
     """
 
 
@@ -70,6 +71,7 @@ def person_features_sql(population_std: str = "population_std", housing_std: str
                h.street_code, h.community, h.road, h.lane, h.number, h.room, h.village, h.group_no,
                p.house_id, h.committee_code
         FROM {population_std} p LEFT JOIN {housing_std} h USING (house_id)
+        ORDER BY p.person_id  -- a stable order (see dwelling_features_sql)
     """
 
 
@@ -98,7 +100,7 @@ def place_committees_sql(housing_std: str = "housing_std") -> str:
         f"SELECT '{kind}' AS place_kind, {expr} AS place_key, street_code, committee_code, "
         f"count(*) AS dwellings FROM {housing_std} WHERE ({expr}) IS NOT NULL GROUP BY ALL"
         for kind, expr in keys.items()
-    )
+    ) + "\nORDER BY place_kind, place_key, committee_code"
 
 
 def _record_street() -> str:
@@ -127,6 +129,7 @@ def address_records_sql(records_std: str = "records_std") -> str:
                r.community, r.road, roads.road_py, r.lane, r.number, r.room, r.village,
                villages.village_py, r.group_no, CAST(NULL AS VARCHAR) AS committee_code
         FROM r LEFT JOIN roads USING (road) LEFT JOIN villages USING (village)
+        ORDER BY r.record_id
     """
 
 
@@ -155,6 +158,7 @@ def person_records_sql(records_std: str = "records_std") -> str:
         FROM r
         WHERE name_pinyin IS NOT NULL OR surname_pinyin IS NOT NULL OR id_key IS NOT NULL
            OR phone IS NOT NULL
+        ORDER BY record_id
     """
 
 
@@ -168,10 +172,12 @@ def address_training_sql(address_records: str, person_records: str, dwelling_fea
     records = f"""
         SELECT a.*, p.id_key, p.phone
         FROM {address_records} a LEFT JOIN {person_records} p USING (unique_id)
+        ORDER BY a.unique_id
     """
     registry = f"""
         SELECT d.*, p.id_key, p.phone
         FROM {dwelling_features} d JOIN {person_features} p ON p.house_id = d.unique_id
+        ORDER BY d.unique_id, p.unique_id
     """
     return records, registry
 

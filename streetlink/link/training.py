@@ -40,16 +40,16 @@ log = logging.getLogger(__name__)
 
 # Tried loosest-first; each threshold keeps the loosest value that meets the targets.
 THRESHOLD_GRID: dict[str, tuple[float, ...]] = {
-    "person_no_match_odds": (0.01, 0.03, 0.1, 0.3, 1.0, 3.0),
+    "person_no_match_odds": (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0),
     "person_min": (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
     "dwelling_min": (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99),
-    "address_no_match_odds": (0.01, 0.03, 0.1, 0.3, 1.0, 3.0),
+    "address_no_match_odds": (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0),
     "committee_min": (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
     "committee_supported_min": (0.1, 0.2, 0.3, 0.5, 0.7, 0.9),
     "person_home_min": (0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999),
     "person_home_evidence": (0, 1, 2),
 }
-PRECISION_TARGETS = {"committee_precision": 0.9995, "person_precision": 0.999, "dwelling_accuracy": 0.98}
+PRECISION_TARGETS = {"committee_precision": 0.9995, "person_precision": 0.9995, "dwelling_accuracy": 0.98}
 # What each threshold trades precision for: person thresholds buy person recall, the
 # dwelling threshold dwelling recall, all others the dispatch rate.
 OBJECTIVE = {"person_no_match_odds": "person_recall", "person_min": "person_recall",
