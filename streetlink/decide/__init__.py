@@ -19,8 +19,8 @@ The rules, in order (``decide.sql`` implements them; the reason codes are in
  6. the address names only a community, a lane or a village that lies in one committee
     (of the record's street when it names one), or names the committee itself
     (齐河第二居委): dispatch at committee level; a place in several committees, one of
-    which is the certain person's registered committee: dispatch there (not for the
-    hotline: a community-wide matter is not the caller's flat);
+    which is the certain person's registered committee: dispatch there (for the hotline
+    only with hotline_place_via_caller: a community-wide matter is not the caller's flat);
  7. the address is vague (no building, lane, community or village to find), the person is
     certain (P ≥ person_home_min) and has a registered dwelling, nothing in the address or
     the street fields contradicts that home, and the address shares enough with it
@@ -68,6 +68,9 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     # what a vague address must share with the registered home: 0 nothing (only not
     # contradict it), 1 the street/town, 2 the road, community or village
     "person_home_evidence": 1,
+    # 1: a hotline place in several committees goes to the caller's registered one
+    # (the matter is usually at or near the caller's home); 0: review
+    "hotline_place_via_caller": 0,
 }
 
 

@@ -127,7 +127,8 @@ ruled AS (
             WHEN p_person >= $person_min AND p_home_committee >= $committee_supported_min
                  THEN 'dispatched:address_and_person'
             WHEN a_committee IS NULL AND place_n = 1 THEN 'dispatched:place'
-            WHEN a_committee IS NULL AND place_n > 1 AND p_person >= $person_min AND source <> 'hotline'
+            WHEN a_committee IS NULL AND place_n > 1 AND p_person >= $person_min
+                 AND (source <> 'hotline' OR $hotline_place_via_caller >= 1)
                  AND list_contains(place_committees, person_committee) THEN 'dispatched:place_and_person'
             WHEN a_committee IS NULL AND place_n IS NULL AND committee_code_text IS NOT NULL
                  AND (record_street IS NULL OR record_street = substr(committee_code_text, 1, 9))

@@ -224,7 +224,8 @@ def link_night(con: duckdb.DuckDBPyConnection, warehouse: str, models_dir: Path)
     person_model = adapted_to_registry(load_model(models_dir, "person_model"),
                                        load_registry_u(con, warehouse, "person_model"), "population_std", rows_now)
     register_place_pinyin(con)
-    con.execute(f"CREATE OR REPLACE TABLE address_records AS {address_records_sql()}")
+    con.execute(f"CREATE OR REPLACE TABLE address_records AS "
+                f"{address_records_sql(registry=f'{warehouse}.dwelling_features')}")
     con.execute(f"CREATE OR REPLACE TABLE person_records AS {person_records_sql()}")
 
     n_address_pairs = score_model(con, address_model, ADDRESS_SPEC, "address_records",

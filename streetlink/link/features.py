@@ -55,8 +55,8 @@ def dwelling_features_sql(housing_std: str = "housing_std") -> str:
             FROM (SELECT DISTINCT village FROM {housing_std} WHERE village IS NOT NULL)
         )
         SELECT '{REGISTRY_DATASET}' AS source_dataset, h.house_id AS unique_id, h.street_code,
-               h.community, h.road, roads.road_py, h.lane, h.number, h.room, h.village,
-               villages.village_py, h.group_no, h.committee_code
+               h.community, h.road, roads.road_py, h.road IS NOT NULL AS road_known, h.lane, h.number,
+               h.room, h.village, villages.village_py, h.group_no, h.committee_code
         FROM {housing_std} h LEFT JOIN roads USING (road) LEFT JOIN villages USING (village)
         ORDER BY h.house_id  -- a stable order: u sampling and EM sums then repeat to the last bit
     """
@@ -107,8 +107,12 @@ def _record_street() -> str:
     return "coalesce(street_code_text, street_code_hint)"
 
 
-def address_records_sql(records_std: str = "records_std") -> str:
-    """Records with an in-Pudong address that names something a dwelling can be found by."""
+def address_records_sql(records_std: str = "records_std", registry: str = "wh.dwelling_features") -> str:
+    """Records with an in-Pudong address that names something a dwelling can be found by.
+
+    road_known: the record's road is one of the registry's (a road the parser could not
+    correct is blocked on its lane, number and room instead).
+    """
     return f"""
         WITH r AS (
             SELECT record_id, {_record_street()} AS street_code, community, road, lane,
@@ -126,8 +130,10 @@ def address_records_sql(records_std: str = "records_std") -> str:
             FROM (SELECT DISTINCT village FROM r WHERE village IS NOT NULL)
         )
         SELECT '{RECORDS_DATASET}' AS source_dataset, r.record_id AS unique_id, r.street_code,
-               r.community, r.road, roads.road_py, r.lane, r.number, r.room, r.village,
-               villages.village_py, r.group_no, CAST(NULL AS VARCHAR) AS committee_code
+               r.community, r.road, roads.road_py,
+               r.road IN (SELECT road FROM {registry} WHERE road IS NOT NULL) AS road_known,
+               r.lane, r.number, r.room, r.village, villages.village_py, r.group_no,
+               CAST(NULL AS VARCHAR) AS committee_code
         FROM r LEFT JOIN roads USING (road) LEFT JOIN villages USING (village)
         ORDER BY r.record_id
     """

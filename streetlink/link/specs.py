@@ -72,8 +72,8 @@ def _registry_null(col: str) -> dict[str, Any]:
 ADDRESS_SPEC = ModelSpec(
     name="address_model",
     description="record address → dwelling (实有房屋)",
-    feature_columns=("unique_id", "street_code", "community", "road", "road_py", "lane", "number",
-                     "room", "village", "village_py", "group_no", "committee_code"),
+    feature_columns=("unique_id", "street_code", "community", "road", "road_py", "road_known", "lane",
+                     "number", "room", "village", "village_py", "group_no", "committee_code"),
     # Only the *record's* silence is a null level. A dwelling without the field the record
     # names (a road for a village house) is a level of its own, so that the u of "road
     # equal" is measured over all dwellings, not only over those that have roads.
@@ -144,8 +144,13 @@ ADDRESS_SPEC = ModelSpec(
         'l."village" = r."village" AND l."number" = r."number"',
         'l."village_py" = r."village_py" AND l."group_no" = r."group_no" AND l."number" = r."number"',
         'l."road_py" = r."road_py" AND l."lane" = r."lane" AND l."number" = r."number"',
-        # a misspelt road: lane, number and room are nearly a key on their own
+        # a misspelt road: lane, number and room are nearly a key on their own; a road the
+        # parser could not correct is looked for by its lane and number, or by its first
+        # character, number and room
         'l."lane" = r."lane" AND l."number" = r."number" AND l."room" = r."room"',
+        'NOT l."road_known" AND l."lane" = r."lane" AND l."number" = r."number"',
+        'NOT l."road_known" AND substr(l."road", 1, 1) = substr(r."road", 1, 1) '
+        'AND l."number" = r."number" AND l."room" = r."room"',
         'l."road" = r."road" AND l."lane" = r."lane" AND l."room" = r."room"',
     ),
     # Address fields are hierarchical: within a lane, buildings repeat the same room

@@ -48,6 +48,7 @@ THRESHOLD_GRID: dict[str, tuple[float, ...]] = {
     "committee_supported_min": (0.1, 0.2, 0.3, 0.5, 0.7, 0.9),
     "person_home_min": (0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999),
     "person_home_evidence": (0, 1, 2),
+    "hotline_place_via_caller": (1, 0),
 }
 PRECISION_TARGETS = {"committee_precision": 0.9995, "person_precision": 0.9995, "dwelling_accuracy": 0.98}
 # What each threshold trades precision for: person thresholds buy person recall, the
@@ -71,7 +72,8 @@ def train_linkage_models(con: duckdb.DuckDBPyConnection, warehouse: str, models_
                          data_description: dict[str, Any] | None = None) -> dict[str, Any]:
     """Train both models on the night in `con`, choose thresholds, write the model files."""
     register_place_pinyin(con)
-    con.execute(f"CREATE OR REPLACE TABLE address_records AS {address_records_sql()}")
+    con.execute(f"CREATE OR REPLACE TABLE address_records AS "
+                f"{address_records_sql(registry=f'{warehouse}.dwelling_features')}")
     con.execute(f"CREATE OR REPLACE TABLE person_records AS {person_records_sql()}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW train_dwellings AS SELECT * FROM {warehouse}.dwelling_features")
     con.execute(f"CREATE OR REPLACE TEMP VIEW train_persons AS SELECT * FROM {warehouse}.person_features")

@@ -17,13 +17,16 @@ from streetlink.link.specs import ADDRESS_SPEC, PERSON_SPEC, SPECS
 @pytest.mark.parametrize("spec", SPECS.values(), ids=list(SPECS))
 def test_every_comparison_level_and_blocking_rule_is_valid_sql(spec):
     con = duckdb.connect()
-    cols = ", ".join(f"NULL::VARCHAR AS {c}_{side}" for c in spec.feature_columns for side in "lr")
+    def typed(c: str) -> str:
+        return "BOOLEAN" if c == "road_known" else "VARCHAR"
+
+    cols = ", ".join(f"NULL::{typed(c)} AS {c}_{side}" for c in spec.feature_columns for side in "lr")
     con.execute(f"CREATE TABLE pairs AS SELECT {cols}")
     for comparison in spec.comparisons:
         for level in comparison["comparison_levels"]:
             if level["sql_condition"] != "ELSE":
                 con.execute(f"SELECT ({level['sql_condition']}) FROM pairs").fetchall()
-    side = ", ".join(f"NULL::VARCHAR AS {c}" for c in spec.feature_columns + spec.training_keys)
+    side = ", ".join(f"NULL::{typed(c)} AS {c}" for c in spec.feature_columns + spec.training_keys)
     con.execute(f"CREATE TABLE l AS SELECT {side}")
     con.execute(f"CREATE TABLE r AS SELECT {side}")
     for rule in spec.blocking_rules + spec.training_rules + spec.deterministic_rules:
@@ -66,7 +69,8 @@ def _toy(seed: int = 3):
                 "lane VARCHAR, number VARCHAR, room VARCHAR, village VARCHAR, group_no VARCHAR, committee_code VARCHAR)")
     con.executemany("INSERT INTO housing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", dwellings)
     con.execute("CREATE TABLE registry AS SELECT 'b_registry' AS source_dataset, house_id AS unique_id, street_code, "
-                "community, road, place_pinyin(road) AS road_py, lane, number, room, village, NULL::VARCHAR AS village_py, "
+                "community, road, place_pinyin(road) AS road_py, true AS road_known, lane, number, room, village, "
+                "NULL::VARCHAR AS village_py, "
                 "group_no, committee_code FROM housing")
     records = []
     for i in range(400):
@@ -83,7 +87,8 @@ def _toy(seed: int = 3):
                 "lane VARCHAR, number VARCHAR, room VARCHAR)")
     con.executemany("INSERT INTO truth VALUES (?, ?, ?, ?, ?, ?, ?)", records)
     con.execute("CREATE TABLE records AS SELECT 'a_records' AS source_dataset, unique_id, street_code, "
-                "NULL::VARCHAR AS community, road, place_pinyin(road) AS road_py, lane, number, room, "
+                "NULL::VARCHAR AS community, road, place_pinyin(road) AS road_py, "
+                "road IN (SELECT road FROM housing) AS road_known, lane, number, room, "
                 "NULL::VARCHAR AS village, NULL::VARCHAR AS village_py, NULL::VARCHAR AS group_no, "
                 "NULL::VARCHAR AS committee_code FROM truth")
     # The toy has no communities or villages: an urban-only variant of the address model.
