@@ -11,30 +11,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow, get_run_logger
 
+from flows.nightly import ingest_inbox, refresh_registry, standardise_records, step_task
 from streetlink import nightly
 from streetlink.config import EngineConfig, RunConfig
 from streetlink.link.training import train_on_workspace
 from streetlink.paths import models_dir as default_models_dir
-
-step_task = task(cache_policy=NO_CACHE, retries=0)
-
-
-@step_task
-def refresh_registry(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.refresh_registry(ws)
-
-
-@step_task
-def ingest_inbox(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.ingest_inbox(ws)
-
-
-@step_task
-def standardise_records(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.standardise_records(ws)
 
 
 @step_task

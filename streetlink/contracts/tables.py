@@ -147,6 +147,16 @@ ADMIN = Contract(
     ),
 )
 
+_DWELLING_PARTS = (
+    Column("road", V),
+    Column("lane", V),
+    Column("number", V, nullable=False),
+    Column("room", V),
+    Column("village", V),
+    Column("group_no", V),
+    Column("std_address", V, nullable=False),
+)
+
 HOUSING = Contract(
     name="housing",
     grain="one row per dwelling (实有房屋)",
@@ -155,14 +165,7 @@ HOUSING = Contract(
         Column("street_code", V, nullable=False, pattern=STREET_CODE),
         Column("committee_code", V, nullable=False, pattern=COMMITTEE_CODE),
         Column("community_name", V),
-        Column("road", V),
-        Column("lane", V),
-        Column("number", V, nullable=False),
-        Column("room", V),
-        Column("village", V),
-        Column("group_no", V),
-        Column("std_address", V, nullable=False),
-    ),
+    ) + _DWELLING_PARTS,
 )
 
 POPULATION = Contract(
@@ -184,19 +187,8 @@ POPULATION = Contract(
 HOUSING_STD = Contract(
     name="housing_std",
     grain="one row per dwelling, standardised once per registry refresh",
-    columns=(
-        Column("house_id", V, nullable=False, unique=True),
-        Column("street_code", V, nullable=False, pattern=STREET_CODE),
-        Column("committee_code", V, nullable=False, pattern=COMMITTEE_CODE),
-        Column("community", V),
-        Column("road", V),
-        Column("lane", V),
-        Column("number", V, nullable=False),
-        Column("room", V),
-        Column("village", V),
-        Column("group_no", V),
-        Column("std_address", V, nullable=False),
-    ),
+    # the delivered columns, parts normalised as the address parser normalises records'
+    columns=tuple(Column("community", V) if c.name == "community_name" else c for c in HOUSING.columns),
 )
 
 POPULATION_STD = Contract(
