@@ -14,8 +14,10 @@ The rules, in order (``decide.sql`` implements them; the reason codes are in
  4. the address alone places the committee (P ≥ committee_min): dispatch there — a
     certain person registered elsewhere has moved, the address is the newer evidence;
  5. the person is certain and the address gives the person's registered committee at
-    least P ≥ committee_supported_min (possibly not its first choice: the same building
-    number in two lanes of one road is told apart by who lives there): dispatch there;
+    least P ≥ committee_supported_min, or the registered dwelling fits the address as
+    well as any candidate does (possibly not the address's first choice: the same
+    community, number and room in several towns, or a village name repeated in seven, are
+    told apart by who lives there): dispatch there;
  6. the address names only a community, a lane or a village that lies in one committee
     (of the record's street when it names one), or names the committee itself
     (齐河第二居委): dispatch at committee level; a place in several committees, one of

@@ -41,7 +41,7 @@ dtop AS (  -- the best dwelling of each committee
     FROM ac
 ),
 d1 AS (
-    SELECT record_id, house_id AS top_house, explanation AS address_explanation
+    SELECT record_id, house_id AS top_house, match_weight AS top_weight, explanation AS address_explanation
     FROM ac WHERE rank = 1
 ),
 p1 AS (
@@ -93,6 +93,10 @@ ev AS (
            p1.top_person, p1.person_house, p1.person_committee, coalesce(p1.p_person, 0) AS p_person,
            p1.person_explanation,
            coalesce(home.p_committee, 0) AS p_home_committee,  -- the address's support for the person's committee
+           -- the registered dwelling fits the address as well as any candidate does (勤丰村9组45号
+           -- in one of seven 勤丰村): who lives there tells the look-alikes apart
+           coalesce(hd.match_weight >= d1.top_weight - 1, false) AS home_fits_address,
+           hd.p_dwelling AS home_p_dwelling,
            -- how much of a vague address agrees with the person's registered home:
            -- 2 its road (or community, village); 1 its street/town, or a road running
            -- through that street; 0 nothing said
@@ -113,6 +117,7 @@ ev AS (
     LEFT JOIN p1 USING (record_id) LEFT JOIN place USING (record_id)
     LEFT JOIN road_streets rs ON rs.road = rec.road
     LEFT JOIN acomm home ON home.record_id = rec.record_id AND home.committee_code = p1.person_committee
+    LEFT JOIN ac hd ON hd.record_id = rec.record_id AND hd.house_id = p1.person_house
 ),
 ruled AS (
     SELECT *,
@@ -124,7 +129,8 @@ ruled AS (
             WHEN NOT has_address_text AND bad_id AND name_kind = 'none'
                  AND phone_kind NOT IN ('mobile', 'landline') THEN 'rejected:unparseable_id'
             WHEN p_committee >= $committee_min THEN 'dispatched:address'
-            WHEN p_person >= $person_min AND p_home_committee >= $committee_supported_min
+            WHEN p_person >= $person_min
+                 AND (p_home_committee >= $committee_supported_min OR home_fits_address)
                  THEN 'dispatched:address_and_person'
             WHEN a_committee IS NULL AND place_n = 1 THEN 'dispatched:place'
             WHEN a_committee IS NULL AND place_n > 1 AND p_person >= $person_min
@@ -162,10 +168,12 @@ placed AS (
 ),
 housed AS (
     SELECT p.*,
-        CASE WHEN p.rule IN ('dispatched:address', 'dispatched:address_and_person')
+        CASE WHEN p.rule = 'dispatched:address_and_person' AND p.home_fits_address THEN p.person_house
+             WHEN p.rule IN ('dispatched:address', 'dispatched:address_and_person')
                   AND dt.p_dwelling >= $dwelling_min THEN dt.house_id
              WHEN p.rule = 'dispatched:person' THEN p.person_house END AS house,
-        CASE WHEN p.rule IN ('dispatched:address', 'dispatched:address_and_person') THEN dt.p_dwelling END AS house_p,
+        CASE WHEN p.rule = 'dispatched:address_and_person' AND p.home_fits_address THEN p.home_p_dwelling
+             WHEN p.rule IN ('dispatched:address', 'dispatched:address_and_person') THEN dt.p_dwelling END AS house_p,
         CASE WHEN p.rule = 'dispatched:address_and_person' THEN p.p_home_committee ELSE p.p_committee END AS committee_p,
         CASE WHEN p.rule IN ('dispatched:address', 'dispatched:address_and_person') THEN dt.house_id END AS best_house
     FROM placed p

@@ -101,6 +101,14 @@ def test_each_rule_gives_its_decision():
     _address(con, "r_support", "H3", 2)
     _address(con, "r_support", "H1", 1.7)
     _person(con, "r_support", "P1", "H1", 20)
+    # 5b four look-alike dwellings tie (two of them in C1); the certain person is registered
+    # in the one of C3, which the address alone gives only P = 0.25
+    _record(con, "r_lookalike")
+    _address(con, "r_lookalike", "H3", 3)
+    _address(con, "r_lookalike", "H1", 3)
+    _address(con, "r_lookalike", "H2", 3)
+    _address(con, "r_lookalike", "H4", 3)
+    _person(con, "r_lookalike", "P7", "H4", 20)
     # 6 community that lies in one committee
     _record(con, "r_comm", address="齐河小区门口", addr_precision="community", community="齐河小区")
     # 6b community name in two towns, the street field picks one
@@ -145,6 +153,7 @@ def test_each_rule_gives_its_decision():
         "r_building": ("dispatched", None, C1),
         "r_moved": ("dispatched", None, C1),
         "r_support": ("dispatched", None, C1),
+        "r_lookalike": ("dispatched", None, C3),
         "r_comm": ("dispatched", None, C1),
         "r_comm2": ("dispatched", None, C3),
         "r_comm3": ("review", "address_ambiguous", None),
@@ -166,6 +175,7 @@ def test_each_rule_gives_its_decision():
     assert d["r_moved"]["person_id"] == "P9"  # the person is still linked, the place is the address's
     assert d["r_support"]["person_id"] == "P1"
     assert d["r_relative"]["person_id"] is None
+    assert d["r_lookalike"]["house_id"] == "H4"
     assert d["r_comm"]["basis"] == "address_community"
     assert d["r_home"]["basis"] == "person_registered_home" and d["r_home"]["house_id"] == "H4"
     assert d["r_house"]["street_code"] == "310115007"
