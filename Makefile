@@ -4,16 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-all setup benchmark clean
+.PHONY: demo test setup benchmark clean
 
 demo: $(STAMP)            ## set up, generate the demo data and run the nightly flow on it
 	$(BIN)/streetlink demo
 
 test: $(STAMP)            ## set up and run the default test suite (CI runs this)
 	$(BIN)/python -m pytest
-
-test-all: $(STAMP)        ## also the slow accuracy guards over several seeds
-	$(BIN)/python -m pytest -m "accuracy or not accuracy" --run-slow
 
 setup: $(STAMP)
 
