@@ -369,50 +369,30 @@ def child_baseline(p: dict[str, Any]) -> dict[str, Any]:
     return {"seconds": round(seconds, 2), "records": n, "links": str(target), "engine": _engine_dict()}
 
 
-_BASELINE_PAIRS_SQL = """
-WITH staged AS (
-    SELECT record_id, nullif(trim(id_number), '') AS id_typed, nullif(trim(address), '') AS addr
-    FROM staged_records
-),
-prefixes(p) AS (SELECT unnest({prefixes})),
-stripped AS (
-    SELECT record_id, addr AS body FROM staged WHERE addr IS NOT NULL
-    UNION
-    SELECT s.record_id, substr(s.addr, length(x.p) + 1)
-    FROM staged s JOIN prefixes x ON starts_with(s.addr, x.p)
-),
-variants AS (
-    SELECT record_id, body AS candidate FROM stripped
-    UNION
-    SELECT s.record_id, x.p || s.body FROM stripped s CROSS JOIN prefixes x
-)
-SELECT (SELECT count(*) FROM staged),
-       (SELECT count(*) FROM staged s JOIN population p ON p.id_number = s.id_typed),
-       (SELECT count(*) FROM variants),
-       (SELECT count(*) FROM variants v JOIN housing h ON h.std_address = v.candidate)
-"""
-
-
 def child_baseline_pairs(p: dict[str, Any]) -> dict[str, Any]:
     """The registry rows the baseline's exact look-ups return: its 'candidate pairs'."""
     from streetlink.config import connect
-    from streetlink.evaluate.baseline import PREFIXES
+    from streetlink.evaluate.baseline import lookup_counts
     from streetlink.ingest import load_registry, read_inbox, stage_records
 
     con = connect(":memory:")
     try:
         stage_records(con, read_inbox(Path(p["inbox"]) / p["date"]))
         load_registry(con, Path(p["registry"]))
-        prefixes = "[" + ", ".join(f"'{x}'" for x in PREFIXES) + "]"
-        n, id_pairs, variants, address_pairs = con.execute(
-            _BASELINE_PAIRS_SQL.format(prefixes=prefixes)).fetchall()[0]
+        counts = lookup_counts(con)
     finally:
         con.close()
-    return {"records": n, "id_pairs": id_pairs, "address_lookups": variants,
-            "address_pairs": address_pairs,
-            "id_pairs_per_record": round(id_pairs / n, 3) if n else 0.0,
-            "address_lookups_per_record": round(variants / n, 3) if n else 0.0,
-            "address_pairs_per_record": round(address_pairs / n, 3) if n else 0.0}
+    n = counts["records"]
+
+    def per_record(x: int) -> float:
+        return round(x / n, 3) if n else 0.0
+
+    return {"records": n, "id_pairs": counts["id_matches"],
+            "address_lookups": counts["address_probes"],
+            "address_pairs": counts["address_matches"],
+            "id_pairs_per_record": per_record(counts["id_matches"]),
+            "address_lookups_per_record": per_record(counts["address_probes"]),
+            "address_pairs_per_record": per_record(counts["address_matches"])}
 
 
 def child_evaluate(p: dict[str, Any]) -> dict[str, Any]:

@@ -23,11 +23,12 @@ import duckdb
 
 from streetlink.contracts import LINKS
 
-__all__ = ["naive_links", "PREFIXES"]
+__all__ = ["naive_links", "lookup_counts", "PREFIXES"]
 
 PREFIXES = ("上海市浦东新区", "上海市", "浦东新区")
 
-_SQL = """
+# The look-ups' common part: the staged values as typed, and the address variants tried.
+_TYPED = """
 WITH staged AS (
     SELECT record_id, source, reject_reason,
            nullif(trim(id_number), '') AS id_typed,
@@ -57,7 +58,10 @@ variants AS (
     SELECT record_id, body AS candidate FROM stripped
     UNION
     SELECT s.record_id, x.p || s.body FROM stripped s CROSS JOIN prefixes x
-),
+)
+"""
+
+_SQL = _TYPED + """,
 by_address AS (
     SELECT v.record_id, min(h.house_id) AS house_id,
            min(h.street_code) AS street_code, min(h.committee_code) AS committee_code,
@@ -90,6 +94,28 @@ LEFT JOIN by_address a ON a.record_id = s.record_id AND a.n = 1
 """
 
 
+_COUNTS_SQL = _TYPED + """
+SELECT (SELECT count(*) FROM staged) AS records,
+       (SELECT count(*) FROM staged s JOIN {population} p ON p.id_number = s.id_typed) AS id_matches,
+       (SELECT count(*) FROM variants) AS address_probes,
+       (SELECT count(*) FROM variants v JOIN {housing} h ON h.std_address = v.candidate) AS address_matches
+"""
+
+
+def _format(sql: str, staged: str, housing: str, population: str) -> str:
+    prefixes = "[" + ", ".join(f"'{p}'" for p in PREFIXES) + "]"
+    return sql.format(staged=staged, housing=housing, population=population, prefixes=prefixes)
+
+
+def lookup_counts(con: duckdb.DuckDBPyConnection, staged: str = "staged_records",
+                  housing: str = "housing", population: str = "population") -> dict[str, int]:
+    """How much the clerk looked up: records, ID hits, address variants tried, address hits
+    (the baseline's equivalent of candidate pairs, for the benchmark)."""
+    cur = con.execute(_format(_COUNTS_SQL, staged, housing, population))
+    names = [c[0] for c in cur.description]
+    return dict(zip(names, cur.fetchall()[0]))
+
+
 def naive_links(
     con: duckdb.DuckDBPyConnection,
     staged: str = "staged_records",
@@ -97,8 +123,6 @@ def naive_links(
     population: str = "population",
 ) -> duckdb.DuckDBPyRelation:
     """Exact-lookup links for every staged record, shaped exactly per LINKS."""
-    prefixes = "[" + ", ".join(f"'{p}'" for p in PREFIXES) + "]"
-    sql = _SQL.format(staged=staged, housing=housing, population=population, prefixes=prefixes)
-    rel = con.sql(sql)
+    rel = con.sql(_format(_SQL, staged, housing, population))
     cols = ", ".join(f'CAST("{c.name}" AS {c.dtype}) AS "{c.name}"' for c in LINKS.columns)
     return rel.query("naive", f"SELECT {cols} FROM naive ORDER BY record_id")

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from streetlink.contracts import LINKS, STAGED_RECORDS, check_table
-from streetlink.evaluate.baseline import naive_links
+from streetlink.evaluate.baseline import lookup_counts, naive_links
 
 HOUSING = [
     # house_id, street_code, committee_code, std_address
@@ -166,3 +166,14 @@ def test_everything_else_goes_to_review_or_stays_rejected(con):
         None,
         "bad_json_line",
     )
+
+
+def test_lookup_counts_are_the_rows_the_lookups_return(con):
+    counts = lookup_counts(con)
+    assert counts["records"] == len(STAGED)
+    # A1, A2, A4, A5 hit one person each; B3's ID is held by two registry rows
+    assert counts["id_matches"] == 6
+    # A2, A3, B1, B2, C2, A4, A5 each reach exactly one dwelling; C1 and A6 none
+    assert counts["address_matches"] == 7
+    with_address = sum(1 for _, _, addr, _ in STAGED if addr)
+    assert counts["address_probes"] >= 2 * with_address

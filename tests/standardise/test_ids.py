@@ -120,21 +120,8 @@ def test_idempotent(raw: str, id_type: str | None) -> None:
         assert again.id_status == "valid" and again.id_number == first.id_number
 
 
-HOSTILE = [
-    "王" * 20_000,
-    "wang" * 5_000,
-    "1" * 20_000,
-    "\x00\x01\x1b[31m",
-    "=cmd|' /C calc'!A0",
-    "😀" * 50,
-    "王\u2028芳",
-    "\ufeff王\u200b芳",
-    "\ud800",
-    "Ｗａｎｇ　Ｆａｎｇ",
-]
 
 
-@pytest.mark.parametrize("raw", HOSTILE, ids=range(len(HOSTILE)))
-def test_hostile_input_does_not_crash(raw: str) -> None:
-    parts = parse_id_number(raw, today=TODAY)
+def test_hostile_input_does_not_crash(hostile: str) -> None:
+    parts = parse_id_number(hostile, today=TODAY)
     assert parts.id_status in ID_STATUSES

@@ -228,21 +228,8 @@ def replace_gender(p: NameParts, gender: str | None) -> NameParts:
     )
 
 
-HOSTILE = [
-    "王" * 20_000,
-    "wang" * 5_000,
-    "1" * 20_000,
-    "\x00\x01\x1b[31m",
-    "=cmd|' /C calc'!A0",
-    "😀" * 50,
-    "王\u2028芳",
-    "\ufeff王\u200b芳",
-    "\ud800",
-    "Ｗａｎｇ　Ｆａｎｇ",
-]
 
 
-@pytest.mark.parametrize("raw", HOSTILE, ids=range(len(HOSTILE)))
-def test_hostile_input_does_not_crash(raw: str) -> None:
-    parts = standardise_name(raw)
+def test_hostile_input_does_not_crash(hostile: str) -> None:
+    parts = standardise_name(hostile)
     assert parts.name_clean is None or len(parts.name_clean) <= 41

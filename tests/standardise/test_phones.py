@@ -101,21 +101,8 @@ def test_idempotent(raw: str) -> None:
         assert parse_phone(info.phone_clean) == info
 
 
-HOSTILE = [
-    "王" * 20_000,
-    "wang" * 5_000,
-    "1" * 20_000,
-    "\x00\x01\x1b[31m",
-    "=cmd|' /C calc'!A0",
-    "😀" * 50,
-    "王\u2028芳",
-    "\ufeff王\u200b芳",
-    "\ud800",
-    "Ｗａｎｇ　Ｆａｎｇ",
-]
 
 
-@pytest.mark.parametrize("raw", HOSTILE, ids=range(len(HOSTILE)))
-def test_hostile_input_does_not_crash(raw: str) -> None:
-    parts = parse_phone(raw)
+def test_hostile_input_does_not_crash(hostile: str) -> None:
+    parts = parse_phone(hostile)
     assert parts.phone_kind in PHONE_KINDS
