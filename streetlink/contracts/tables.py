@@ -258,6 +258,11 @@ TRUTH = Contract(
                            "true committee (about the evidence only: the true_* columns say where "
                            "the place is either way)"),
         Column("true_person_id", V, description="registry person the record is about (hotline: the caller)"),
+        Column("person_identifiable", "BOOLEAN",
+               description="the written identity finds true_person_id by a clerk's exact rule (the "
+                           "typed ID; an ID one slip off with the exact name; the registry phone with "
+                           "the name or, for the hotline, a matching 王女士); null when "
+                           "true_person_id is null"),
         Column("true_house_id", V,
                description="the true place's dwelling when it is one dwelling, placeable or not (vague "
                            "records: the person's actual dwelling); null for a building, community, "

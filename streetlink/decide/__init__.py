@@ -12,7 +12,12 @@ The rules, in order (``decide.sql`` implements them; the reason codes are in
  3. no address and no identity: rejected (`no_address_no_identity`, or `unparseable_id`
     when the only identity was an ID that is not one);
  4. the address alone places the committee (P ≥ committee_min): dispatch there — a
-    certain person registered elsewhere has moved, the address is the newer evidence;
+    certain person registered elsewhere has moved, the address is the newer evidence —
+    unless its road is none of Pudong's, nothing in it says Pudong, and it meets the
+    dwelling only through lane, number and room on a road more than one character away
+    (延长中路509弄14号2203室 and 灵石路509弄14号2203室): that is another district's
+    address written without the district, and goes to review (`address_unresolved`) when
+    rule 5 does not place it;
  5. the person is certain and the address gives the person's registered committee at
     least P ≥ committee_supported_min, or the registered dwelling fits the address as
     well as any candidate does (possibly not the address's first choice: the same

@@ -108,6 +108,12 @@ ev AS (
            (rec.road IS NOT NULL AND NOT coalesce(list_contains(rs.streets, substr(p1.person_committee, 1, 9)), false))
              OR (rec.record_street IS NOT NULL
                  AND rec.record_street IS DISTINCT FROM substr(p1.person_committee, 1, 9)) AS home_contradicted,
+           -- a road the registry does not know, in an address nothing marks as Pudong's, that
+           -- meets a dwelling only through lane, number and room on an unrelated road
+           -- (延长中路509弄14号2203室 ~ 灵石路509弄14号2203室): another district's road, most
+           -- likely, not a slip of this one (a slip is one character away)
+           (rec.addr_scope = 'unknown' AND rec.road IS NOT NULL AND rs.road IS NULL
+            AND levenshtein(rec.road, coalesce(th.road, rec.road)) > 1) AS road_elsewhere,
            place.place_kind, place.place_committee, place.place_n, place.place_committees,
            (rec.name_kind <> 'none' OR rec.id_status IN ('valid', 'converted_15', 'other_document')
             OR rec.phone_kind IN ('mobile', 'landline')) AS has_identity,
@@ -116,6 +122,7 @@ ev AS (
     LEFT JOIN a1 USING (record_id) LEFT JOIN a2 USING (record_id) LEFT JOIN d1 USING (record_id)
     LEFT JOIN p1 USING (record_id) LEFT JOIN place USING (record_id)
     LEFT JOIN road_streets rs ON rs.road = rec.road
+    LEFT JOIN {wh}.housing_std th ON th.house_id = d1.top_house
     LEFT JOIN acomm home ON home.record_id = rec.record_id AND home.committee_code = p1.person_committee
     LEFT JOIN ac hd ON hd.record_id = rec.record_id AND hd.house_id = p1.person_house
 ),
@@ -128,10 +135,11 @@ ruled AS (
             WHEN NOT has_address_text AND NOT has_identity AND NOT bad_id THEN 'rejected:no_address_no_identity'
             WHEN NOT has_address_text AND bad_id AND name_kind = 'none'
                  AND phone_kind NOT IN ('mobile', 'landline') THEN 'rejected:unparseable_id'
-            WHEN p_committee >= $committee_min THEN 'dispatched:address'
+            WHEN p_committee >= $committee_min AND NOT road_elsewhere THEN 'dispatched:address'
             WHEN p_person >= $person_min
                  AND (p_home_committee >= $committee_supported_min OR home_fits_address)
                  THEN 'dispatched:address_and_person'
+            WHEN road_elsewhere THEN 'review:address_unresolved'
             WHEN a_committee IS NULL AND place_n = 1 THEN 'dispatched:place'
             WHEN a_committee IS NULL AND place_n > 1 AND p_person >= $person_min
                  AND (source <> 'hotline' OR $hotline_place_via_caller >= 1)

@@ -27,6 +27,7 @@ Flags computed per matched record (every flag is true or false, never null):
     has_house          house_id is set;   has_true_house: true_house_id is set
     house_ok           house_id = true_house_id (both set)
     has_person         person_id is set;  has_true_person: true_person_id is set
+    identifiable       truth ``person_identifiable`` (null counts as false)
     person_ok          person_id = true_person_id (both set)
 
 Metrics (each a count, the denominator ``of``, and rate = count / of; null when of = 0):
@@ -51,6 +52,9 @@ Metrics (each a count, the denominator ``of``, and rate = count / of; null when 
                                / placeable AND has_true_house
     person_precision           has_person AND person_ok / has_person
     person_recall              has_true_person AND person_ok / has_true_person
+    person_recall_identifiable has_true_person AND identifiable AND person_ok
+                               / has_true_person AND identifiable: recall where the record's
+                               ID, name and phone could find the person at all
     dispatched_share           is_dispatched / all records
     review_rate                is_review / all records
     reject_rate                is_rejected / all records
@@ -176,6 +180,10 @@ METRICS: tuple[Metric, ...] = (
     Metric("person_recall", "person recall", "pers rec",
            "has_true_person AND person_ok", "has_true_person",
            "person_id equal to true_person_id, among records with a true_person_id"),
+    Metric("person_recall_identifiable", "person recall (identifiable)", "rec ident",
+           "has_true_person AND identifiable AND person_ok", "has_true_person AND identifiable",
+           "person_id equal to true_person_id, among records whose written identity finds "
+           "the true person by a clerk's exact rule (truth person_identifiable)"),
     Metric("dispatched_share", "dispatched (all)", "sent all", "is_dispatched", "TRUE",
            "dispatched records among all records"),
     Metric("review_rate", "review (all)", "review", "is_review", "TRUE",
@@ -470,6 +478,7 @@ SELECT
     coalesce(l.house_id = t.true_house_id, false)                      AS house_ok,
     l.person_id IS NOT NULL                                             AS has_person,
     t.true_person_id IS NOT NULL                                        AS has_true_person,
+    coalesce(t.person_identifiable, false)                             AS identifiable,
     coalesce(l.person_id = t.true_person_id, false)                    AS person_ok
 FROM truth AS t JOIN links AS l ON t.night = l.night AND t.record_id = l.record_id
 """
@@ -712,6 +721,7 @@ def _render(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 _PLACEMENT_COLUMNS = ("dispatch_rate", "correct_placement_rate", "committee_precision",
                       "street_precision", "wrong_placements", "outside_pudong_dispatched")
 _LINK_COLUMNS = ("dwelling_accuracy", "dwelling_recall", "person_precision", "person_recall",
+                 "person_recall_identifiable",
                  "review_rate", "reject_rate", "review_rate_placeable", "reject_rate_placeable")
 _COMPARED_BY_GROUP = ("dispatch_rate", "correct_placement_rate", "committee_precision",
                       "wrong_placements")

@@ -173,10 +173,15 @@ def address_training_sql(address_records: str, person_records: str, dwelling_fea
     """Both sides of the address model's training, with the identity keys to block on.
 
     Records carry their valid ID and mobile; dwellings carry their registered residents'
-    (one row per resident). See ADDRESS_SPEC.training_rules for why.
+    (one row per resident). See ADDRESS_SPEC.training_rules for why. A hotline record's
+    address is where the matter is — often a neighbour's flat or the building — not the
+    caller's dwelling: its identity would teach EM that a different number or room is
+    common among matches, so it carries no identity key here.
     """
     records = f"""
-        SELECT a.*, p.id_key, p.phone
+        SELECT a.*,
+               CASE WHEN NOT starts_with(a.unique_id, 'hotline:') THEN p.id_key END AS id_key,
+               CASE WHEN NOT starts_with(a.unique_id, 'hotline:') THEN p.phone END AS phone
         FROM {address_records} a LEFT JOIN {person_records} p USING (unique_id)
         ORDER BY a.unique_id
     """

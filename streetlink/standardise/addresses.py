@@ -31,7 +31,8 @@ unit (numerals.py). ``addr_precision`` is the finest level written: room (a room
 rural house: village + group + number), building, lane, road, village_group, village,
 community (also a committee), street, none. ``addr_scope``: pudong when something in the
 text is Pudong's (prefix, street/town, old county name, a gazetteer name), outside for a
-division outside Pudong, unknown otherwise.
+division outside Pudong, unknown otherwise. A well-known place instead of an address
+(世纪公园附近, 迪士尼一带; reference_data/pudong_landmarks.csv) is read as its street.
 
 Context: the health cloud's "province city district" makes an address outside when it
 names another province/city/district (unless the text itself says Pudong). The hotline's
@@ -1184,6 +1185,36 @@ def _apply_division_context(d: _Draft, context: str) -> None:
         d.scope_evidence = True
 
 
+@lru_cache(maxsize=1)
+def _landmarks() -> tuple[tuple[str, str], ...]:
+    rows = read_reference("pudong_landmarks.csv")
+    return tuple(sorted(((r["name"], r["street_code"]) for r in rows), key=lambda x: -len(x[0])))
+
+
+def _parse_landmark(cleaned: str, gaz: Gazetteer | None) -> _Draft | None:
+    """世纪公园附近, 浦东新区迪士尼一带: a well-known place instead of an address names its
+    street and nothing finer (the descriptive words are already gone). Only when the place
+    ends the text and what precedes it is at most a prefix and a street: 龙阳路地铁站 is the
+    station, not 龙阳路; 陆家嘴环路1000号 stays an address."""
+    body = cleaned.rstrip("|")
+    for name, code in _landmarks():
+        if not body.endswith(name):
+            continue
+        head = body[: -len(name)].rstrip("|")
+        d = _parse_clean(head, gaz) if head else _Draft()
+        finer = (d.road, d.community, d.village, d.committee, d.lane, d.number, d.room, d.group_no)
+        if d.outside_place is not None or any(v is not None for v in finer):
+            return None
+        if d.street is None:
+            d.street = code
+        elif d.street != code:  # the written street wins over the place's
+            d.notes.append(f"landmark_in_other_street:{name}")
+        d.scope_evidence = True
+        d.notes.append(f"landmark:{name}")
+        return d
+    return None
+
+
 def parse_address(
     text: str | None,
     gazetteer: Gazetteer | None = None,
@@ -1204,7 +1235,7 @@ def parse_address(
     if cleaned is None:
         d = _Draft()
     else:
-        d = _parse_clean(cleaned, gazetteer)
+        d = _parse_landmark(cleaned, gazetteer) or _parse_clean(cleaned, gazetteer)
     if context:
         kind = context_kind or ("divisions" if _looks_like_divisions(context) else "text")
         if kind == "divisions":

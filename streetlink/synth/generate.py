@@ -28,7 +28,8 @@ __all__ = ["generate", "GenerationSummary", "GENERATOR_VERSION"]
 
 log = logging.getLogger(__name__)
 
-GENERATOR_VERSION = "1.1"  # 1.1: truth carries the true committee whether or not placeable
+GENERATOR_VERSION = "1.2"  # 1.1: truth carries the true committee whether or not placeable;
+# 1.2: truth says whether the written identity finds the true person (person_identifiable)
 Progress = Callable[[str, int, int], None]
 
 

@@ -174,6 +174,7 @@ class _Draft:
     fields: dict[str, Any] = field(default_factory=dict)
     codes: list[str] = field(default_factory=list)
     placeable: bool = False
+    identifiable: bool = False  # the written identity finds the true person (clerk's rule)
     case: Case | None = None  # what decides placeable; None: never placeable
     record_id: str = ""
 
@@ -350,16 +351,26 @@ class _NightBuilder:
         return [x for x in out if x is not None]
 
     # ----------------------------------------------------------- truth
-    def identity_committee(self, person: Person, ev: Evidence) -> int | None:
-        people = self.world.people
+    @staticmethod
+    def identified_index(person: Person, ev: Evidence) -> int | None:
+        """The registry person a clerk's rule identifies from the written identity (the
+        typed ID; a one-slip ID with the exact name; the registry phone with the name, or
+        for the hotline its honorific) — possibly someone else's (a family member's ID)."""
         idx = ev.id_person
         near_id = ev.id_near and ev.name_exact
         phone_and_name = ev.phone_registry and (ev.name_exact or ev.honorific_ok)
         if idx is None and person.index >= 0 and (near_id or phone_and_name):
             idx = person.index
-        if idx is None or idx < 0:
+        return idx if idx is not None and idx >= 0 else None
+
+    def identify(self, d: _Draft, ev: Evidence) -> int | None:
+        """Set ``d.identifiable`` (the rule finds the record's own person) and return the
+        committee of the identified person's registered dwelling (None: nobody, or no home)."""
+        idx = self.identified_index(d.person, ev)
+        d.identifiable = idx is not None and idx == d.person.index
+        if idx is None:
             return None
-        house = int(people.house[idx])
+        house = int(self.world.people.house[idx])
         return int(self.geo.d_committee[house]) if house >= 0 else None
 
     def decide(
@@ -469,7 +480,7 @@ class _NightBuilder:
             "来沪事由": purpose,
             "在沪居住地址": address,
         }
-        self.decide(d, [rendered.written], self.identity_committee(d.person, ev), None)
+        self.decide(d, [rendered.written], self.identify(d, ev), None)
 
     def hotline(self, d: _Draft) -> None:
         rr, geo = self.rr, self.geo
@@ -544,7 +555,7 @@ class _NightBuilder:
         # The caller's registered home is evidence for a matter at or near it (own flat, a
         # neighbour's, the building, the community): a clerk choosing between candidates
         # takes the caller's committee, right whenever the matter lies in it.
-        self.decide(d, written, self.identity_committee(d.person, ev), hint_si)
+        self.decide(d, written, self.identify(d, ev), hint_si)
         if d.true_place in ("building", "community"):
             d.true_street = (
                 int(geo.com_street[geo.b_committee[d.true_building]])
@@ -636,7 +647,7 @@ class _NightBuilder:
             "travel_history": travel,
             "symptoms": symptoms,
         }
-        self.decide(d, [rendered.written], self.identity_committee(d.person, ev), hint_si)
+        self.decide(d, [rendered.written], self.identify(d, ev), hint_si)
 
     def reuse_checkpoint_person(self, d: _Draft, usable: list[_Draft]) -> None:
         """The same person also files a health-cloud report that night."""
@@ -688,6 +699,7 @@ def _truth_row(world: World, d: _Draft) -> dict[str, Any]:
         "category": d.category,
         "placeable": bool(d.placeable),
         "true_person_id": d.person.person_id,
+        "person_identifiable": bool(d.identifiable) if d.person.person_id is not None else None,
         "true_house_id": str(house) if house is not None else None,
         "true_street_code": street,
         "true_committee_code": geo.com_code[committee] if committee >= 0 else None,

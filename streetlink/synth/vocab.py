@@ -267,4 +267,4 @@ def shanghai_places() -> dict[str, dict[str, tuple[str, ...]]]:
 
 @lru_cache(maxsize=1)
 def landmarks() -> tuple[tuple[str, str], ...]:
-    return tuple((r["name"], r["street_code"]) for r in read_reference("synth_landmarks.csv"))
+    return tuple((r["name"], r["street_code"]) for r in read_reference("pudong_landmarks.csv"))

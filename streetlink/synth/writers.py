@@ -34,6 +34,7 @@ TRUTH_SCHEMA = pa.schema(
         ("category", pa.string()),
         ("placeable", pa.bool_()),
         ("true_person_id", pa.string()),
+        ("person_identifiable", pa.bool_()),
         ("true_house_id", pa.string()),
         ("true_street_code", pa.string()),
         ("true_committee_code", pa.string()),

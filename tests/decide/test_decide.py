@@ -142,6 +142,17 @@ def test_each_rule_gives_its_decision():
     _address(con, "r_ambig", "H3", 5)
     # 8c an address that found nothing
     _record(con, "r_unres", address="不存在路1号", road="不存在路", number="1", addr_precision="building")
+    # 8d a road Pudong does not have, nothing saying Pudong, and a dwelling that shares only
+    # lane, number and room: another district's address written without its district
+    elsewhere = {"road": "延长中路", "lane": "88", "number": "3", "room": "602", "addr_scope": "unknown"}
+    _record(con, "r_elsewhere", address="延长中路88弄3号602室", **elsewhere)
+    _address(con, "r_elsewhere", "H1", 12)
+    # 4d ... but a slip of one character is a Pudong road mistyped, and a text that says
+    # Pudong is Pudong's
+    _record(con, "r_slip", address="齐和路88弄3号602室", **{**elsewhere, "road": "齐和路"})
+    _address(con, "r_slip", "H1", 12)
+    _record(con, "r_said", address="浦东新区延长中路88弄3号602室", **{**elsewhere, "addr_scope": "pudong"})
+    _address(con, "r_said", "H1", 12)
 
     d = _decide(con)
     expect = {
@@ -165,6 +176,9 @@ def test_each_rule_gives_its_decision():
         "r_conflict": ("review", "conflicting_evidence", None),
         "r_ambig": ("review", "address_ambiguous", None),
         "r_unres": ("review", "address_unresolved", None),
+        "r_elsewhere": ("review", "address_unresolved", None),
+        "r_slip": ("dispatched", None, C1),
+        "r_said": ("dispatched", None, C1),
     }
     got = {rid: (r["decision"], r["reason"], r["committee_code"]) for rid, r in d.items()}
     assert got == expect

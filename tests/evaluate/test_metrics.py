@@ -35,7 +35,8 @@ C1, C2, C3 = "310115001001", "310115001002", "310115002001"
 
 TRUTH_SCHEMA = pa.schema([
     ("record_id", pa.string()), ("source", pa.string()), ("category", pa.string()),
-    ("placeable", pa.bool_()), ("true_person_id", pa.string()), ("true_house_id", pa.string()),
+    ("placeable", pa.bool_()), ("true_person_id", pa.string()),
+    ("person_identifiable", pa.bool_()), ("true_house_id", pa.string()),
     ("true_street_code", pa.string()), ("true_committee_code", pa.string()),
     ("messiness", pa.list_(pa.string())),
 ])
@@ -46,18 +47,20 @@ LINKS_SCHEMA = pa.schema([
     ("person_match_probability", pa.float64()), ("reason", pa.string()),
 ])
 
-# record_id, source, category, placeable, person, house, street, committee, messiness
+# record_id, source, category, placeable, person, person identifiable, house, street,
+# committee, messiness (write_truth also takes rows without the identifiable flag: null)
 TRUTH_ROWS = [
-    ("checkpoint:1", "checkpoint", "resident_at_home", True, "P1", "H1", S1, C1, []),
-    ("checkpoint:2", "checkpoint", "moved_within_pudong", True, "P2", "H2", S1, C2,
+    ("checkpoint:1", "checkpoint", "resident_at_home", True, "P1", True, "H1", S1, C1, []),
+    ("checkpoint:2", "checkpoint", "moved_within_pudong", True, "P2", False, "H2", S1, C2,
      ["name_homophone"]),
-    ("hotline:3", "hotline", "newcomer", True, None, "H3", S2, C3,
+    ("hotline:3", "hotline", "newcomer", True, None, None, "H3", S2, C3,
      ["addr_shorthand_dash", "id_typo"]),
-    ("hotline:4", "hotline", "outside_pudong", False, "P4", None, None, None, []),
-    ("healthcloud:5", "healthcloud", "vague_address", False, "P5", None, None, None,
+    ("hotline:4", "hotline", "outside_pudong", False, "P4", True, None, None, None, []),
+    ("healthcloud:5", "healthcloud", "vague_address", False, "P5", True, None, None, None,
      ["addr_shorthand_dash"]),
-    ("healthcloud:6", "healthcloud", "resident_at_home", True, "P6", "H6", S2, C3, ["id_typo"]),
-    ("checkpoint:7", "checkpoint", "outside_pudong", False, None, None, None, None, []),
+    ("healthcloud:6", "healthcloud", "resident_at_home", True, "P6", True, "H6", S2, C3,
+     ["id_typo"]),
+    ("checkpoint:7", "checkpoint", "outside_pudong", False, None, None, None, None, None, []),
 ]
 # record_id, source, decision, street, committee, house, person, reason
 LINKS_ROWS = [
@@ -73,6 +76,7 @@ LINKS_ROWS = [
 
 def write_truth(path: Path, rows: list[tuple]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [r if len(r) == len(TRUTH_SCHEMA) else (*r[:5], None, *r[5:]) for r in rows]
     cols = list(zip(*rows)) if rows else [[] for _ in TRUTH_SCHEMA]
     pq.write_table(pa.table([list(c) for c in cols], schema=TRUTH_SCHEMA), path)
     return path
@@ -136,6 +140,9 @@ def test_overall_metrics_by_hand(ev: Evaluation) -> None:
         "person_precision": Rate(3, 4),
         # true person set: 1, 2, 4, 5, 6
         "person_recall": Rate(3, 5),
+        # identifiable true persons: P1 (found), P4 (found), P5 (P6 linked), P6 (none);
+        # P2 is found but its record could not identify it
+        "person_recall_identifiable": Rate(2, 4),
         "dispatched_share": Rate(3, 7),
         "review_rate": Rate(3, 7),
         "reject_rate": Rate(1, 7),

@@ -400,6 +400,21 @@ def test_truth_is_consistent_with_the_placeable_rule(con):
     )
 
 
+def test_truth_says_when_the_written_identity_finds_the_person(con):
+    assert _one(con, "SELECT count(*) FROM truth "
+                     "WHERE (person_identifiable IS NULL) <> (true_person_id IS NULL)") == 0
+    # the hotline has no ID column: 王女士 with a landline, a new number or none finds nobody
+    assert _one(con, "SELECT count(*) FROM truth WHERE source = 'hotline' AND person_identifiable "
+                     "AND list_contains(messiness, 'name_honorific') "
+                     "AND list_has_any(messiness, ['phone_landline', 'phone_new', 'phone_missing'])") == 0
+    share = dict(con.execute(
+        "SELECT source, avg(person_identifiable::INT) FROM truth "
+        "WHERE true_person_id IS NOT NULL GROUP BY source").fetchall())
+    # the checkpoint's ID column identifies nearly everyone; the hotline's callers far fewer
+    assert share["checkpoint"] > 0.95
+    assert 0.5 < share["hotline"] < share["healthcloud"] < share["checkpoint"]
+
+
 def test_data_is_messy_enough_that_exact_lookups_place_about_half(small_world):
     result = baseline_placement(small_world.out_dir, dt.date(2026, 11, 24).isoformat())
     assert 0.40 <= result["all"]["right_of_placeable"] <= 0.62
