@@ -28,6 +28,7 @@ FLOORS = {
     "street_precision": 0.999,
     "person_precision": 0.998,
     "person_recall": 0.90,
+    "person_recall_identifiable": 0.985,  # measured 99.41 % (seed 11), 99.57 % (seed 12)
     "dwelling_accuracy": 0.995,
 }
 
