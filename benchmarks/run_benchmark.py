@@ -48,8 +48,9 @@ import subprocess
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from rich.markup import escape
 
@@ -304,7 +305,7 @@ def child_subset(p: dict[str, Any]) -> dict[str, Any]:
 
 def child_refresh(p: dict[str, Any]) -> dict[str, Any]:
     """ensure_warehouse (force=True when measured), with the standardisation's breakdown captured."""
-    import streetlink.standardise as standardise
+    from streetlink import standardise
     from streetlink.warehouse import ensure_warehouse
 
     captured: dict[str, Any] = {}
@@ -362,9 +363,9 @@ def child_night(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def child_baseline(p: dict[str, Any]) -> dict[str, Any]:
-    from streetlink.evaluate.runner import run_baseline
-
     import duckdb
+
+    from streetlink.evaluate.runner import run_baseline
 
     t = time.perf_counter()
     target = run_baseline(dt.date.fromisoformat(p["date"]), Path(p["inbox"]), Path(p["registry"]),

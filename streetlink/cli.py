@@ -24,7 +24,7 @@ from pathlib import Path
 from streetlink import __version__
 from streetlink.errors import StreetlinkError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 log = logging.getLogger("streetlink")
 

@@ -165,7 +165,13 @@ class _progress:
     """A rich progress bar fed by (stage, done, total) callbacks."""
 
     def __enter__(self):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                   TimeElapsedColumn(), console=console, transient=False)
@@ -182,5 +188,13 @@ class _progress:
         self._progress.__exit__(*exc)
 
 
-__all__ = ["cmd_run", "cmd_demo", "cmd_generate", "cmd_evaluate", "cmd_baseline", "cmd_train",
-           "cmd_refresh_registry", "StreetlinkError"]
+__all__ = [
+    "StreetlinkError",
+    "cmd_baseline",
+    "cmd_demo",
+    "cmd_evaluate",
+    "cmd_generate",
+    "cmd_refresh_registry",
+    "cmd_run",
+    "cmd_train",
+]

@@ -20,9 +20,10 @@ import json
 import logging
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import duckdb
 
@@ -30,9 +31,21 @@ from streetlink.config import RunConfig, connect
 from streetlink.errors import StreetlinkError
 
 __all__ = [
-    "RunWorkspace", "STEPS", "prepare_workspace", "refresh_registry", "ingest_inbox",
-    "standardise_records", "link_records", "decide_records", "write_outputs", "write_report",
-    "publish_outputs", "run_night", "RunResult", "finish", "discard_workspace",
+    "STEPS",
+    "RunResult",
+    "RunWorkspace",
+    "decide_records",
+    "discard_workspace",
+    "finish",
+    "ingest_inbox",
+    "link_records",
+    "prepare_workspace",
+    "publish_outputs",
+    "refresh_registry",
+    "run_night",
+    "standardise_records",
+    "write_outputs",
+    "write_report",
 ]
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "reference_dir", "models_dir"]
+__all__ = ["PROJECT_ROOT", "models_dir", "reference_dir"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ and licence, in ``reference_data/README.md``.
 from __future__ import annotations
 
 import csv
-from functools import lru_cache
+from functools import cache
 
 from streetlink.errors import StreetlinkError
 from streetlink.paths import reference_dir
@@ -15,7 +15,7 @@ from streetlink.paths import reference_dir
 __all__ = ["read_reference"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_reference(name: str) -> tuple[dict[str, str], ...]:
     """Rows of ``reference_data/<name>`` as dicts (cached; treat as read-only)."""
     path = reference_dir() / name

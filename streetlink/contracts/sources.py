@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["SourceSpec", "SOURCES", "SOURCE_NAMES", "source_for_file"]
+__all__ = ["SOURCES", "SOURCE_NAMES", "SourceSpec", "source_for_file"]
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,20 @@ from streetlink.contracts.schema import Column, Contract
 from streetlink.contracts.sources import SOURCE_NAMES
 
 __all__ = [
-    "DECISION_VALUES", "REASONS", "BASES", "CATEGORIES",
-    "STAGED_RECORDS", "RECORDS_STD",
-    "ADMIN", "HOUSING", "POPULATION", "HOUSING_STD", "POPULATION_STD",
-    "DECISIONS", "LINKS", "TRUTH",
+    "ADMIN",
+    "BASES",
+    "CATEGORIES",
+    "DECISIONS",
+    "DECISION_VALUES",
+    "HOUSING",
+    "HOUSING_STD",
+    "LINKS",
+    "POPULATION",
+    "POPULATION_STD",
+    "REASONS",
+    "RECORDS_STD",
+    "STAGED_RECORDS",
+    "TRUTH",
 ]
 
 STREET_CODE = r"310115\d{3}"

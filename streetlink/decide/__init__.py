@@ -58,7 +58,7 @@ import duckdb
 from streetlink.contracts import DECISIONS, enforce
 from streetlink.link.models import load_decision
 
-__all__ = ["decide_night", "DEFAULT_THRESHOLDS", "decide_sql"]
+__all__ = ["DEFAULT_THRESHOLDS", "decide_night", "decide_sql"]
 
 log = logging.getLogger(__name__)
 

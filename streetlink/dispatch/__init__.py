@@ -14,10 +14,15 @@ Workbooks are built by xlsx.py only, which writes every source value as text.
 
 from streetlink.dispatch.links import check_links, write_links
 from streetlink.dispatch.packets import write_packets
-from streetlink.dispatch.swap import publish, recover, staging_dir_for
 from streetlink.dispatch.review import write_review
+from streetlink.dispatch.swap import publish, recover, staging_dir_for
 
 __all__ = [
-    "check_links", "write_links", "write_packets", "write_review",
-    "staging_dir_for", "publish", "recover",
+    "check_links",
+    "publish",
+    "recover",
+    "staging_dir_for",
+    "write_links",
+    "write_packets",
+    "write_review",
 ]

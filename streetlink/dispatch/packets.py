@@ -33,12 +33,19 @@ import duckdb
 from streetlink.contracts import BASES, SOURCE_NAMES, SOURCES
 from streetlink.dispatch.sql import load_sql
 from streetlink.dispatch.xlsx import (
-    Col, Styles, add_choice_list, cell_text, file_name_part, new_workbook, sheet_name,
-    write_table, write_title,
+    Col,
+    Styles,
+    add_choice_list,
+    cell_text,
+    file_name_part,
+    new_workbook,
+    sheet_name,
+    write_table,
+    write_title,
 )
 from streetlink.errors import ContractViolation
 
-__all__ = ["PACKET_COLUMNS", "CHECK_RESULTS", "write_packets", "format_details", "basis_text"]
+__all__ = ["CHECK_RESULTS", "PACKET_COLUMNS", "basis_text", "format_details", "write_packets"]
 
 log = logging.getLogger(__name__)
 

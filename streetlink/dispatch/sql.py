@@ -13,7 +13,7 @@ from string import Template
 
 import duckdb
 
-__all__ = ["table_ref", "load_sql", "table_exists"]
+__all__ = ["load_sql", "table_exists", "table_ref"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?")
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from streetlink.errors import StreetlinkError
 
-__all__ = ["staging_dir_for", "publish", "recover"]
+__all__ = ["publish", "recover", "staging_dir_for"]
 
 log = logging.getLogger(__name__)
 

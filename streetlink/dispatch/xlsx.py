@@ -22,8 +22,17 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 __all__ = [
-    "MAX_CELL_CHARS", "TRUNCATION_MARK", "Col", "Styles", "cell_text", "new_workbook",
-    "sheet_name", "file_name_part", "write_title", "write_table", "add_choice_list",
+    "MAX_CELL_CHARS",
+    "TRUNCATION_MARK",
+    "Col",
+    "Styles",
+    "add_choice_list",
+    "cell_text",
+    "file_name_part",
+    "new_workbook",
+    "sheet_name",
+    "write_table",
+    "write_title",
 ]
 
 MAX_CELL_CHARS = 32_767  # Excel's limit, in UTF-16 code units
@@ -139,7 +148,7 @@ def new_workbook(path: Path, title: str, created: dt.date) -> tuple[Workbook, St
         "title": cell_text(title)[:255],
         "author": "streetlink",
         "company": "浦东新区",
-        "created": dt.datetime(created.year, created.month, created.day, tzinfo=dt.timezone.utc),
+        "created": dt.datetime(created.year, created.month, created.day, tzinfo=dt.UTC),
     })
     return wb, Styles(wb)
 

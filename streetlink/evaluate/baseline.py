@@ -23,7 +23,7 @@ import duckdb
 
 from streetlink.contracts import LINKS
 
-__all__ = ["naive_links", "lookup_counts", "PREFIXES"]
+__all__ = ["PREFIXES", "lookup_counts", "naive_links"]
 
 PREFIXES = ("上海市浦东新区", "上海市", "浦东新区")
 

@@ -91,11 +91,23 @@ from streetlink.contracts.tables import CATEGORIES, LINKS, TRUTH
 from streetlink.errors import ContractViolation, StreetlinkError
 
 __all__ = [
-    "FLAGS", "METRICS", "Metric", "Rate", "ReasonCount", "GroupResult", "Coverage",
+    "FLAGS",
+    "METRICS",
+    "Coverage",
+    "CoverageError",
+    "Evaluation",
+    "GroupResult",
+    "Metric",
+    "Rate",
+    "ReasonCount",
     "WrongPlacement",
-    "Evaluation", "CoverageError",
-    "evaluate", "format_table", "compare", "write_json", "read_json",
-    "resolve_truth_files", "resolve_links_files",
+    "compare",
+    "evaluate",
+    "format_table",
+    "read_json",
+    "resolve_links_files",
+    "resolve_truth_files",
+    "write_json",
 ]
 
 log = logging.getLogger(__name__)

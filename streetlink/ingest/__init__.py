@@ -16,14 +16,14 @@ from streetlink.ingest.registry import RegistryLoad, load_registry, registry_fin
 from streetlink.ingest.stage import MAX_VALUE_LENGTH, StageSummary, stage_records
 
 __all__ = [
+    "MAX_VALUE_LENGTH",
     "FileResult",
     "InboxBatch",
-    "read_inbox",
-    "StageSummary",
-    "stage_records",
-    "MAX_VALUE_LENGTH",
-    "write_raw",
     "RegistryLoad",
+    "StageSummary",
     "load_registry",
+    "read_inbox",
     "registry_fingerprint",
+    "stage_records",
+    "write_raw",
 ]

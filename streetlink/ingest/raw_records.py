@@ -28,14 +28,14 @@ from streetlink.contracts import SourceSpec
 from streetlink.errors import InputFileError
 
 __all__ = [
-    "META_COLUMNS",
     "HEADER_SCAN_ROWS",
+    "META_COLUMNS",
     "RawRecords",
     "clean_header",
-    "locate_header",
-    "rows_to_records",
-    "records_table",
     "empty_records",
+    "locate_header",
+    "records_table",
+    "rows_to_records",
 ]
 
 META_COLUMNS = ("_file", "_row", "_error", "_line")

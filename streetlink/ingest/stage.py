@@ -32,10 +32,10 @@ from streetlink.ingest.raw_records import empty_records
 __all__ = [
     "MAX_VALUE_LENGTH",
     "StageSummary",
-    "stage_records",
     "install_macros",
     "raw_table_name",
     "rename_sql",
+    "stage_records",
 ]
 
 log = logging.getLogger(__name__)

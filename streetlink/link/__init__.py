@@ -26,14 +26,28 @@ from typing import Any
 import duckdb
 
 from streetlink.link.features import (
-    address_records_sql, dwelling_features_sql, person_features_sql, person_records_sql,
-    place_committees_sql, prefilter_registry_sql, register_place_pinyin, tf_table_sql,
+    address_records_sql,
+    dwelling_features_sql,
+    person_features_sql,
+    person_records_sql,
+    place_committees_sql,
+    prefilter_registry_sql,
+    register_place_pinyin,
+    tf_table_sql,
 )
 from streetlink.link.models import LinkageModel, load_model
 from streetlink.link.specs import ADDRESS_SPEC, PERSON_SPEC, ModelSpec
 
-__all__ = ["prepare_registry_features", "link_night", "score_model", "candidates_sql", "adapted_to_registry",
-           "load_registry_u", "store_registry_u", "identity_conflict_sql"]
+__all__ = [
+    "adapted_to_registry",
+    "candidates_sql",
+    "identity_conflict_sql",
+    "link_night",
+    "load_registry_u",
+    "prepare_registry_features",
+    "score_model",
+    "store_registry_u",
+]
 
 log = logging.getLogger(__name__)
 

@@ -21,9 +21,15 @@ from streetlink.link.specs import ADDRESS_SPEC, PERSON_SPEC, ModelSpec
 from streetlink.link.splink_engine import RECORDS_DATASET, REGISTRY_DATASET
 
 __all__ = [
-    "register_place_pinyin", "dwelling_features_sql", "person_features_sql", "tf_table_sql",
-    "address_records_sql", "person_records_sql", "prefilter_registry_sql", "place_committees_sql",
+    "address_records_sql",
     "address_training_sql",
+    "dwelling_features_sql",
+    "person_features_sql",
+    "person_records_sql",
+    "place_committees_sql",
+    "prefilter_registry_sql",
+    "register_place_pinyin",
+    "tf_table_sql",
 ]
 
 

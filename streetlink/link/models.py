@@ -20,8 +20,16 @@ from typing import Any
 from streetlink.errors import ModelError
 from streetlink.link.specs import SPECS
 
-__all__ = ["LinkageModel", "load_model", "save_model", "load_decision", "save_decision",
-           "model_info", "MODEL_FILES", "DECISION_FILE"]
+__all__ = [
+    "DECISION_FILE",
+    "MODEL_FILES",
+    "LinkageModel",
+    "load_decision",
+    "load_model",
+    "model_info",
+    "save_decision",
+    "save_model",
+]
 
 MODEL_FILES = {"address_model": "address_model.json", "person_model": "person_model.json"}
 DECISION_FILE = "decision.json"

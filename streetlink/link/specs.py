@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ModelSpec", "ADDRESS_SPEC", "PERSON_SPEC", "SPECS"]
+__all__ = ["ADDRESS_SPEC", "PERSON_SPEC", "SPECS", "ModelSpec"]
 
 
 def _level(sql: str, label: str, *, null: bool = False, tf: str | None = None) -> dict[str, Any]:

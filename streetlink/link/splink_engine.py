@@ -24,10 +24,9 @@ from splink.internals.comparison_level import ComparisonLevel
 from splink.internals.exceptions import EMTrainingException
 from splink.internals.settings import Settings
 
-
 from streetlink.link.specs import ModelSpec
 
-__all__ = ["RECORDS_DATASET", "REGISTRY_DATASET", "settings_for", "train", "predict", "estimate_registry_u"]
+__all__ = ["RECORDS_DATASET", "REGISTRY_DATASET", "estimate_registry_u", "predict", "settings_for", "train"]
 
 log = logging.getLogger(__name__)
 

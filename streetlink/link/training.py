@@ -29,12 +29,15 @@ from streetlink import __version__
 from streetlink.decide import DEFAULT_THRESHOLDS, decide_sql
 from streetlink.link import candidates_sql, identity_conflict_sql, load_registry_u, score_model
 from streetlink.link.features import (
-    address_records_sql, address_training_sql, person_records_sql, register_place_pinyin,
+    address_records_sql,
+    address_training_sql,
+    person_records_sql,
+    register_place_pinyin,
 )
 from streetlink.link.models import LinkageModel, model_info, save_decision, save_model
 from streetlink.link.specs import ADDRESS_SPEC, PERSON_SPEC, ModelSpec
 
-__all__ = ["train_linkage_models", "train_on_workspace", "choose_thresholds", "THRESHOLD_GRID", "PRECISION_TARGETS"]
+__all__ = ["PRECISION_TARGETS", "THRESHOLD_GRID", "choose_thresholds", "train_linkage_models", "train_on_workspace"]
 
 log = logging.getLogger(__name__)
 

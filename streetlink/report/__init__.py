@@ -16,7 +16,14 @@ from streetlink.report.run_info import FileResult, ModelInfo, RunInfo
 from streetlink.report.summary import summarise_run
 
 __all__ = [
-    "FileResult", "ModelInfo", "RunInfo",
-    "summarise_run", "render_match_rate", "write_summary", "load_history",
-    "mask_name", "mask_id", "mask_phone",
+    "FileResult",
+    "ModelInfo",
+    "RunInfo",
+    "load_history",
+    "mask_id",
+    "mask_name",
+    "mask_phone",
+    "render_match_rate",
+    "summarise_run",
+    "write_summary",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["mask_name", "mask_id", "mask_phone"]
+__all__ = ["mask_id", "mask_name", "mask_phone"]
 
 _SPACES = re.compile(r"\s+")
 _NON_DIGITS = re.compile(r"\D")

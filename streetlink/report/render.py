@@ -20,8 +20,15 @@ from typing import Any
 
 import jinja2
 
-__all__ = ["TEMPLATE", "SUMMARY_FILE", "render_match_rate", "write_summary", "load_history",
-           "trend_rows", "sparkline"]
+__all__ = [
+    "SUMMARY_FILE",
+    "TEMPLATE",
+    "load_history",
+    "render_match_rate",
+    "sparkline",
+    "trend_rows",
+    "write_summary",
+]
 
 log = logging.getLogger(__name__)
 

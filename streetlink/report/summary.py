@@ -26,7 +26,7 @@ from streetlink.dispatch.sql import load_sql, table_exists, table_ref
 from streetlink.report.masking import mask_id, mask_name, mask_phone
 from streetlink.report.run_info import RunInfo
 
-__all__ = ["SUMMARY_SCHEMA", "REVIEW_SAMPLE_SIZE", "summarise_run"]
+__all__ = ["REVIEW_SAMPLE_SIZE", "SUMMARY_SCHEMA", "summarise_run"]
 
 log = logging.getLogger(__name__)
 

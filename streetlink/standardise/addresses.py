@@ -56,7 +56,7 @@ import duckdb
 import pyarrow as pa
 
 from streetlink.reference import read_reference
-from streetlink.standardise.gazetteer import GazMatch, Gazetteer
+from streetlink.standardise.gazetteer import Gazetteer, GazMatch
 from streetlink.standardise.numerals import NUMERAL_CHARS, convert_unit_numerals, normalise_number
 from streetlink.standardise.places import (
     match_outside,
@@ -69,18 +69,18 @@ from streetlink.standardise.places import (
 from streetlink.standardise.text import normalise_text
 
 __all__ = [
-    "AddressParts",
-    "SCOPES",
-    "PRECISIONS",
-    "PART_FIELDS",
     "LOCATION_FIELDS",
-    "clean_address_text",
-    "parse_address",
-    "format_address",
+    "PART_FIELDS",
+    "PRECISIONS",
+    "SCOPES",
+    "AddressParts",
     "address_key",
     "building_key",
+    "clean_address_text",
+    "format_address",
     "normalise_name",
     "normalise_village",
+    "parse_address",
     "split_lane",
     "standardise_record_addresses",
 ]

@@ -23,10 +23,10 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Mapping
 
 import duckdb
 import pyarrow as pa
@@ -36,7 +36,7 @@ from streetlink.errors import StreetlinkError
 from streetlink.reference import read_reference
 from streetlink.standardise.places import street_forms
 
-__all__ = ["GazMatch", "Gazetteer", "build_gazetteer", "GAZETTEER_TABLES"]
+__all__ = ["GAZETTEER_TABLES", "GazMatch", "Gazetteer", "build_gazetteer"]
 
 log = logging.getLogger(__name__)
 

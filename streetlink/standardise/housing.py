@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from importlib import resources
-from typing import Callable
 
 import duckdb
 import pyarrow as pa
@@ -32,7 +32,7 @@ from streetlink.standardise.addresses import normalise_name, normalise_village, 
 from streetlink.standardise.numerals import normalise_number
 from streetlink.standardise.text import normalise_text
 
-__all__ = ["standardise_housing", "HOUSING_STD_EXTRA_COLUMNS"]
+__all__ = ["HOUSING_STD_EXTRA_COLUMNS", "standardise_housing"]
 
 log = logging.getLogger(__name__)
 

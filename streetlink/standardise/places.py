@@ -28,17 +28,17 @@ from streetlink.reference import read_reference
 from streetlink.standardise.text import normalise_text
 
 __all__ = [
+    "OutsideMatch",
     "Street",
     "StreetMention",
-    "OutsideMatch",
-    "streets",
-    "street_name",
-    "street_forms",
+    "match_outside",
+    "match_street_at",
     "resolve_street",
     "road_named_street",
-    "match_street_at",
-    "match_outside",
     "scope_from_divisions",
+    "street_forms",
+    "street_name",
+    "streets",
 ]
 
 

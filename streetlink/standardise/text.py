@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import opencc
 
-__all__ = ["normalise_text", "to_simplified", "MAX_TEXT_LENGTH"]
+__all__ = ["MAX_TEXT_LENGTH", "normalise_text", "to_simplified"]
 
 # Longer values are never meaningful in these sources; bounding them keeps regexes and
 # spreadsheets fast and safe.

@@ -13,4 +13,4 @@ places, messiness via ``identity`` and ``addresses``, truth) → ``writers`` (fi
 from streetlink.synth.generate import GENERATOR_VERSION, GenerationSummary, generate
 from streetlink.synth.profiles import PROFILES, Profile
 
-__all__ = ["generate", "GenerationSummary", "GENERATOR_VERSION", "PROFILES", "Profile"]
+__all__ = ["GENERATOR_VERSION", "PROFILES", "GenerationSummary", "Profile", "generate"]

@@ -20,17 +20,17 @@ from streetlink.synth import vocab
 from streetlink.synth.geography import Geography
 
 __all__ = [
-    "Written",
+    "OutsidePlace",
     "Rendered",
-    "render_dwelling",
-    "render_building",
-    "render_community",
-    "render_vague",
-    "render_outside",
+    "Written",
     "cn_cardinal",
     "cn_digits",
+    "render_building",
+    "render_community",
+    "render_dwelling",
+    "render_outside",
+    "render_vague",
     "to_fullwidth",
-    "OutsidePlace",
 ]
 
 _S2T = opencc.OpenCC("s2t")

@@ -24,7 +24,7 @@ from streetlink.synth.people import build_people, id_keys
 from streetlink.synth.profiles import get_profile
 from streetlink.synth.writers import write_manifest, write_night, write_registry
 
-__all__ = ["generate", "GenerationSummary", "GENERATOR_VERSION"]
+__all__ = ["GENERATOR_VERSION", "GenerationSummary", "generate"]
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ import pyarrow as pa
 from streetlink.synth import vocab
 from streetlink.synth.profiles import Profile
 
-__all__ = ["Geography", "build_geography", "CN_ORDINALS"]
+__all__ = ["CN_ORDINALS", "Geography", "build_geography"]
 
 log = logging.getLogger(__name__)
 

@@ -21,14 +21,14 @@ from streetlink.synth.idnumbers import check_char, id15_from_id18
 from streetlink.synth.people import ID_TYPES
 
 __all__ = [
-    "Person",
     "Evidence",
-    "write_name",
-    "write_id",
-    "write_phone",
-    "normalise_name",
+    "Person",
     "normalise_id",
+    "normalise_name",
     "phone_digits",
+    "write_id",
+    "write_name",
+    "write_phone",
 ]
 
 _S2T = opencc.OpenCC("s2t")

@@ -12,11 +12,11 @@ import numpy as np
 __all__ = [
     "CHECK_CHARS",
     "check_char",
-    "id18_from_parts",
     "id15_from_id18",
+    "id18_from_parts",
     "is_valid_id18",
-    "mobile_numbers",
     "landline",
+    "mobile_numbers",
 ]
 
 _WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)

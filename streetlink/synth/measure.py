@@ -27,7 +27,7 @@ import pyarrow as pa
 from streetlink.contracts import SOURCES, STAGED_RECORDS
 from streetlink.evaluate.baseline import naive_links
 
-__all__ = ["stage_inbox", "load_registry", "truth_rates", "baseline_placement"]
+__all__ = ["baseline_placement", "load_registry", "stage_inbox", "truth_rates"]
 
 _TIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",

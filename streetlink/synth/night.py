@@ -44,7 +44,7 @@ from streetlink.synth.idnumbers import landline, mobile_numbers
 from streetlink.synth.people import People, make_newcomers
 from streetlink.synth.placeable import Case, decide
 
-__all__ = ["World", "Night", "generate_night", "CHECKPOINT_HEADERS", "HOTLINE_HEADERS"]
+__all__ = ["CHECKPOINT_HEADERS", "HOTLINE_HEADERS", "Night", "World", "generate_night"]
 
 CHECKPOINT_HEADERS = (
     "记录编号",

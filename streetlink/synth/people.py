@@ -20,14 +20,14 @@ from streetlink.synth.geography import Geography
 from streetlink.synth.idnumbers import id18_from_parts, mobile_numbers
 
 __all__ = [
-    "People",
-    "build_people",
-    "make_newcomers",
-    "id_keys",
     "ID_TYPES",
+    "REFERENCE_YEAR",
     "RESIDENCE_TYPES",
     "STYLES",
-    "REFERENCE_YEAR",
+    "People",
+    "build_people",
+    "id_keys",
+    "make_newcomers",
 ]
 
 ID_TYPES = ("居民身份证", "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证")

@@ -32,7 +32,7 @@ from streetlink.config import connect
 from streetlink.synth.addresses import Written
 from streetlink.synth.geography import Geography
 
-__all__ = ["Case", "Candidates", "decide", "candidate_committees", "committees_for"]
+__all__ = ["Candidates", "Case", "candidate_committees", "committees_for", "decide"]
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from streetlink.errors import StreetlinkError
 
-__all__ = ["Profile", "PROFILES", "get_profile", "FULL_DWELLINGS"]
+__all__ = ["FULL_DWELLINGS", "PROFILES", "Profile", "get_profile"]
 
 FULL_DWELLINGS = 2_300_000
 

@@ -8,19 +8,19 @@ with these numbers, so a change here is a change to the documented data.
 from __future__ import annotations
 
 __all__ = [
-    "SOURCE_SHARES",
-    "CATEGORY_SHARES",
     "ADDRESS",
-    "IDENTITY",
-    "HOTLINE",
-    "HEALTHCLOUD",
+    "CATEGORY_SHARES",
     "CHECKPOINT",
-    "VAGUE_WHO",
-    "OUTSIDE",
+    "HEALTHCLOUD",
+    "HOTLINE",
+    "IDENTITY",
+    "JUNK",
     "MOVER_SHARE",
     "OUTMOVER_SHARE",
+    "OUTSIDE",
     "SAME_PERSON_SHARE",
-    "JUNK",
+    "SOURCE_SHARES",
+    "VAGUE_WHO",
 ]
 
 SOURCE_SHARES = {"checkpoint": 0.40, "hotline": 0.15, "healthcloud": 0.45}

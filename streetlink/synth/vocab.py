@@ -18,25 +18,25 @@ from pypinyin import Style, pinyin
 from streetlink.reference import read_reference
 
 __all__ = [
-    "Street",
-    "streets",
-    "Surnames",
-    "surnames",
     "GivenNames",
-    "given_names",
     "IdRegions",
-    "id_regions",
-    "road_stems",
-    "village_stems",
-    "community_parts",
-    "lookalike_groups",
-    "homophones",
+    "Street",
+    "Surnames",
+    "checkpoints",
     "common_chars",
+    "community_parts",
+    "given_names",
+    "homophones",
+    "id_regions",
+    "landmarks",
+    "lookalike_groups",
     "mobile_segments",
     "name_styles",
-    "checkpoints",
+    "road_stems",
     "shanghai_places",
-    "landmarks",
+    "streets",
+    "surnames",
+    "village_stems",
 ]
 
 

@@ -25,7 +25,7 @@ import xlsxwriter
 
 from streetlink.synth.night import CHECKPOINT_HEADERS, HOTLINE_HEADERS, Night
 
-__all__ = ["write_registry", "write_night", "write_manifest", "TRUTH_SCHEMA", "sha256_of"]
+__all__ = ["TRUTH_SCHEMA", "sha256_of", "write_manifest", "write_night", "write_registry"]
 
 TRUTH_SCHEMA = pa.schema(
     [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import duckdb
-import pytest
 
 from streetlink.contracts import DECISIONS, RECORDS_STD, check_table
 from streetlink.decide import DEFAULT_THRESHOLDS, decide_sql

@@ -2,8 +2,7 @@ import os
 
 import pytest
 
-import streetlink.dispatch.swap as swap
-from streetlink.dispatch import publish, recover, staging_dir_for
+from streetlink.dispatch import publish, recover, staging_dir_for, swap
 from streetlink.errors import StreetlinkError
 
 

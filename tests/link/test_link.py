@@ -11,7 +11,7 @@ import pytest
 
 from streetlink.link import candidates_sql
 from streetlink.link.features import register_place_pinyin
-from streetlink.link.specs import ADDRESS_SPEC, PERSON_SPEC, SPECS
+from streetlink.link.specs import ADDRESS_SPEC, SPECS
 
 
 @pytest.mark.parametrize("spec", SPECS.values(), ids=list(SPECS))

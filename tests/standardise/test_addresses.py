@@ -327,8 +327,8 @@ def test_location_fields_are_part_fields() -> None:
 # ---------------------------------------------------------------- places
 
 
-from streetlink.reference import read_reference  # noqa: E402
-from streetlink.standardise.places import (  # noqa: E402
+from streetlink.reference import read_reference
+from streetlink.standardise.places import (
     match_outside,
     match_street_at,
     resolve_street,

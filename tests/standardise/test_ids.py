@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,22 +11,14 @@ from hypothesis import strategies as st
 from streetlink.reference import read_reference
 from streetlink.standardise.ids import ID_STATUSES, IdInfo, check_character, parse_id_number
 
-GOLDEN = Path(__file__).with_name("golden") / "ids.csv"
+GOLDEN_CSV = "ids.csv"
 TODAY = dt.date(2026, 11, 20)
 
 
-def _golden_rows() -> list[dict[str, str]]:
-    with GOLDEN.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(line for line in f if not line.startswith("#")))
 
-
-def _raw(value: str) -> str | None:
-    return None if value == "<None>" else value
-
-
-@pytest.mark.parametrize("row", _golden_rows(), ids=lambda r: f"{r['raw']!r}:{r['why']}")
-def test_golden(row: dict[str, str]) -> None:
-    got = parse_id_number(_raw(row["raw"]), _raw(row["id_type"]), today=TODAY)
+def test_golden(golden_row: dict[str, str | None]) -> None:
+    row = golden_row
+    got = parse_id_number(row["raw"], row["id_type"], today=TODAY)
     born = dt.date.fromisoformat(row["birth_date"]) if row["birth_date"] else None
     expected = IdInfo(
         row["id_number"] or None,
@@ -41,8 +31,8 @@ def test_golden(row: dict[str, str]) -> None:
     assert got == expected
 
 
-def test_golden_file_covers_every_status() -> None:
-    rows = _golden_rows()
+def test_golden_file_covers_every_status(golden_rows) -> None:
+    rows = golden_rows
     assert len(rows) >= 40 and {r["id_status"] for r in rows} == set(ID_STATUSES)
 
 

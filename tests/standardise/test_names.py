@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,7 +17,7 @@ from streetlink.standardise.names import (
 )
 from streetlink.standardise.text import normalise_text
 
-GOLDEN = Path(__file__).with_name("golden") / "names.csv"
+GOLDEN_CSV = "names.csv"
 FIELDS = (
     "name_clean",
     "name_kind",
@@ -33,24 +30,16 @@ FIELDS = (
 )
 
 
-def _golden_rows() -> list[dict[str, str]]:
-    with GOLDEN.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(line for line in f if not line.startswith("#")))
 
-
-def _raw(value: str) -> str | None:
-    return None if value == "<None>" else value
-
-
-@pytest.mark.parametrize("row", _golden_rows(), ids=lambda r: f"{r['raw']!r}:{r['why']}")
-def test_golden(row: dict[str, str]) -> None:
-    got = standardise_name(_raw(row["raw"]))
+def test_golden(golden_row: dict[str, str | None]) -> None:
+    row = golden_row
+    got = standardise_name(row["raw"])
     expected = {f: row[f] or None for f in FIELDS}
     assert {f: getattr(got, f) for f in FIELDS} == expected
 
 
-def test_golden_file_covers_enough_cases() -> None:
-    rows = _golden_rows()
+def test_golden_file_covers_enough_cases(golden_rows) -> None:
+    rows = golden_rows
     kinds = {r["name_kind"] for r in rows}
     assert len(rows) >= 80 and kinds == set(NAME_KINDS)
 

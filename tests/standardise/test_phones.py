@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,23 +10,17 @@ from streetlink.reference import read_reference
 from streetlink.standardise.phones import PHONE_KINDS, PhoneInfo, mobile_segments, parse_phone
 from streetlink.standardise.text import normalise_text
 
-GOLDEN = Path(__file__).with_name("golden") / "phones.csv"
+GOLDEN_CSV = "phones.csv"
 
 
-def _golden_rows() -> list[dict[str, str]]:
-    with GOLDEN.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(line for line in f if not line.startswith("#")))
-
-
-@pytest.mark.parametrize("row", _golden_rows(), ids=lambda r: f"{r['raw']!r}:{r['why']}")
-def test_golden(row: dict[str, str]) -> None:
-    raw = None if row["raw"] == "<None>" else row["raw"]
+def test_golden(golden_row: dict[str, str | None]) -> None:
+    row = golden_row
     expected = PhoneInfo(row["phone"] or None, row["phone_clean"] or None, row["phone_kind"])
-    assert parse_phone(raw) == expected
+    assert parse_phone(row["raw"]) == expected
 
 
-def test_golden_file_covers_every_kind() -> None:
-    rows = _golden_rows()
+def test_golden_file_covers_every_kind(golden_rows) -> None:
+    rows = golden_rows
     assert len(rows) >= 30 and {r["phone_kind"] for r in rows} == set(PHONE_KINDS)
 
 
