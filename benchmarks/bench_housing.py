@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import threading
 import time
 
 import psutil
 import pyarrow as pa
+from peak_rss import PeakRss  # benchmarks/peak_rss.py (run as a script: a sibling)
 
 from streetlink.config import EngineConfig, connect
 from streetlink.standardise.addresses import standardise_record_addresses
@@ -28,34 +28,6 @@ HEADS = list("齐上浦张杨锦芳东南北西高金川沪航秀康周惠祝临
 MIDS = list("河南建江高绣华明山沿桥浦城安平乐丰林阳兴泰宁春海源盛康顺和庆德晖霞园中")
 ROAD_SUFFIX = ["路"] * 12 + ["公路", "大道", "街", "东路", "西路", "南路", "北路"]
 COMMUNITY_SUFFIX = ["小区", "花园", "新村", "苑", "家园", "公寓", "一村", "二村", "三村"]
-
-
-class PeakRss:
-    """Samples this process's resident memory in the background; ``peak`` in MiB."""
-
-    def __init__(self, interval: float = 0.05):
-        self.interval = interval
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        proc = psutil.Process()
-        while not self._stop.is_set():
-            self.peak = max(self.peak, proc.memory_info().rss)
-            time.sleep(self.interval)
-
-    def __enter__(self) -> PeakRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    @property
-    def mib(self) -> float:
-        return self.peak / 2**20
 
 
 def _names(rng: random.Random, n: int, suffixes: list[str], length: int = 2) -> list[str]:

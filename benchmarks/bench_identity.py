@@ -19,11 +19,10 @@ import argparse
 import datetime as dt
 import resource
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import psutil
+from peak_rss import PeakRss  # benchmarks/peak_rss.py (run as a script: a sibling)
 
 from streetlink.config import EngineConfig, connect
 from streetlink.standardise.identity import standardise_population, standardise_record_identity
@@ -291,29 +290,6 @@ def build_records(con, n: int) -> None:
                     ELSE phone END AS phone
         FROM (SELECT *, random() AS m FROM population USING SAMPLE {n} ROWS)
     """)
-
-
-class PeakRss:
-    """Sample this process's RSS every 50 ms (DuckDB memory included)."""
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        proc = psutil.Process()
-        while not self._stop.is_set():
-            self.peak = max(self.peak, proc.memory_info().rss)
-            time.sleep(0.05)
-
-    def __enter__(self) -> PeakRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def main() -> None:

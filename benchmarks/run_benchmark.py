@@ -886,6 +886,20 @@ def _step(doc: dict[str, Any], name: str) -> dict[str, Any]:
     return s if s.get("ok") else {}
 
 
+def _process_figures(s: dict[str, Any], records: int, run_seconds: float) -> dict[str, Any]:
+    """What every timed process reports: wall and CPU time, start-up, throughput, peak RSS."""
+    return {
+        "records": records,
+        "wall_seconds": s["wall_seconds"],
+        "cpu_seconds": s.get("cpu_seconds"),
+        "other_processes_cpu_seconds": s.get("other_processes_cpu_seconds"),
+        "startup_seconds": round(s["wall_seconds"] - run_seconds, 3),
+        "records_per_second": round(records / run_seconds, 1) if run_seconds else None,
+        "records_per_second_wall": round(records / s["wall_seconds"], 1),
+        "peak_rss_bytes": s.get("peak_rss_bytes_wait4") or s.get("peak_rss_bytes"),
+    }
+
+
 def _night_figures(doc: dict[str, Any], name: str) -> dict[str, Any] | None:
     s = _step(doc, name)
     if not s:
@@ -896,17 +910,10 @@ def _night_figures(doc: dict[str, Any], name: str) -> dict[str, Any] | None:
     link = r.get("link_summary", {})
     records = r.get("records") or 0
     return {
-        "records": records,
-        "wall_seconds": s["wall_seconds"],
-        "cpu_seconds": s.get("cpu_seconds"),
-        "other_processes_cpu_seconds": s.get("other_processes_cpu_seconds"),
+        **_process_figures(s, records, r["seconds"]),
         "run_night_seconds": r["seconds"],
-        "startup_seconds": round(s["wall_seconds"] - r["seconds"], 3),
         "registry_check_seconds": fixed,
         "variable_seconds": round(r["seconds"] - fixed, 3),
-        "records_per_second": round(records / r["seconds"], 1) if r["seconds"] else None,
-        "records_per_second_wall": round(records / s["wall_seconds"], 1),
-        "peak_rss_bytes": s.get("peak_rss_bytes_wait4") or s.get("peak_rss_bytes"),
         "address_pairs_per_record": link.get("address_pairs_per_record"),
         "person_pairs_per_record": link.get("person_pairs_per_record"),
         "address_pairs": link.get("address_pairs"),
@@ -932,15 +939,8 @@ def _baseline_figures(doc: dict[str, Any], name: str) -> dict[str, Any] | None:
     pairs = _step(doc, f"{name}_pairs").get("result", {})
     records = r.get("records") or 0
     return {
-        "records": records,
-        "wall_seconds": s["wall_seconds"],
-        "cpu_seconds": s.get("cpu_seconds"),
-        "other_processes_cpu_seconds": s.get("other_processes_cpu_seconds"),
+        **_process_figures(s, records, r["seconds"]),
         "run_seconds": r["seconds"],
-        "startup_seconds": round(s["wall_seconds"] - r["seconds"], 3),
-        "records_per_second": round(records / r["seconds"], 1) if r["seconds"] else None,
-        "records_per_second_wall": round(records / s["wall_seconds"], 1),
-        "peak_rss_bytes": s.get("peak_rss_bytes_wait4") or s.get("peak_rss_bytes"),
         "id_pairs_per_record": pairs.get("id_pairs_per_record"),
         "address_lookups_per_record": pairs.get("address_lookups_per_record"),
         "address_pairs_per_record": pairs.get("address_pairs_per_record"),
