@@ -122,15 +122,21 @@ def test_record_path_gives_the_records_std_identity_columns() -> None:
     )
 
 
-def test_record_path_parses_each_distinct_value_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[str | None] = []
+@pytest.fixture()
+def seen(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """Every raw name that reaches the Python name standardiser, in order."""
+    calls: list[str | None] = []
     original = identity.standardise_name
 
     def counting(raw: str | None):
-        seen.append(raw)
+        calls.append(raw)
         return original(raw)
 
     monkeypatch.setattr(identity, "standardise_name", counting)
+    return calls
+
+
+def test_record_path_parses_each_distinct_value_once(seen: list[str | None]) -> None:
     con = duckdb.connect()
     _staged(
         con,
@@ -330,15 +336,7 @@ def test_record_path_and_registry_path_give_the_same_keys(batch: list[tuple]) ->
         assert row["name_clean"] == expected_clean, row
 
 
-def test_plain_registry_names_never_reach_python(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[str | None] = []
-    original = identity.standardise_name
-
-    def counting(raw: str | None):
-        seen.append(raw)
-        return original(raw)
-
-    monkeypatch.setattr(identity, "standardise_name", counting)
+def test_plain_registry_names_never_reach_python(seen: list[str | None]) -> None:
     con = duckdb.connect()
     plain = ["王芳", "欧阳娜娜", "阿依古丽·买买提", "曾小明", "古丽.木沙", "艾力吐尔逊"]
     other = ["王女士", "劉德華", "Wang Fang", "王", "老王", "未知"]
