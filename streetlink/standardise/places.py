@@ -227,7 +227,11 @@ _NOT_GENERIC_TAIL = set("超菜集夜门股花鸟城都早闹")
 _NUMERALS = set("零〇一二两三四五六七八九十百千")
 # One-character counties (沛县, 丰县, 单县) and two-character districts of other cities
 # (綦江区, 渝北区) followed by a name: 区 is otherwise too common (东区, 园区, 小区).
-_SHORT_COUNTY = re.compile(r"([\u4e00-\u9fff])(县)(?=[\u4e00-\u9fff])")
+# A road named after a county (沛县路, 费县大道: Pudong names roads after Shandong counties)
+# is a road, not the county.
+_SHORT_COUNTY = re.compile(
+    r"([\u4e00-\u9fff])(县)(?=[\u4e00-\u9fff])(?!路|街|大道|公路|支路|[东南西北中]路)"
+)
 _GENERIC_DISTRICT = re.compile(
     r"((?![一二三四五六七八九十东南西北中新老大小])[\u4e00-\u9fff]"
     r"(?![小园社校景厂营街片新东南西北中工开保])[\u4e00-\u9fff])(区)(?=[\u4e00-\u9fff]|$)"
