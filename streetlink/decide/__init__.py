@@ -11,8 +11,10 @@ The rules, in order (``decide.sql`` implements them; the reason codes are in
  2. a place outside Pudong is never dispatched: review `outside_pudong`;
  3. no address and no identity: rejected (`no_address_no_identity`, or `unparseable_id`
     when the only identity was an ID that is not one);
- 4. the address alone places the committee (P ≥ committee_min): dispatch there — a
-    certain person registered elsewhere has moved, the address is the newer evidence —
+ 4. the address alone places the committee (P ≥ committee_min, or its best dwelling is
+    more likely than all else together and 2^address_margin_bits times likelier than the
+    next one): dispatch there — a certain person registered elsewhere has moved, the
+    address is the newer evidence —
     unless its road is none of Pudong's, nothing in it says Pudong, and it meets the
     dwelling only through lane, number and room on a road more than one character away
     (延长中路509弄14号2203室 and 灵石路509弄14号2203室): that is another district's
@@ -78,6 +80,9 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     # 1: a hotline place in several committees goes to the caller's registered one
     # (the matter is usually at or near the caller's home); 0: review
     "hotline_place_via_caller": 0,
+    # log2 of how much likelier the best dwelling must be than the second for the address
+    # to place its committee although P(committee) < committee_min (1000: never)
+    "address_margin_bits": 1000,
 }
 
 

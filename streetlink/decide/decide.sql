@@ -41,9 +41,11 @@ dtop AS (  -- the best dwelling of each committee
     FROM ac
 ),
 d1 AS (
-    SELECT record_id, house_id AS top_house, match_weight AS top_weight, explanation AS address_explanation
+    SELECT record_id, house_id AS top_house, match_weight AS top_weight, explanation AS address_explanation,
+           committee_code AS top_committee, p_dwelling AS top_p_dwelling
     FROM ac WHERE rank = 1
 ),
+d2 AS (SELECT record_id, match_weight AS second_weight FROM ac WHERE rank = 2),
 p1 AS (
     SELECT pc.record_id, pc.person_id AS top_person, pc.house_id AS person_house,
            pc.committee_code AS person_committee,
@@ -90,6 +92,12 @@ ev AS (
     SELECT rec.*, a1.a_committee, coalesce(a1.p_committee, 0) AS p_committee,
            coalesce(a2.p_committee_2, 0) AS p_committee_2,
            d1.top_house, d1.address_explanation,
+           -- the best dwelling is more likely than all else together and, by itself, 2^margin
+           -- times likelier than any other one: a large lane split between two committees
+           -- (妙境路375弄74号102室) where dozens of same-room dwellings each a little likely
+           -- sum to a few percent in the other committee
+           (d1.top_p_dwelling >= 0.5 AND d1.top_committee = a1.a_committee
+            AND coalesce(d1.top_weight - d2.second_weight, 0) >= $address_margin_bits) AS top_clear,
            p1.top_person, p1.person_house, p1.person_committee, coalesce(p1.p_person, 0) AS p_person,
            p1.person_explanation,
            coalesce(home.p_committee, 0) AS p_home_committee,  -- the address's support for the person's committee
@@ -120,6 +128,7 @@ ev AS (
            rec.id_status IN ('bad_checksum', 'bad_date', 'bad_region', 'bad_length') AS bad_id
     FROM rec
     LEFT JOIN a1 USING (record_id) LEFT JOIN a2 USING (record_id) LEFT JOIN d1 USING (record_id)
+    LEFT JOIN d2 USING (record_id)
     LEFT JOIN p1 USING (record_id) LEFT JOIN place USING (record_id)
     LEFT JOIN road_streets rs ON rs.road = rec.road
     LEFT JOIN {wh}.housing_std th ON th.house_id = d1.top_house
@@ -135,7 +144,7 @@ ruled AS (
             WHEN NOT has_address_text AND NOT has_identity AND NOT bad_id THEN 'rejected:no_address_no_identity'
             WHEN NOT has_address_text AND bad_id AND name_kind = 'none'
                  AND phone_kind NOT IN ('mobile', 'landline') THEN 'rejected:unparseable_id'
-            WHEN p_committee >= $committee_min AND NOT road_elsewhere THEN 'dispatched:address'
+            WHEN (p_committee >= $committee_min OR top_clear) AND NOT road_elsewhere THEN 'dispatched:address'
             WHEN p_person >= $person_min
                  AND (p_home_committee >= $committee_supported_min OR home_fits_address)
                  THEN 'dispatched:address_and_person'

@@ -52,6 +52,7 @@ THRESHOLD_GRID: dict[str, tuple[float, ...]] = {
     "person_home_min": (0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999),
     "person_home_evidence": (0, 1, 2),
     "hotline_place_via_caller": (1, 0),
+    "address_margin_bits": (6, 7, 8, 9, 10, 12, 1000),
 }
 PRECISION_TARGETS = {"committee_precision": 0.9995, "person_precision": 0.9995, "dwelling_accuracy": 0.98}
 # What each threshold trades precision for: person thresholds buy person recall, the

@@ -60,10 +60,10 @@ def _person(con, rid, person, house, weight, conflict=False):
                    FROM wh.housing_std WHERE house_id = ?""", [rid, person, weight, conflict, house])
 
 
-def _decide(con) -> dict[str, dict]:
+def _decide(con, **thresholds: float) -> dict[str, dict]:
     con.execute(f"CREATE OR REPLACE TABLE address_candidates AS {candidates_sql('address_pairs', 'address')}")
     con.execute(f"CREATE OR REPLACE TABLE person_candidates AS {candidates_sql('person_pairs', 'person')}")
-    con.execute(decide_sql("wh"), DEFAULT_THRESHOLDS)
+    con.execute(decide_sql("wh"), {**DEFAULT_THRESHOLDS, **thresholds})
     assert check_table(con, "decisions", DECISIONS) == []
     cur = con.execute("SELECT * FROM decisions")
     names = [c[0] for c in cur.description]
@@ -194,6 +194,19 @@ def test_each_rule_gives_its_decision():
     assert d["r_house"]["street_code"] == "310115007"
     # review rows carry their candidates for the clerk
     assert '"H3"' in d["r_ambig"]["candidates_json"] and '"H1"' in d["r_ambig"]["candidates_json"]
+
+
+def test_a_clear_best_dwelling_places_its_committee_only_with_the_margin_rule():
+    # odds 32 (H1, C1) against 2 (H3, C2): P(C1) = 32 / 34.1 < committee_min, while H1 is
+    # 2^4 times likelier than H3 and likelier than all else together
+    con = _con()
+    _record(con, "r")
+    _address(con, "r", "H1", 5)
+    _address(con, "r", "H3", 1)
+    assert _decide(con)["r"]["reason"] == "address_ambiguous"  # default: the rule is off
+    assert _decide(con, address_margin_bits=5)["r"]["reason"] == "address_ambiguous"
+    placed = _decide(con, address_margin_bits=4)["r"]
+    assert (placed["decision"], placed["committee_code"], placed["house_id"]) == ("dispatched", C1, "H1")
 
 
 def test_every_staged_record_decided_exactly_once():
