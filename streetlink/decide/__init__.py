@@ -29,7 +29,8 @@ The rules, in order (``decide.sql`` implements them; the reason codes are in
     (of the record's street when it names one), or names the committee itself
     (齐河第二居委): dispatch at committee level; a place in several committees, one of
     which is the certain person's registered committee: dispatch there (for the hotline
-    only with hotline_place_via_caller: a community-wide matter is not the caller's flat);
+    only as hotline_place_via_caller allows: a community-wide matter is not the caller's
+    flat, and a community split between two committees has no single right one);
  7. the address is vague (no building, lane, community or village to find), the person is
     certain (P ≥ person_home_min) and has a registered dwelling, nothing in the address or
     the street fields contradicts that home, and the address shares enough with it
@@ -77,8 +78,10 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     # what a vague address must share with the registered home: 0 nothing (only not
     # contradict it), 1 the street/town, 2 the road, community or village
     "person_home_evidence": 1,
-    # 1: a hotline place in several committees goes to the caller's registered one
-    # (the matter is usually at or near the caller's home); 0: review
+    # a hotline place in several committees goes to the caller's registered one (the
+    # matter is usually at or near the caller's home): 2 always; 1 only when the place
+    # has no other committee in the caller's street (a community name repeated in other
+    # towns, not one community split in two); 0 never (review)
     "hotline_place_via_caller": 0,
     # log2 of how much likelier the best dwelling must be than the second for the address
     # to place its committee although P(committee) < committee_min (1000: never)

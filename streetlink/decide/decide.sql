@@ -81,6 +81,9 @@ pmatch AS (
 pstreet AS (  -- does the record's street select among the place's streets?
     SELECT record_id, bool_or(street_code = record_street) AS street_selects FROM pmatch GROUP BY record_id
 ),
+place_by_street AS (  -- how many committees the record's place has in each street
+    SELECT record_id, street_code, count(DISTINCT committee_code) AS n FROM pmatch GROUP BY ALL
+),
 place AS (
     SELECT m.record_id, any_value(m.place_kind) AS place_kind, min(m.committee_code) AS place_committee,
            count(DISTINCT m.committee_code) AS place_n, list(DISTINCT m.committee_code) AS place_committees
@@ -123,6 +126,9 @@ ev AS (
            (rec.addr_scope = 'unknown' AND rec.road IS NOT NULL AND rs.road IS NULL
             AND levenshtein(rec.road, coalesce(th.road, rec.road)) > 1) AS road_elsewhere,
            place.place_kind, place.place_committee, place.place_n, place.place_committees,
+           -- the place (a community name used in several towns) lies in a single committee of
+           -- the certain person's street: not a community split between two committees there
+           coalesce(pbs.n = 1, false) AS place_single_in_home_street,
            (rec.name_kind <> 'none' OR rec.id_status IN ('valid', 'converted_15', 'other_document')
             OR rec.phone_kind IN ('mobile', 'landline')) AS has_identity,
            rec.id_status IN ('bad_checksum', 'bad_date', 'bad_region', 'bad_length') AS bad_id
@@ -131,6 +137,8 @@ ev AS (
     LEFT JOIN d2 USING (record_id)
     LEFT JOIN p1 USING (record_id) LEFT JOIN place USING (record_id)
     LEFT JOIN road_streets rs ON rs.road = rec.road
+    LEFT JOIN place_by_street pbs
+      ON pbs.record_id = rec.record_id AND pbs.street_code = substr(p1.person_committee, 1, 9)
     LEFT JOIN {wh}.housing_std th ON th.house_id = d1.top_house
     LEFT JOIN acomm home ON home.record_id = rec.record_id AND home.committee_code = p1.person_committee
     LEFT JOIN ac hd ON hd.record_id = rec.record_id AND hd.house_id = p1.person_house
@@ -151,7 +159,8 @@ ruled AS (
             WHEN road_elsewhere THEN 'review:address_unresolved'
             WHEN a_committee IS NULL AND place_n = 1 THEN 'dispatched:place'
             WHEN a_committee IS NULL AND place_n > 1 AND p_person >= $person_min
-                 AND (source <> 'hotline' OR $hotline_place_via_caller >= 1)
+                 AND (source <> 'hotline' OR $hotline_place_via_caller >= 2
+                      OR ($hotline_place_via_caller >= 1 AND place_single_in_home_street))
                  AND list_contains(place_committees, person_committee) THEN 'dispatched:place_and_person'
             WHEN a_committee IS NULL AND place_n IS NULL AND committee_code_text IS NOT NULL
                  AND (record_street IS NULL OR record_street = substr(committee_code_text, 1, 9))

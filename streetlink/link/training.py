@@ -51,7 +51,7 @@ THRESHOLD_GRID: dict[str, tuple[float, ...]] = {
     "committee_supported_min": (0.1, 0.2, 0.3, 0.5, 0.7, 0.9),
     "person_home_min": (0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999),
     "person_home_evidence": (0, 1, 2),
-    "hotline_place_via_caller": (1, 0),
+    "hotline_place_via_caller": (2, 1, 0),
     "address_margin_bits": (6, 7, 8, 9, 10, 12, 1000),
 }
 PRECISION_TARGETS = {"committee_precision": 0.9995, "person_precision": 0.9995, "dwelling_accuracy": 0.98}

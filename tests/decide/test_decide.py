@@ -209,6 +209,28 @@ def test_a_clear_best_dwelling_places_its_committee_only_with_the_margin_rule():
     assert (placed["decision"], placed["committee_code"], placed["house_id"]) == ("dispatched", C1, "H1")
 
 
+def test_hotline_community_matter_goes_to_the_callers_committee_as_the_threshold_allows():
+    con = _con()
+    # 幸福苑: one community split between the two committees of 周家渡街道
+    con.execute(f"""INSERT INTO wh.place_committees VALUES
+        ('community', '幸福苑', '310115007', '{C1}', 5), ('community', '幸福苑', '310115007', '{C2}', 5)""")
+    # 阳光花园 is one committee in each of two towns; the caller lives in the 川沙 one
+    _record(con, "h_named", source="hotline", address="阳光花园门口", addr_precision="community",
+            community="阳光花园")
+    _person(con, "h_named", "P4", "H4", 20)
+    _record(con, "h_split", source="hotline", address="幸福苑门口", addr_precision="community",
+            community="幸福苑")
+    _person(con, "h_split", "P1", "H1", 20)
+
+    def placed(level: int) -> dict[str, str | None]:
+        d = _decide(con, hotline_place_via_caller=level)
+        return {rid: r["committee_code"] or r["reason"] for rid, r in d.items()}
+
+    assert placed(0) == {"h_named": "address_ambiguous", "h_split": "address_ambiguous"}
+    assert placed(1) == {"h_named": C3, "h_split": "address_ambiguous"}
+    assert placed(2) == {"h_named": C3, "h_split": C1}
+
+
 def test_every_staged_record_decided_exactly_once():
     con = _con()
     for i in range(5):
