@@ -13,20 +13,8 @@ from streetlink.contracts.schema import Column, Contract
 from streetlink.contracts.sources import SOURCE_NAMES
 
 __all__ = [
-    "ADMIN",
-    "BASES",
-    "CATEGORIES",
-    "DECISIONS",
-    "DECISION_VALUES",
-    "HOUSING",
-    "HOUSING_STD",
-    "LINKS",
-    "POPULATION",
-    "POPULATION_STD",
-    "REASONS",
-    "RECORDS_STD",
-    "STAGED_RECORDS",
-    "TRUTH",
+    "ADMIN", "BASES", "CATEGORIES", "DECISIONS", "DECISION_VALUES", "HOUSING", "HOUSING_STD",
+    "LINKS", "POPULATION", "POPULATION_STD", "REASONS", "RECORDS_STD", "STAGED_RECORDS", "TRUTH",
 ]
 
 STREET_CODE = r"310115\d{3}"
