@@ -42,7 +42,7 @@ dtop AS (  -- the best dwelling of each committee
 ),
 d1 AS (
     SELECT record_id, house_id AS top_house, match_weight AS top_weight, explanation AS address_explanation,
-           committee_code AS top_committee, p_dwelling AS top_p_dwelling
+           committee_code AS top_committee, p_dwelling AS top_p_dwelling, road AS top_road
     FROM ac WHERE rank = 1
 ),
 d2 AS (SELECT record_id, match_weight AS second_weight FROM ac WHERE rank = 2),
@@ -124,7 +124,7 @@ ev AS (
            -- (延长中路509弄14号2203室 ~ 灵石路509弄14号2203室): another district's road, most
            -- likely, not a slip of this one (a slip is one character away)
            (rec.addr_scope = 'unknown' AND rec.road IS NOT NULL AND rs.road IS NULL
-            AND levenshtein(rec.road, coalesce(th.road, rec.road)) > 1) AS road_elsewhere,
+            AND levenshtein(rec.road, coalesce(d1.top_road, rec.road)) > 1) AS road_elsewhere,
            place.place_kind, place.place_committee, place.place_n, place.place_committees,
            -- the place (a community name used in several towns) lies in a single committee of
            -- the certain person's street: not a community split between two committees there
@@ -139,7 +139,6 @@ ev AS (
     LEFT JOIN road_streets rs ON rs.road = rec.road
     LEFT JOIN place_by_street pbs
       ON pbs.record_id = rec.record_id AND pbs.street_code = substr(p1.person_committee, 1, 9)
-    LEFT JOIN {wh}.housing_std th ON th.house_id = d1.top_house
     LEFT JOIN acomm home ON home.record_id = rec.record_id AND home.committee_code = p1.person_committee
     LEFT JOIN ac hd ON hd.record_id = rec.record_id AND hd.house_id = p1.person_house
 ),

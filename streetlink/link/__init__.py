@@ -133,6 +133,7 @@ def candidates_sql(pairs: str, kind: str) -> str:
         return f"""
             WITH s AS (
                 SELECT unique_id_l AS record_id, unique_id_r AS house_id, committee_code_r AS committee_code,
+                       road_r AS road,
                        concat_ws('|', coalesce(road_r, village_r), lane_r, group_no_r, number_r) AS building_key,
                        match_weight, pow(2.0, least(match_weight, 200)) AS odds, explanation
                 FROM {pairs}
