@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--work", type=Path, default=Path("outputs/training"), help="scratch folder")
     p.add_argument("--models", type=Path, help="where to write the models (default: linkage_models/)")
     p.add_argument("--truth", type=Path, help="optional truth file of the same night: thresholds are then chosen on it")
+    p.add_argument("--world", type=_existing_dir, action="append", default=[], metavar="DIR",
+                   help="a further generated world (inbox/, registry/, truth/) whose nights the thresholds "
+                        "must also hold on; repeatable (the worst world decides)")
     _add_engine_options(p)
 
     p = sub.add_parser("refresh-registry", help="load and standardise the registries into the warehouse")

@@ -143,6 +143,7 @@ def cmd_train(args: argparse.Namespace, engine: EngineConfig) -> int:
         date=args.date.isoformat(), inbox=str(args.inbox), registry=str(args.registry),
         work=str(args.work), models=str(args.models or models_dir()),
         truth=str(args.truth) if args.truth else None,
+        worlds=[str(w) for w in args.world],
         memory_limit=engine.memory_limit, threads=engine.threads,
     )
     for name, info in result["models"].items():

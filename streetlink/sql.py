@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -119,7 +119,7 @@ def _split(text: str, default_name: str, source: str) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def statements(package: str | Path) -> dict[str, Statement]:
     """Every named statement in the ``.sql`` files of `package` (a dotted package name, or a folder)."""
     found: dict[str, Statement] = {}

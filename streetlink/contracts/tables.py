@@ -238,6 +238,8 @@ DECISIONS = Contract(
     grain="one row per staged record: the links columns plus what packets and review need",
     columns=LINKS.columns + (
         Column("basis", V, allowed=tuple(BASES), description="why dispatched there"),
+        Column("rule", V, nullable=False,
+               description="the decide rule that decided the record (streetlink/decide/rules.py)"),
         Column("resolved_address", V, description="standard address of the dwelling/building/committee resolved"),
         Column("explanation", V, description="one line a clerk can read: the evidence and its weight"),
         Column("candidates_json", V, description="JSON list of the top candidates with scores (review)"),

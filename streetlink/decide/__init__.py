@@ -3,114 +3,103 @@
 Input:  `staged_records`, `records_std`, `address_candidates`, `person_candidates` (run
         database); `admin`, `housing_std`, `place_committees` (warehouse); the thresholds
         in ``linkage_models/decision.json``.
-Output: `decisions` (contract DECISIONS): one row per staged record.
+Output: `decisions` (contract DECISIONS): one row per staged record, with the name of
+        the rule that decided it (`rule`).
 
-The rules, in order (``decide.sql`` implements them; the reason codes are in
-``streetlink.contracts.REASONS``):
- 1. a record staging already rejected stays rejected (its reason);
- 2. a place outside Pudong is never dispatched: review `outside_pudong`;
- 3. no address and no identity: rejected (`no_address_no_identity`, or `unparseable_id`
-    when the only identity was an ID that is not one);
- 4. the address alone places the committee (P ≥ committee_min, or its best dwelling is
-    more likely than all else together and 2^address_margin_bits times likelier than the
-    next one): dispatch there — a certain person registered elsewhere has moved, the
-    address is the newer evidence —
-    unless its road is none of Pudong's, nothing in it says Pudong, and it meets the
-    dwelling only through lane, number and room on a road more than one character away
-    (延长中路509弄14号2203室 and 灵石路509弄14号2203室): that is another district's
-    address written without the district, and goes to review (`address_unresolved`) when
-    rule 5 does not place it;
- 5. the person is certain and the address gives the person's registered committee at
-    least P ≥ committee_supported_min, or the registered dwelling fits the address as
-    well as any candidate does (possibly not the address's first choice: the same
-    community, number and room in several towns, or a village name repeated in seven, are
-    told apart by who lives there): dispatch there;
- 6. the address names only a community, a lane or a village that lies in one committee
-    (of the record's street when it names one), or names the committee itself
-    (齐河第二居委): dispatch at committee level; a place in several committees, one of
-    which is the certain person's registered committee: dispatch there (for the hotline
-    only as hotline_place_via_caller allows: a community-wide matter is not the caller's
-    flat, and a community split between two committees has no single right one);
- 7. the address is vague (no building, lane, community or village to find), the person is
-    certain (P ≥ person_home_min) and has a registered dwelling, nothing in the address or
-    the street fields contradicts that home, and the address shares enough with it
-    (person_home_evidence: the street, or the road): dispatch to the registered home. For
-    the hotline the person is the caller, whose matters are mostly at or near home; the
-    training night's truth decides whether that holds (the threshold search); An unresolved *precise* address (a road and number that no
-    Pudong dwelling has) is never replaced by the registered home: it is often a place in
-    another district written without the district;
- 8. everything else goes to review: `conflicting_evidence` (a likely address and a
-    certain person disagree), `address_ambiguous` (candidates in several committees),
-    `vague_address` (nothing to place by), `address_unresolved`, `low_confidence`.
+How: ``decide.sql`` (statement ``evidence``) gathers, per record, every fact a rule may
+test — the posterior probabilities of its address candidates per dwelling and committee,
+its best person, the place it names and how many committees that place spans, what its
+address shares with the person's registered home. ``rules.RULES`` is the ordered list of
+named rules; the first whose condition holds decides (``render_rules`` makes it SQL; the
+``decisions`` statement applies it). Thresholds are declared in ``thresholds.THRESHOLDS``
+and stored in ``decision.json``; ``search`` chooses them on labelled nights.
+
 The street hints (health-cloud drop-down, hotline 所属街镇) are evidence inside the
-address model and a veto in rule 7, never the answer on their own.
-
-At most one dwelling and one person per record: the top candidate, and only when it is
-clearly ahead (P ≥ dwelling_min / person_min).
+address model and a veto on the registered home, never the answer on their own. At most
+one dwelling and one person per record: the top candidate, and only when it is clearly
+ahead (P ≥ dwelling_min / person_min).
 """
 
 from __future__ import annotations
 
 import logging
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from streetlink import sql
 from streetlink.contracts import DECISIONS, enforce
-from streetlink.link.models import load_decision
+from streetlink.decide.rules import RULES, Rule, render_rules, rule_names, used_parameters
+from streetlink.decide.thresholds import (
+    THRESHOLDS,
+    default_thresholds,
+    load_decision,
+    load_thresholds,
+    save_decision,
+    validate_thresholds,
+)
 
-__all__ = ["DEFAULT_THRESHOLDS", "decide_night", "decide_sql"]
+__all__ = [
+    "RULES",
+    "THRESHOLDS",
+    "Rule",
+    "apply_rules",
+    "decide_night",
+    "default_thresholds",
+    "load_decision",
+    "load_thresholds",
+    "rule_names",
+    "save_decision",
+    "validate_thresholds",
+]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLDS: dict[str, float] = {
-    # prior odds that a record's address / identity has no match in the registry at all
-    # (the "none of these candidates" hypothesis of the normalisation)
-    "address_no_match_odds": 0.1,
-    "person_no_match_odds": 0.3,
-    "dwelling_min": 0.80,
-    "committee_min": 0.95,
-    "committee_supported_min": 0.30,
-    "person_min": 0.95,
-    "person_home_min": 0.99,
-    # what a vague address must share with the registered home: 0 nothing (only not
-    # contradict it), 1 the street/town, 2 the road, community or village
-    "person_home_evidence": 1,
-    # a hotline place in several committees goes to the caller's registered one (the
-    # matter is usually at or near the caller's home): 2 always; 1 only when the place
-    # has no other committee in the caller's street (a community name repeated in other
-    # towns, not one community split in two); 0 never (review)
-    "hotline_place_via_caller": 0,
-    # log2 of how much likelier the best dwelling must be than the second for the address
-    # to place its committee although P(committee) < committee_min (1000: never)
-    "address_margin_bits": 1000,
-}
+PACKAGE = "streetlink.decide"
 
 
-def decide_sql(warehouse: str) -> str:
-    sql = resources.files("streetlink.decide").joinpath("decide.sql").read_text(encoding="utf-8")
-    return sql.replace("{wh}", warehouse)
+def _tables(warehouse: str) -> dict[str, str]:
+    return {
+        "staged_records": "staged_records", "records_std": "records_std",
+        "address_candidates": "address_candidates", "person_candidates": "person_candidates",
+        "housing_std": f"{warehouse}.housing_std", "place_committees": f"{warehouse}.place_committees",
+    }
+
+
+def build_evidence(con: duckdb.DuckDBPyConnection, warehouse: str, thresholds: dict[str, Any]) -> None:
+    """`decide_evidence`: what the rules test, per record (the thresholds it needs bound)."""
+    stmt = sql.load(PACKAGE, "evidence")
+    text = stmt.render(**_tables(warehouse))
+    con.execute(text, used_parameters(text, thresholds))
+
+
+def apply_rules(con: duckdb.DuckDBPyConnection, warehouse: str, thresholds: dict[str, Any],
+                out: str = "decisions", rules: tuple[Rule, ...] = RULES) -> None:
+    """`out` from `decide_evidence`: the first rule that holds, per record."""
+    tables = _tables(warehouse)
+    text = sql.render(PACKAGE, "decisions", decisions=out, admin=f"{warehouse}.admin",
+                      address_candidates=tables["address_candidates"],
+                      person_candidates=tables["person_candidates"], housing_std=tables["housing_std"],
+                      **render_rules(thresholds, rules))
+    con.execute(text, used_parameters(text, thresholds))
 
 
 def decide_night(con: duckdb.DuckDBPyConnection, warehouse: str, models_dir: Path,
-                 thresholds: dict[str, float] | None = None) -> dict[str, Any]:
-    """Create `decisions` from the night's candidates; return counts by decision and reason."""
-    if thresholds is None:
-        thresholds = {**DEFAULT_THRESHOLDS, **load_decision(models_dir).get("thresholds", {})}
-    params = {k: float(thresholds[k]) for k in DEFAULT_THRESHOLDS}
-    con.execute(decide_sql(warehouse), params)
+                 thresholds: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Create `decisions` from the night's candidates; return counts by decision and rule."""
+    values = validate_thresholds(thresholds if thresholds is not None else load_thresholds(models_dir))
+    build_evidence(con, warehouse, values)
+    apply_rules(con, warehouse, values)
     enforce(con, "decisions", DECISIONS)
     rows = con.execute(
-        "SELECT decision, coalesce(reason, basis) AS why, count(*) FROM decisions GROUP BY ALL ORDER BY ALL"
-    ).fetchall()
-    counts: dict[str, Any] = {"dispatched": 0, "review": 0, "rejected": 0, "by_reason": {}}
-    for decision, why, n in rows:
+        "SELECT decision, rule, count(*) FROM decisions GROUP BY ALL ORDER BY ALL").fetchall()
+    counts: dict[str, Any] = {"dispatched": 0, "review": 0, "rejected": 0, "by_rule": {}}
+    for decision, rule, n in rows:
         counts[decision] += n
-        counts["by_reason"][f"{decision}:{why}"] = n
+        counts["by_rule"][rule] = n
     counts["records"] = counts["dispatched"] + counts["review"] + counts["rejected"]
-    counts["thresholds"] = params
+    counts["thresholds"] = values
     log.info("decided %s records: %s dispatched, %s review, %s rejected", counts["records"],
              counts["dispatched"], counts["review"], counts["rejected"])
     return counts

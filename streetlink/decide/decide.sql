@@ -1,6 +1,7 @@
--- The decision rules of streetlink/decide/__init__.py, as one statement.
--- {wh} is the attached warehouse; $… are the thresholds from linkage_models/decision.json.
-CREATE OR REPLACE TABLE decisions AS
+-- name: evidence
+-- Per record: every fact a decision rule may test (streetlink/decide/rules.py), one row per
+-- staged record. $… are thresholds from linkage_models/decision.json.
+CREATE OR REPLACE TEMP TABLE decide_evidence AS
 WITH
 rec AS (
     SELECT s.record_id, s.source, s.reject_reason,
@@ -8,21 +9,23 @@ rec AS (
            coalesce(r.addr_scope, 'unknown') AS addr_scope,
            coalesce(r.addr_precision, 'none') AS addr_precision,
            r.community, r.road, r.lane, r.village, r.group_no,
+           -- the record names a door (a number or building) within its place
+           coalesce(r.number, r.building) IS NOT NULL AS names_door,
            coalesce(r.street_code_text, r.street_code_hint) AS record_street,
            r.committee_code_text,
            coalesce(r.name_kind, 'none') AS name_kind,
            coalesce(r.id_status, 'missing') AS id_status,
            coalesce(r.phone_kind, 'missing') AS phone_kind
-    FROM staged_records s LEFT JOIN records_std r USING (record_id)
+    FROM {{staged_records}} s LEFT JOIN {{records_std}} r USING (record_id)
 ),
 ac AS (  -- address candidates with posterior probabilities (see streetlink/link/__init__.py)
     SELECT *,
            odds / ($address_no_match_odds + total_odds) AS p_dwelling,
            committee_odds / ($address_no_match_odds + total_odds) AS p_committee
-    FROM address_candidates
+    FROM {{address_candidates}}
 ),
 pc AS (
-    SELECT *, odds / ($person_no_match_odds + total_odds) AS p_person FROM person_candidates
+    SELECT *, odds / ($person_no_match_odds + total_odds) AS p_person FROM {{person_candidates}}
 ),
 acomm AS (  -- address evidence per (record, committee)
     SELECT record_id, committee_code, max(p_committee) AS p_committee, max(match_weight) AS best_weight
@@ -35,11 +38,6 @@ aranked AS (
 ),
 a1 AS (SELECT record_id, committee_code AS a_committee, p_committee FROM aranked WHERE rk = 1),
 a2 AS (SELECT record_id, p_committee AS p_committee_2 FROM aranked WHERE rk = 2),
-dtop AS (  -- the best dwelling of each committee
-    SELECT record_id, committee_code, house_id, p_dwelling,
-           row_number() OVER (PARTITION BY record_id, committee_code ORDER BY match_weight DESC, house_id) AS rk
-    FROM ac
-),
 d1 AS (
     SELECT record_id, house_id AS top_house, match_weight AS top_weight, explanation AS address_explanation,
            committee_code AS top_committee, p_dwelling AS top_p_dwelling, road AS top_road
@@ -52,12 +50,12 @@ p1 AS (
            CASE WHEN pc.identity_conflict THEN 0 ELSE pc.p_person END AS p_person,
            pc.explanation AS person_explanation,
            h.road AS home_road, h.community AS home_community, h.village AS home_village
-    FROM pc LEFT JOIN {wh}.housing_std h USING (house_id)
+    FROM pc LEFT JOIN {{housing_std}} h USING (house_id)
     WHERE pc.rank = 1
 ),
 road_streets AS (  -- the streets each road of the night's records runs through
     SELECT place_key AS road, list(DISTINCT street_code) AS streets
-    FROM {wh}.place_committees
+    FROM {{place_committees}}
     WHERE place_kind = 'road' AND place_key IN (SELECT road FROM rec)
     GROUP BY place_key
 ),
@@ -75,7 +73,7 @@ rkeys AS (  -- the most specific place below the building a record names
 ),
 pmatch AS (
     SELECT k.record_id, k.place_kind, k.record_street, pcm.street_code, pcm.committee_code
-    FROM rkeys k JOIN {wh}.place_committees pcm
+    FROM rkeys k JOIN {{place_committees}} pcm
       ON pcm.place_kind = k.place_kind AND pcm.place_key = k.place_key
 ),
 pstreet AS (  -- does the record's street select among the place's streets?
@@ -90,119 +88,103 @@ place AS (
     FROM pmatch m JOIN pstreet USING (record_id)
     WHERE NOT coalesce(pstreet.street_selects, false) OR m.street_code = m.record_street
     GROUP BY m.record_id
+)
+SELECT rec.*, a1.a_committee, coalesce(a1.p_committee, 0) AS p_committee,
+       coalesce(a2.p_committee_2, 0) AS p_committee_2,
+       d1.top_house, d1.address_explanation,
+       -- the best dwelling is more likely than all else together and, by itself, 2^margin
+       -- times likelier than any other one: a large lane split between two committees
+       -- (妙境路375弄74号102室) where dozens of same-room dwellings each a little likely
+       -- sum to a few percent in the other committee
+       coalesce(d1.top_p_dwelling >= $top_majority AND d1.top_committee = a1.a_committee
+                AND coalesce(d1.top_weight - d2.second_weight, 0) >= $address_margin_bits, false) AS top_clear,
+       p1.top_person, p1.person_house, p1.person_committee, coalesce(p1.p_person, 0) AS p_person,
+       p1.person_explanation,
+       coalesce(home.p_committee, 0) AS p_home_committee,  -- the address's support for the person's committee
+       -- the registered dwelling fits the address as well as any candidate does (勤丰村9组45号
+       -- in one of seven 勤丰村): who lives there tells the look-alikes apart
+       coalesce(hd.match_weight >= d1.top_weight - $home_fit_bits, false) AS home_fits_address,
+       hd.p_dwelling AS home_p_dwelling,
+       -- how much of a vague address agrees with the person's registered home:
+       -- 2 its road (or community, village); 1 its street/town, or a road running
+       -- through that street; 0 nothing said
+       CASE WHEN rec.road = p1.home_road OR rec.community = p1.home_community
+                 OR rec.village = p1.home_village THEN 2
+            WHEN rec.record_street = substr(p1.person_committee, 1, 9)
+                 OR list_contains(rs.streets, substr(p1.person_committee, 1, 9)) THEN 1
+            ELSE 0 END AS home_agreement,
+       coalesce((rec.road IS NOT NULL AND NOT coalesce(list_contains(rs.streets, substr(p1.person_committee, 1, 9)), false))
+                OR (rec.record_street IS NOT NULL
+                    AND rec.record_street IS DISTINCT FROM substr(p1.person_committee, 1, 9)), false)
+         AS home_contradicted,
+       -- a road the registry does not know, in an address nothing marks as Pudong's, that
+       -- meets a dwelling only through lane, number and room on an unrelated road
+       -- (延长中路509弄14号2203室 ~ 灵石路509弄14号2203室): another district's road, most
+       -- likely, not a slip of this one (a slip is one character away)
+       coalesce(rec.addr_scope = 'unknown' AND rec.road IS NOT NULL AND rs.road IS NULL
+                AND levenshtein(rec.road, coalesce(d1.top_road, rec.road)) > $road_elsewhere_distance, false)
+         AS road_elsewhere,
+       place.place_kind, place.place_committee, place.place_n, place.place_committees,
+       -- the place (a community name used in several towns) lies in a single committee of
+       -- the certain person's street: not a community split between two committees there
+       coalesce(pbs.n = 1, false) AS place_single_in_home_street,
+       (rec.name_kind <> 'none' OR rec.id_status IN ('valid', 'converted_15', 'other_document')
+        OR rec.phone_kind IN ('mobile', 'landline')) AS has_identity,
+       rec.id_status IN ('bad_checksum', 'bad_date', 'bad_region', 'bad_length') AS bad_id
+FROM rec
+LEFT JOIN a1 USING (record_id) LEFT JOIN a2 USING (record_id) LEFT JOIN d1 USING (record_id)
+LEFT JOIN d2 USING (record_id)
+LEFT JOIN p1 USING (record_id) LEFT JOIN place USING (record_id)
+LEFT JOIN road_streets rs ON rs.road = rec.road
+LEFT JOIN place_by_street pbs
+  ON pbs.record_id = rec.record_id AND pbs.street_code = substr(p1.person_committee, 1, 9)
+LEFT JOIN acomm home ON home.record_id = rec.record_id AND home.committee_code = p1.person_committee
+LEFT JOIN ac hd ON hd.record_id = rec.record_id AND hd.house_id = p1.person_house;
+
+-- name: decisions
+-- One row per staged record: the first rule that holds (rules.py, rendered by render_rules).
+CREATE OR REPLACE TABLE {{decisions}} AS
+WITH
+ac AS (
+    SELECT *,
+           odds / ($address_no_match_odds + total_odds) AS p_dwelling,
+           committee_odds / ($address_no_match_odds + total_odds) AS p_committee
+    FROM {{address_candidates}}
 ),
-ev AS (
-    SELECT rec.*, a1.a_committee, coalesce(a1.p_committee, 0) AS p_committee,
-           coalesce(a2.p_committee_2, 0) AS p_committee_2,
-           d1.top_house, d1.address_explanation,
-           -- the best dwelling is more likely than all else together and, by itself, 2^margin
-           -- times likelier than any other one: a large lane split between two committees
-           -- (妙境路375弄74号102室) where dozens of same-room dwellings each a little likely
-           -- sum to a few percent in the other committee
-           (d1.top_p_dwelling >= 0.5 AND d1.top_committee = a1.a_committee
-            AND coalesce(d1.top_weight - d2.second_weight, 0) >= $address_margin_bits) AS top_clear,
-           p1.top_person, p1.person_house, p1.person_committee, coalesce(p1.p_person, 0) AS p_person,
-           p1.person_explanation,
-           coalesce(home.p_committee, 0) AS p_home_committee,  -- the address's support for the person's committee
-           -- the registered dwelling fits the address as well as any candidate does (勤丰村9组45号
-           -- in one of seven 勤丰村): who lives there tells the look-alikes apart
-           coalesce(hd.match_weight >= d1.top_weight - 1, false) AS home_fits_address,
-           hd.p_dwelling AS home_p_dwelling,
-           -- how much of a vague address agrees with the person's registered home:
-           -- 2 its road (or community, village); 1 its street/town, or a road running
-           -- through that street; 0 nothing said
-           CASE WHEN rec.road = p1.home_road OR rec.community = p1.home_community
-                     OR rec.village = p1.home_village THEN 2
-                WHEN rec.record_street = substr(p1.person_committee, 1, 9)
-                     OR list_contains(rs.streets, substr(p1.person_committee, 1, 9)) THEN 1
-                ELSE 0 END AS home_agreement,
-           (rec.road IS NOT NULL AND NOT coalesce(list_contains(rs.streets, substr(p1.person_committee, 1, 9)), false))
-             OR (rec.record_street IS NOT NULL
-                 AND rec.record_street IS DISTINCT FROM substr(p1.person_committee, 1, 9)) AS home_contradicted,
-           -- a road the registry does not know, in an address nothing marks as Pudong's, that
-           -- meets a dwelling only through lane, number and room on an unrelated road
-           -- (延长中路509弄14号2203室 ~ 灵石路509弄14号2203室): another district's road, most
-           -- likely, not a slip of this one (a slip is one character away)
-           (rec.addr_scope = 'unknown' AND rec.road IS NOT NULL AND rs.road IS NULL
-            AND levenshtein(rec.road, coalesce(d1.top_road, rec.road)) > 1) AS road_elsewhere,
-           place.place_kind, place.place_committee, place.place_n, place.place_committees,
-           -- the place (a community name used in several towns) lies in a single committee of
-           -- the certain person's street: not a community split between two committees there
-           coalesce(pbs.n = 1, false) AS place_single_in_home_street,
-           (rec.name_kind <> 'none' OR rec.id_status IN ('valid', 'converted_15', 'other_document')
-            OR rec.phone_kind IN ('mobile', 'landline')) AS has_identity,
-           rec.id_status IN ('bad_checksum', 'bad_date', 'bad_region', 'bad_length') AS bad_id
-    FROM rec
-    LEFT JOIN a1 USING (record_id) LEFT JOIN a2 USING (record_id) LEFT JOIN d1 USING (record_id)
-    LEFT JOIN d2 USING (record_id)
-    LEFT JOIN p1 USING (record_id) LEFT JOIN place USING (record_id)
-    LEFT JOIN road_streets rs ON rs.road = rec.road
-    LEFT JOIN place_by_street pbs
-      ON pbs.record_id = rec.record_id AND pbs.street_code = substr(p1.person_committee, 1, 9)
-    LEFT JOIN acomm home ON home.record_id = rec.record_id AND home.committee_code = p1.person_committee
-    LEFT JOIN ac hd ON hd.record_id = rec.record_id AND hd.house_id = p1.person_house
+pc AS (
+    SELECT *, odds / ($person_no_match_odds + total_odds) AS p_person FROM {{person_candidates}}
 ),
 ruled AS (
-    SELECT *,
-        p_person >= $person_min AS person_linked,
-        CASE
-            WHEN reject_reason IS NOT NULL THEN 'rejected:' || reject_reason
-            WHEN addr_scope = 'outside' THEN 'review:outside_pudong'
-            WHEN NOT has_address_text AND NOT has_identity AND NOT bad_id THEN 'rejected:no_address_no_identity'
-            WHEN NOT has_address_text AND bad_id AND name_kind = 'none'
-                 AND phone_kind NOT IN ('mobile', 'landline') THEN 'rejected:unparseable_id'
-            WHEN (p_committee >= $committee_min OR top_clear) AND NOT road_elsewhere THEN 'dispatched:address'
-            WHEN p_person >= $person_min
-                 AND (p_home_committee >= $committee_supported_min OR home_fits_address)
-                 THEN 'dispatched:address_and_person'
-            WHEN road_elsewhere THEN 'review:address_unresolved'
-            WHEN a_committee IS NULL AND place_n = 1 THEN 'dispatched:place'
-            WHEN a_committee IS NULL AND place_n > 1 AND p_person >= $person_min
-                 AND (source <> 'hotline' OR $hotline_place_via_caller >= 2
-                      OR ($hotline_place_via_caller >= 1 AND place_single_in_home_street))
-                 AND list_contains(place_committees, person_committee) THEN 'dispatched:place_and_person'
-            WHEN a_committee IS NULL AND place_n IS NULL AND committee_code_text IS NOT NULL
-                 AND (record_street IS NULL OR record_street = substr(committee_code_text, 1, 9))
-                 THEN 'dispatched:committee_named'
-            WHEN a_committee IS NULL AND place_n IS NULL AND addr_precision IN ('none', 'street', 'road')
-                 AND p_person >= $person_home_min AND person_committee IS NOT NULL
-                 AND NOT home_contradicted
-                 AND home_agreement >= $person_home_evidence
-                 THEN 'dispatched:person'
-            WHEN p_committee >= $committee_supported_min AND p_person >= $person_min
-                 AND person_committee IS DISTINCT FROM a_committee THEN 'review:conflicting_evidence'
-            WHEN a_committee IS NOT NULL AND p_committee_2 >= 0.05 THEN 'review:address_ambiguous'
-            WHEN a_committee IS NULL AND place_n > 1 THEN 'review:address_ambiguous'
-            WHEN a_committee IS NULL AND NOT has_address_text AND NOT has_identity THEN 'rejected:no_address_no_identity'
-            WHEN a_committee IS NULL AND addr_precision IN ('none', 'street', 'road') THEN 'review:vague_address'
-            WHEN a_committee IS NULL THEN 'review:address_unresolved'
-            ELSE 'review:low_confidence'
-        END AS rule
-    FROM ev
+    SELECT *, {{rule_case:sql}} AS rule, p_person >= $person_min AS person_linked
+    FROM decide_evidence
 ),
 placed AS (
-    SELECT r.*,
-        split_part(r.rule, ':', 1) AS decision,
-        CASE r.rule WHEN 'dispatched:address' THEN r.a_committee
-                    WHEN 'dispatched:address_and_person' THEN r.person_committee
-                    WHEN 'dispatched:place' THEN r.place_committee
-                    WHEN 'dispatched:place_and_person' THEN r.person_committee
-                    WHEN 'dispatched:committee_named' THEN r.committee_code_text
-                    WHEN 'dispatched:person' THEN r.person_committee END AS committee
+    SELECT r.*, {{rule_decision:sql}} AS decision, {{rule_reason:sql}} AS reason,
+           {{rule_committee:sql}} AS committee, {{rule_dwelling:sql}} AS dwelling_from,
+           {{rule_basis:sql}} AS basis_from
     FROM ruled r
+),
+best_dwelling AS (  -- the best dwelling of each committee of each record's address
+    SELECT record_id, committee_code, house_id, p_dwelling,
+           row_number() OVER (PARTITION BY record_id, committee_code ORDER BY match_weight DESC, house_id) AS rk
+    FROM ac
+),
+acomm AS (
+    SELECT record_id, committee_code, max(p_committee) AS p_committee FROM ac GROUP BY ALL
 ),
 housed AS (
     SELECT p.*,
-        CASE WHEN p.rule = 'dispatched:address_and_person' AND p.home_fits_address THEN p.person_house
-             WHEN p.rule IN ('dispatched:address', 'dispatched:address_and_person')
-                  AND dt.p_dwelling >= $dwelling_min THEN dt.house_id
-             WHEN p.rule = 'dispatched:person' THEN p.person_house END AS house,
-        CASE WHEN p.rule = 'dispatched:address_and_person' AND p.home_fits_address THEN p.home_p_dwelling
-             WHEN p.rule IN ('dispatched:address', 'dispatched:address_and_person') THEN dt.p_dwelling END AS house_p,
-        CASE WHEN p.rule = 'dispatched:address_and_person' THEN p.p_home_committee ELSE p.p_committee END AS committee_p,
-        CASE WHEN p.rule IN ('dispatched:address', 'dispatched:address_and_person') THEN dt.house_id END AS best_house
+        CASE WHEN p.dwelling_from = 'home_or_address' AND p.home_fits_address THEN p.person_house
+             WHEN p.dwelling_from IN ('address', 'home_or_address') AND bd.p_dwelling >= $dwelling_min
+                  THEN bd.house_id
+             WHEN p.dwelling_from = 'home' THEN p.person_house END AS house,
+        CASE WHEN p.dwelling_from = 'home_or_address' AND p.home_fits_address THEN p.home_p_dwelling
+             WHEN p.dwelling_from IN ('address', 'home_or_address') THEN bd.p_dwelling END AS house_p,
+        cm.p_committee AS committee_p,
+        CASE WHEN p.dwelling_from IN ('address', 'home_or_address') THEN bd.house_id END AS best_house
     FROM placed p
-    LEFT JOIN dtop dt ON dt.record_id = p.record_id AND dt.committee_code = p.committee AND dt.rk = 1
+    LEFT JOIN best_dwelling bd ON bd.record_id = p.record_id AND bd.committee_code = p.committee AND bd.rk = 1
+    LEFT JOIN acomm cm ON cm.record_id = p.record_id AND cm.committee_code = p.committee
 ),
 acands AS (
     SELECT a.record_id,
@@ -211,7 +193,7 @@ acands AS (
                             label := h.std_address, probability := round(a.p_dwelling, 4),
                             committee_probability := round(a.p_committee, 4))
                 ORDER BY a.rank) AS items
-    FROM ac a LEFT JOIN {wh}.housing_std h USING (house_id)
+    FROM ac a LEFT JOIN {{housing_std}} h USING (house_id)
     WHERE a.rank <= 3 GROUP BY a.record_id
 ),
 pcands AS (
@@ -221,7 +203,7 @@ pcands AS (
                             label := h.std_address, probability := round(p.p_person, 4),
                             committee_probability := NULL::DOUBLE)
                 ORDER BY p.rank) AS items
-    FROM pc p LEFT JOIN {wh}.housing_std h USING (house_id)
+    FROM pc p LEFT JOIN {{housing_std}} h USING (house_id)
     WHERE p.rank <= 3 GROUP BY p.record_id
 )
 SELECT
@@ -231,23 +213,24 @@ SELECT
     CASE WHEN p.decision = 'dispatched' THEN substr(p.committee, 1, 9) END AS street_code,
     CASE WHEN p.decision = 'dispatched' THEN p.committee END AS committee_code,
     CASE WHEN p.decision = 'dispatched' THEN p.house END AS house_id,
-    CASE WHEN p.decision = 'dispatched' AND p.rule IN ('dispatched:address', 'dispatched:address_and_person')
+    CASE WHEN p.decision = 'dispatched' AND p.dwelling_from IN ('address', 'home_or_address')
               THEN CASE WHEN p.house IS NOT NULL THEN p.house_p ELSE p.committee_p END
          WHEN p.decision <> 'dispatched' AND p.a_committee IS NOT NULL THEN p.p_committee
     END::DOUBLE AS address_match_probability,
     CASE WHEN p.person_linked THEN p.top_person END AS person_id,
     CASE WHEN p.person_linked THEN p.p_person END::DOUBLE AS person_match_probability,
-    CASE WHEN p.decision <> 'dispatched' THEN split_part(p.rule, ':', 2) END AS reason,
-    CASE
-        WHEN p.rule IN ('dispatched:address', 'dispatched:address_and_person') THEN
+    CASE WHEN p.decision <> 'dispatched' THEN p.reason END AS reason,
+    CASE p.basis_from
+        WHEN 'address' THEN
             CASE WHEN p.house IS NOT NULL THEN 'address_dwelling'
                  WHEN p.village IS NOT NULL AND p.road IS NULL THEN 'address_village'
                  ELSE 'address_building' END
-        WHEN p.rule IN ('dispatched:place', 'dispatched:place_and_person') THEN
+        WHEN 'place' THEN
             CASE WHEN p.place_kind LIKE 'village%' THEN 'address_village' ELSE 'address_community' END
-        WHEN p.rule = 'dispatched:committee_named' THEN 'address_community'
-        WHEN p.rule = 'dispatched:person' THEN 'person_registered_home'
+        WHEN 'committee' THEN 'address_community'
+        WHEN 'home' THEN 'person_registered_home'
     END AS basis,
+    p.rule,
     CASE WHEN p.decision = 'dispatched' THEN
         coalesce(hh.std_address, bh.building_label, adm.street_name || adm.committee_name)
     END AS resolved_address,
@@ -258,22 +241,22 @@ SELECT
             '地点→' || p.place_kind || ' 涉及居村委 ' || p.place_n || ' 个' END,
         CASE WHEN p.top_person IS NOT NULL THEN
             '人员→' || p.top_person || ' P=' || round(p.p_person, 4) || ' [' || p.person_explanation || ']' END,
-        CASE WHEN p.rule = 'dispatched:address_and_person' THEN
+        CASE WHEN p.rule = 'address_and_person' THEN
             '地址与人员登记住址共同指向 ' || p.committee || ' (地址支持 P=' || round(p.p_home_committee, 4) || ')' END
     ) AS explanation,
     CASE WHEN ac.items IS NOT NULL OR pcd.items IS NOT NULL THEN
         to_json(list_concat(coalesce(ac.items, []), coalesce(pcd.items, [])))::VARCHAR END AS candidates_json
 FROM housed p
-LEFT JOIN {wh}.housing_std hh ON hh.house_id = p.house
+LEFT JOIN {{housing_std}} hh ON hh.house_id = p.house
 LEFT JOIN (
     SELECT house_id,
            '浦东新区' || CASE WHEN village IS NOT NULL AND road IS NULL
                              THEN village || coalesce(group_no || '组', '') || number || '号'
                              ELSE coalesce(road, community, '') || coalesce(lane || '弄', '') || number || '号' END
                AS building_label
-    FROM {wh}.housing_std
+    FROM {{housing_std}}
 ) bh ON bh.house_id = p.best_house AND p.house IS NULL
-LEFT JOIN {wh}.admin adm ON adm.committee_code = p.committee
+LEFT JOIN {{admin}} adm ON adm.committee_code = p.committee
 LEFT JOIN acands ac ON ac.record_id = p.record_id
 LEFT JOIN pcands pcd ON pcd.record_id = p.record_id
 ORDER BY p.record_id

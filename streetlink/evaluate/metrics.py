@@ -107,6 +107,7 @@ __all__ = [
     "read_json",
     "resolve_links_files",
     "resolve_truth_files",
+    "score_tables",
     "write_json",
 ]
 
@@ -474,6 +475,11 @@ _SCORED_SQL = """
 CREATE TEMP TABLE scored AS
 SELECT
     t.night, t.record_id, t.source, t.category,
+{columns}
+FROM truth AS t JOIN links AS l ON t.night = l.night AND t.record_id = l.record_id
+"""
+
+_FLAG_COLUMNS = """
     coalesce(t.placeable, false)                                       AS placeable,
     list_sort(list_distinct(coalesce(t.messiness, []::VARCHAR[])))     AS messiness,
     l.decision, l.reason,
@@ -491,9 +497,7 @@ SELECT
     l.person_id IS NOT NULL                                             AS has_person,
     t.true_person_id IS NOT NULL                                        AS has_true_person,
     coalesce(t.person_identifiable, false)                             AS identifiable,
-    coalesce(l.person_id = t.true_person_id, false)                    AS person_ok
-FROM truth AS t JOIN links AS l ON t.night = l.night AND t.record_id = l.record_id
-"""
+    coalesce(l.person_id = t.true_person_id, false)                    AS person_ok"""
 
 
 def _membership_sql(by_night: bool) -> str:
@@ -582,7 +586,7 @@ def evaluate(
                 "must have a links row; pass the links of the same nights as the truth"
             )
 
-        con.execute(_SCORED_SQL)
+        con.execute(_SCORED_SQL.format(columns=_FLAG_COLUMNS))
         con.execute(_membership_sql(by_night and len(set(nights.values())) > 1))
         groups = _groups(con)
         sample = _wrong_sample(con, sample_size)
@@ -606,6 +610,29 @@ def evaluate(
              _pct(o["dispatch_rate"].rate), _pct(o["correct_placement_rate"].rate),
              o["wrong_placements"].count, o["outside_pudong_dispatched"].count)
     return evaluation
+
+
+def score_tables(con: duckdb.DuckDBPyConnection, links: str, truth: str,
+                 group_by: str | None = None) -> dict[Any, dict[str, Rate]]:
+    """The METRICS of a links-shaped table against a truth-shaped table on `con`, matched
+    on record_id: overall (key None), or per value of the links column `group_by` (e.g.
+    the decide rule). For the training flow and its threshold search, so that thresholds
+    are chosen by exactly the measures `streetlink evaluate` reports."""
+    from streetlink.sql import identifier
+
+    group = f"l.{identifier(group_by)}" if group_by else "NULL"
+    metric_cols = ", ".join(
+        f"count(*) FILTER (WHERE {m.numerator}), count(*) FILTER (WHERE {m.denominator})" for m in METRICS)
+    rows = con.execute(f"""
+        WITH s AS (SELECT {group} AS grp, {_FLAG_COLUMNS}
+                   FROM {identifier(truth)} AS t JOIN {identifier(links)} AS l USING (record_id))
+        SELECT grp, {metric_cols} FROM s GROUP BY grp ORDER BY grp
+    """).fetchall()
+    out: dict[Any, dict[str, Rate]] = {}
+    for row in rows:
+        values = row[1:]
+        out[row[0]] = {m.name: Rate(values[2 * i], values[2 * i + 1]) for i, m in enumerate(METRICS)}
+    return out
 
 
 def _check_inputs(con: duckdb.DuckDBPyConnection, contract: Contract,

@@ -46,6 +46,7 @@ __all__ = [
     "load_registry_u",
     "prepare_registry_features",
     "score_model",
+    "score_night",
     "store_registry_u",
 ]
 
@@ -238,10 +239,16 @@ def link_night(con: duckdb.DuckDBPyConnection, warehouse: str, models_dir: Path)
                                         load_registry_u(con, warehouse, "address_model"), "housing_std", rows_now)
     person_model = adapted_to_registry(load_model(models_dir, "person_model"),
                                        load_registry_u(con, warehouse, "person_model"), "population_std", rows_now)
+    return score_night(con, warehouse, address_model, person_model)
+
+
+def score_night(con: duckdb.DuckDBPyConnection, warehouse: str, address_model: LinkageModel,
+                person_model: LinkageModel) -> dict[str, Any]:
+    """`address_candidates` and `person_candidates` for `records_std` (nightly run and training)."""
     register_place_pinyin(con)
     con.execute(f"CREATE OR REPLACE TABLE address_records AS "
                 f"{address_records_sql(registry=f'{warehouse}.dwelling_features')}")
-    con.execute(f"CREATE OR REPLACE TABLE person_records AS {person_records_sql()}")
+    con.execute(f"CREATE OR REPLACE TABLE person_records AS {person_records_sql(population=f'{warehouse}.person_features')}")
 
     n_address_pairs = score_model(con, address_model, ADDRESS_SPEC, "address_records",
                                   f"{warehouse}.dwelling_features", {}, "address_pairs")

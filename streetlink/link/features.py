@@ -46,7 +46,7 @@ def register_place_pinyin(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.create_function("place_pinyin", _place_pinyin, ["VARCHAR"], "VARCHAR",
                             null_handling="special", side_effects=False)
-    except duckdb.CatalogException:
+    except (duckdb.CatalogException, duckdb.NotImplementedException):
         pass  # already registered on this connection
 
 
@@ -73,7 +73,9 @@ def person_features_sql(population_std: str = "population_std", housing_std: str
         SELECT '{REGISTRY_DATASET}' AS source_dataset, p.person_id AS unique_id,
                p.name_clean, p.name_pinyin AS name_py, p.surname_pinyin AS surname_py, p.gender,
                p.id_number AS id_key, strftime(p.birth_date, '%Y%m%d') AS id_birth,
-               right(p.id_number, 4) AS id_tail, p.phone, right(p.phone, 4) AS phone_tail,
+               right(p.id_number, 4) AS id_tail, CAST(NULL AS VARCHAR) AS id_holder_house,
+               p.phone, right(p.phone, 4) AS phone_tail, left(p.phone, 7) AS phone_head,
+               CAST(NULL AS BOOLEAN) AS caller, CAST(NULL AS DATE) AS event_date, p.birth_date,
                h.street_code, h.community, h.road, h.lane, h.number, h.room, h.village, h.group_no,
                p.house_id, h.committee_code
         FROM {population_std} p LEFT JOIN {housing_std} h USING (house_id)
@@ -145,30 +147,45 @@ def address_records_sql(records_std: str = "records_std", registry: str = "wh.dw
     """
 
 
-def person_records_sql(records_std: str = "records_std") -> str:
-    """Records with any identity evidence (name, surname, ID or phone)."""
+def person_records_sql(records_std: str = "records_std", staged: str = "staged_records",
+                       population: str = "wh.person_features") -> str:
+    """Records with any identity evidence (name, surname, ID or phone).
+
+    id_holder_house: the registered dwelling of the person whose ID the record carries (a
+    parent's ID under a child's name finds the child among that dwelling's residents).
+    caller / event_date: the hotline's caller, and the day of the call (callers are adults).
+    """
     return f"""
         WITH r AS (
-            SELECT *,
-                   coalesce(id_number,
-                            CASE WHEN id_status IN ('bad_checksum', 'bad_date', 'bad_region')
-                                 THEN id_clean END) AS id_key
-            FROM {records_std}
+            SELECT s.*, st.event_time,
+                   coalesce(s.id_number,
+                            CASE WHEN s.id_status IN ('bad_checksum', 'bad_date', 'bad_region')
+                                 THEN s.id_clean END) AS id_key
+            FROM {records_std} s LEFT JOIN {staged} st USING (record_id)
+        ),
+        holders AS (
+            SELECT id_key, any_value(house_id) AS id_holder_house
+            FROM {population}
+            WHERE id_key IN (SELECT id_key FROM r) AND house_id IS NOT NULL
+            GROUP BY id_key
         )
         SELECT '{RECORDS_DATASET}' AS source_dataset, record_id AS unique_id,
                -- an honorific (王女士) or a pinyin spelling is not a name to compare letters of
                CASE WHEN name_kind = 'full' THEN name_clean END AS name_clean,
                name_pinyin AS name_py, surname_pinyin AS surname_py,
                coalesce(id_gender, gender_hint) AS gender,
-               id_key,
-               CASE WHEN length(id_key) = 18 THEN substr(id_key, 7, 8) END AS id_birth,
-               CASE WHEN length(id_key) = 18 THEN right(id_key, 4) END AS id_tail,
-               phone, right(phone, 4) AS phone_tail,
+               r.id_key,
+               CASE WHEN length(r.id_key) = 18 THEN substr(r.id_key, 7, 8) END AS id_birth,
+               CASE WHEN length(r.id_key) = 18 THEN right(r.id_key, 4) END AS id_tail,
+               holders.id_holder_house,
+               phone, right(phone, 4) AS phone_tail, left(phone, 7) AS phone_head,
+               source = 'hotline' AS caller, CAST(event_time AS DATE) AS event_date,
+               CAST(NULL AS DATE) AS birth_date,
                CASE WHEN addr_scope <> 'outside' THEN {_record_street()} END AS street_code,
                community, road, lane, coalesce(number, building) AS number, room, village, group_no,
                CAST(NULL AS VARCHAR) AS house_id, CAST(NULL AS VARCHAR) AS committee_code
-        FROM r
-        WHERE name_pinyin IS NOT NULL OR surname_pinyin IS NOT NULL OR id_key IS NOT NULL
+        FROM r LEFT JOIN holders USING (id_key)
+        WHERE name_pinyin IS NOT NULL OR surname_pinyin IS NOT NULL OR r.id_key IS NOT NULL
            OR phone IS NOT NULL
         ORDER BY record_id
     """

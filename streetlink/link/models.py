@@ -24,10 +24,8 @@ __all__ = [
     "DECISION_FILE",
     "MODEL_FILES",
     "LinkageModel",
-    "load_decision",
     "load_model",
     "model_info",
-    "save_decision",
     "save_model",
 ]
 
@@ -106,19 +104,6 @@ def load_model(models_dir: Path, name: str) -> LinkageModel:
                         path=path, splink_settings=settings, training=body.get("training", {}))
 
 
-def save_decision(models_dir: Path, thresholds: dict[str, Any]) -> Path:
-    path = models_dir / DECISION_FILE
-    path.write_bytes(_canonical(thresholds))
-    return path
-
-
-def load_decision(models_dir: Path) -> dict[str, Any]:
-    path = models_dir / DECISION_FILE
-    if not path.is_file():
-        raise ModelError(f"decision thresholds missing: {path} (train with `streetlink train`)")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def model_info(models_dir: Path) -> dict[str, Any]:
     """Name, version and hash of each model and of the thresholds: for reports."""
     info: dict[str, Any] = {}
@@ -126,8 +111,9 @@ def model_info(models_dir: Path) -> dict[str, Any]:
         m = load_model(models_dir, name)
         info[name] = {"version": m.version, "sha256": m.sha256, "path": str(m.path),
                       "lambda": m.splink_settings.get("probability_two_random_records_match")}
-    decision_path = models_dir / DECISION_FILE
-    if decision_path.is_file():
-        info["decision"] = {"sha256": hashlib.sha256(decision_path.read_bytes()).hexdigest(),
-                            "thresholds": load_decision(models_dir).get("thresholds", {})}
+    if (models_dir / DECISION_FILE).is_file():
+        from streetlink.decide.thresholds import load_decision  # the decide stage owns its file
+
+        decision = load_decision(models_dir)
+        info["decision"] = {"sha256": decision["sha256"], "thresholds": decision["thresholds"]}
     return info

@@ -23,7 +23,9 @@ SEEDS = (11, 12)
 
 # floors for every seed (overall metrics)
 FLOORS = {
-    "dispatch_rate": 0.965,
+    # vague addresses whose only place evidence is the registered home go to review (the
+    # standing decision, until replies measure how stale such homes are): 94.9 / 95.0 %
+    "dispatch_rate": 0.935,
     "committee_precision": 0.998,
     "street_precision": 0.999,
     "person_precision": 0.998,

@@ -18,7 +18,8 @@ from streetlink.link.specs import ADDRESS_SPEC, SPECS
 def test_every_comparison_level_and_blocking_rule_is_valid_sql(spec):
     con = duckdb.connect()
     def typed(c: str) -> str:
-        return "BOOLEAN" if c == "road_known" else "VARCHAR"
+        return {"road_known": "BOOLEAN", "caller": "BOOLEAN", "event_date": "DATE",
+                "birth_date": "DATE"}.get(c, "VARCHAR")
 
     cols = ", ".join(f"NULL::{typed(c)} AS {c}_{side}" for c in spec.feature_columns for side in "lr")
     con.execute(f"CREATE TABLE pairs AS SELECT {cols}")

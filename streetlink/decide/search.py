@@ -1,0 +1,134 @@
+"""Choosing the decision thresholds on labelled nights, for the worst of them.
+
+Each *world* is a night whose candidates are in a run database and whose true answers
+are known: a synthetic world's ground truth, or (``streetlink train --labels``) what the
+streets' replies say. A threshold value is acceptable only if every world meets every
+precision target with it; among acceptable values the search takes the one whose
+objective (the dispatch rate, or person / dwelling recall for their thresholds) is best
+in the *worst* world. Thresholds are moved one at a time in their declared order, two
+passes (an early one may only become loosenable once a later one is set). A world the
+generator's habits make easy therefore cannot loosen a threshold that a harder world
+needs tight.
+
+Metrics are those of ``streetlink evaluate`` (``evaluate.metrics.score_tables``), so a
+threshold is chosen by exactly what the evaluation reports.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from streetlink.decide import apply_rules, build_evidence
+from streetlink.decide.rules import RULES
+from streetlink.decide.thresholds import THRESHOLDS, validate_thresholds
+from streetlink.evaluate.metrics import score_tables
+
+__all__ = ["PRECISION_TARGETS", "SearchWorld", "choose_thresholds", "rule_precision"]
+
+log = logging.getLogger(__name__)
+
+# On the training worlds; the targets on unseen worlds are 99.9 / 99.95 / 99.9 %: the
+# margin is for what the training worlds do not show.
+PRECISION_TARGETS = {"committee_precision": 0.9995, "street_precision": 0.9995,
+                     "person_precision": 0.9995, "dwelling_accuracy": 0.98}
+
+
+@dataclass(frozen=True)
+class SearchWorld:
+    """A night ready to be decided: candidates in `con`, registries attached as `warehouse`."""
+
+    name: str
+    con: duckdb.DuckDBPyConnection
+    warehouse: str
+    truth: str  # a table on `con` with the TRUTH columns (record_id, placeable, true_* …)
+
+
+def _decide(world: SearchWorld, values: dict[str, Any]) -> None:
+    build_evidence(world.con, world.warehouse, values)
+    apply_rules(world.con, world.warehouse, values)
+
+
+def _score(world: SearchWorld) -> dict[str, float]:
+    rates = score_tables(world.con, "decisions", world.truth)[None]
+    return {k: (r.rate if r.rate is not None else (1.0 if "precision" in k or "accuracy" in k else 0.0))
+            for k, r in rates.items()}
+
+
+def choose_thresholds(worlds: list[SearchWorld], start: dict[str, Any] | None = None,
+                      targets: dict[str, float] | None = None, passes: int = 2,
+                      evidence: str = "truth",
+                      names: tuple[str, ...] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Coordinate search under the precision targets on every world (see module doc).
+
+    `evidence`: 'truth' (synthetic ground truth) searches the thresholds that truth may
+    set; 'labels' (the streets' replies) also those kept for labels (``learned_from``).
+    `names`: search only these thresholds (the others keep their start values).
+    """
+    if not worlds:
+        raise ValueError("no world to choose thresholds on")
+    targets = targets or PRECISION_TARGETS
+    values = validate_thresholds(start or {})
+    trace: list[dict[str, Any]] = []
+    for n_pass in range(1, passes + 1):
+        for name, threshold in THRESHOLDS.items():
+            if not threshold.grid or (threshold.learned_from == "labels" and evidence != "labels"):
+                continue
+            if names is not None and name not in names:
+                continue
+            scored = []
+            for value in threshold.grid:
+                trial = {**values, name: value}
+                per_world = {}
+                for world in worlds:
+                    _decide(world, trial)
+                    per_world[world.name] = _score(world)
+                worst = {k: min(s[k] for s in per_world.values()) for k in next(iter(per_world.values()))}
+                ok = all(worst[k] >= v for k, v in targets.items())
+                scored.append((ok, value, worst))
+                trace.append({"pass": n_pass, "threshold": name, "value": value, "ok": ok,
+                              "worst": {k: round(v, 5) for k, v in worst.items() if k in _TRACED},
+                              "worlds": {w: {k: round(v, 5) for k, v in s.items() if k in _TRACED}
+                                         for w, s in per_world.items()}})
+            goal = threshold.objective
+            meeting = [(s[goal], s["dispatch_rate"], s["committee_precision"], i)
+                       for i, (ok, _, s) in enumerate(scored) if ok]
+            if meeting:
+                best = max(meeting)[-1]
+            else:  # nothing meets the targets: the most precise value
+                best = max((s["committee_precision"], s["dispatch_rate"], i)
+                           for i, (_, _, s) in enumerate(scored))[-1]
+            values[name] = scored[best][1]
+            log.info("pass %d: %s = %s", n_pass, name, values[name])
+    for world in worlds:
+        _decide(world, values)
+    return values, trace
+
+
+_TRACED = ("dispatch_rate", "committee_precision", "street_precision", "person_precision",
+           "person_recall", "dwelling_accuracy", "dwelling_recall")
+
+
+def rule_precision(worlds: list[SearchWorld], values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per rule and world: records decided, and for dispatching rules the committee precision."""
+    out: dict[str, dict[str, Any]] = {r.name: {"decision": r.decision, "worlds": {}} for r in RULES}
+    for world in worlds:
+        _decide(world, values)
+        for rule, rates in score_tables(world.con, "decisions", world.truth, group_by="rule").items():
+            entry = {"records": rates["dispatched_share"].of}
+            if out[rule]["decision"] == "dispatched":
+                entry["committee_precision"] = rates["committee_precision"].rate
+                entry["wrong"] = rates["wrong_placements"].count
+            out[rule]["worlds"][world.name] = entry
+    for entry in out.values():
+        rows = entry["worlds"].values()
+        entry["records"] = sum(r["records"] for r in rows)
+        if entry["decision"] == "dispatched":
+            dispatched = entry["records"]
+            wrong = sum(r.get("wrong", 0) for r in rows)
+            entry["wrong"] = wrong
+            entry["committee_precision"] = (dispatched - wrong) / dispatched if dispatched else None
+    return out

@@ -1,0 +1,57 @@
+"""The threshold search: every world must meet the targets, the worst world decides."""
+
+from __future__ import annotations
+
+from streetlink.decide import default_thresholds as hard_defaults
+from streetlink.decide.search import SearchWorld, choose_thresholds, rule_precision
+
+
+def _world(tiny, name: str, second_is_right: bool):
+    """Two records whose best committee has P = 32/34 (committee_min decides them)."""
+    con = tiny.con()
+    truth_rows = []
+    for i in range(2):
+        rid = f"{name}{i}"
+        tiny.record(con, rid)
+        tiny.address(con, rid, "H1", 5)   # C1, odds 32
+        tiny.address(con, rid, "H3", 1)   # C2, odds 2
+        right = tiny.C2 if (second_is_right and i == 1) else tiny.C1
+        truth_rows.append((rid, "checkpoint", "resident_at_home", True, None, None, None, right[:9], right))
+    con.execute("""CREATE TABLE truth (record_id VARCHAR, source VARCHAR, category VARCHAR, placeable BOOLEAN,
+                   true_person_id VARCHAR, person_identifiable BOOLEAN, true_house_id VARCHAR,
+                   true_street_code VARCHAR, true_committee_code VARCHAR, messiness VARCHAR[])""")
+    con.executemany("INSERT INTO truth VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, [])", truth_rows)
+    tiny.decide(con)  # candidates tables
+    return SearchWorld(name, con, "wh", "truth")
+
+
+def test_an_easy_world_cannot_loosen_what_a_hard_world_needs(tiny):
+    easy = _world(tiny, "easy", second_is_right=False)
+    hard = _world(tiny, "hard", second_is_right=True)
+    alone, _ = choose_thresholds([easy], passes=1, names=("committee_min",))
+    both, trace = choose_thresholds([easy, hard], passes=1, names=("committee_min",))
+    # P(C1) = 32 / 34.0001: dispatched when committee_min <= 0.9; the hard world has one of
+    # its two records in C2, so there dispatching by P = 0.94 is wrong half the time
+    assert alone["committee_min"] <= 0.9
+    assert both["committee_min"] > 0.95
+    tried = [t for t in trace if t["threshold"] == "committee_min"]
+    assert {w for t in tried for w in t["worlds"]} == {"easy", "hard"}
+
+
+def test_rules_kept_for_labels_are_not_searched_on_truth(tiny):
+    world = _world(tiny, "w", second_is_right=False)
+    names = ("person_home_evidence", "hotline_place_via_caller")
+    values, trace = choose_thresholds([world], passes=1, names=names)
+    assert values["person_home_evidence"] == "off"
+    assert not [t for t in trace if t["threshold"] == "person_home_evidence"]
+    assert [t for t in trace if t["threshold"] == "hotline_place_via_caller"]
+    _, trace = choose_thresholds([world], passes=1, evidence="labels", names=names)
+    assert [t for t in trace if t["threshold"] == "person_home_evidence"]
+
+
+def test_rule_precision_counts_each_rules_records_and_wrong_ones(tiny):
+    hard = _world(tiny, "hard", second_is_right=True)
+    measured = rule_precision([hard], {**hard_defaults(), "committee_min": 0.9})
+    assert measured["address_alone"]["records"] == 2
+    assert measured["address_alone"]["wrong"] == 1
+    assert measured["address_alone"]["committee_precision"] == 0.5
