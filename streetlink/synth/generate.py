@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from streetlink.synth import rates
 from streetlink.synth.geography import build_geography
 from streetlink.synth.night import World, generate_night
 from streetlink.synth.people import build_people, id_keys
 from streetlink.synth.profiles import get_profile
+from streetlink.synth.variations import Habits, habits_for
 from streetlink.synth.writers import write_manifest, write_night, write_registry
 
 __all__ = ["GENERATOR_VERSION", "GenerationSummary", "generate"]
@@ -52,11 +52,12 @@ def _movers(
     rng: np.random.Generator,
     house: np.ndarray,
     n_dwellings: int,
+    habits: Habits,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Who lives somewhere other than the registry says (target dwelling), who left Pudong."""
     n = house.size
     housed = house >= 0
-    mover = (housed & (rng.random(n) < rates.MOVER_SHARE)) | ~housed
+    mover = (housed & (rng.random(n) < habits.mover_share)) | ~housed
     target = np.full(n, -1, np.int64)
     idx = np.flatnonzero(mover)
     target[idx] = rng.integers(0, n_dwellings, idx.size)
@@ -65,7 +66,7 @@ def _movers(
     target[near] = np.clip(house[near] + rng.integers(1, 40, near.size), 0, n_dwellings - 1)
     same = target[idx] == house[idx]
     target[idx[same]] = (target[idx[same]] + 1) % n_dwellings
-    outmover = housed & ~mover & (rng.random(n) < rates.OUTMOVER_SHARE)
+    outmover = housed & ~mover & (rng.random(n) < habits.outmover_share)
     return target, outmover
 
 
@@ -77,9 +78,14 @@ def generate(
     start_date: dt.date = dt.date(2026, 11, 24),
     progress: Progress | None = None,
     inject_bad_input: bool = False,
+    variation: str | tuple[str, ...] | list[str] | None = None,
 ) -> GenerationSummary:
-    """Write a synthetic Pudong for `profile` ('tiny', 'small', 'medium', 'pudong') to `out_dir`."""
+    """Write a synthetic Pudong for `profile` ('tiny', 'small', 'medium', 'pudong') to `out_dir`.
+
+    `variation`: world variations to apply ('sloppy', 'sloppy,movers', …; None or 'base':
+    the base world), see ``streetlink.synth.variations``."""
     started = time.perf_counter()
+    habits = habits_for(variation)
     spec = get_profile(profile)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -88,10 +94,12 @@ def generate(
     seeds = np.random.SeedSequence(seed).spawn(4)
 
     report("geography", 0, total_steps)
-    geo = build_geography(spec, np.random.default_rng(seeds[0]))
+    geo = build_geography(spec, np.random.default_rng(seeds[0]), habits, seed)
     report("population", 1, total_steps)
-    people = build_people(geo, spec.residents, np.random.default_rng(seeds[1]))
-    target, outmover = _movers(np.random.default_rng(seeds[2]), people.house, geo.n_dwellings)
+    people = build_people(geo, spec.residents, np.random.default_rng(seeds[1]), habits)
+    target, outmover = _movers(
+        np.random.default_rng(seeds[2]), people.house, geo.n_dwellings, habits
+    )
     world = World(
         geo=geo,
         people=people,
@@ -99,6 +107,7 @@ def generate(
         outmover=outmover,
         id_keys=id_keys(people.id_number),
         seed=seed,
+        habits=habits,
     )
     report("registry files", 2, total_steps)
     files = write_registry(
@@ -117,6 +126,7 @@ def generate(
         "generator_version": GENERATOR_VERSION,
         "profile": profile,
         "seed": seed,
+        "variation": habits.label,
         "dates": [d.isoformat() for d in dates],
         "inject_bad_input": inject_bad_input,
         "counts": {

@@ -43,6 +43,7 @@ from streetlink.synth.identity import Evidence, Person, write_id, write_name, wr
 from streetlink.synth.idnumbers import landline, mobile_numbers
 from streetlink.synth.people import People, make_newcomers
 from streetlink.synth.placeable import Case, decide
+from streetlink.synth.variations import Habits
 
 __all__ = ["CHECKPOINT_HEADERS", "HOTLINE_HEADERS", "Night", "World", "generate_night"]
 
@@ -145,6 +146,7 @@ class World:
     outmover: np.ndarray  # bool: moved out of Pudong
     id_keys: np.ndarray  # sorted first-17-digit keys of registry IDs
     seed: int
+    habits: Habits = field(default_factory=Habits)
 
 
 @dataclass
@@ -174,6 +176,8 @@ class _Draft:
     fields: dict[str, Any] = field(default_factory=dict)
     codes: list[str] = field(default_factory=list)
     placeable: bool = False
+    address_rates: dict | None = None  # the writer's rates (variation sloppy); None: the source's
+    identity_rates: dict | None = None
     identifiable: bool = False  # the written identity finds the true person (clerk's rule)
     case: Case | None = None  # what decides placeable; None: never placeable
     record_id: str = ""
@@ -304,6 +308,7 @@ class _NightBuilder:
         self.date = date
         self.rng = np.random.default_rng([world.seed, 1000 + night_index])
         self.rr = random.Random(world.seed * 1_000_003 + night_index)
+        self.h = world.habits
         self._mobiles: list[int] = []
 
     # ----------------------------------------------------------- people
@@ -317,11 +322,11 @@ class _NightBuilder:
         cats = np.asarray(categories, dtype=object)
         out: list[tuple[str, Person, int] | None] = [None] * len(categories)
         # a vague record hides one of three kinds of people
-        vague_who = list(rates.VAGUE_WHO)
+        vague_who = list(self.h.vague_who)
         who = [
             c
             if c != "vague_address"
-            else vague_who[self.rr.choices(range(3), weights=list(rates.VAGUE_WHO.values()))[0]]
+            else vague_who[self.rr.choices(range(3), weights=list(self.h.vague_who.values()))[0]]
             for c in categories
         ]
         who_a = np.asarray(who, dtype=object)
@@ -425,8 +430,8 @@ class _NightBuilder:
         return self._mobiles.pop()
 
     def identity(self, d: _Draft, source: str, ev: Evidence) -> tuple[str, str, str, str]:
-        r = rates.IDENTITY[source]
-        name = write_name(d.person, self.rr, r, source == "hotline", rates.HOTLINE["honorific"], ev)
+        r = d.identity_rates or self.h.identity[source]
+        name = write_name(d.person, self.rr, r, source == "hotline", self.h.hotline["honorific"], ev)
         id_type, id_no = ("", "")
         if source != "hotline":
             id_type, id_no = write_id(d.person, self.rr, r, ev)
@@ -435,7 +440,7 @@ class _NightBuilder:
 
     def build(self, source: str, n: int) -> list[_Draft]:
         rng = self.rng
-        shares = rates.CATEGORY_SHARES[source]
+        shares = self.h.category_shares[source]
         cats = rng.choice(list(shares), size=n, p=list(shares.values())).tolist()
         times = _times(rng, self.date, n, source)
         drafts = []
@@ -452,7 +457,7 @@ class _NightBuilder:
 
     def checkpoint(self, d: _Draft) -> None:
         rr = self.rr
-        a = rates.ADDRESS["checkpoint"]
+        a = d.address_rates or self.h.address["checkpoint"]
         ev = Evidence(codes=d.codes)
         name, id_type, id_no, phone = self.identity(d, "checkpoint", ev)
         rendered, _ = self.render_place(d, "checkpoint", a)
@@ -484,8 +489,8 @@ class _NightBuilder:
 
     def hotline(self, d: _Draft) -> None:
         rr, geo = self.rr, self.geo
-        a = rates.ADDRESS["hotline"]
-        h = rates.HOTLINE
+        a = d.address_rates or self.h.address["hotline"]
+        h = self.h.hotline
         ev = Evidence(codes=d.codes)
         name, _, _, phone = self.identity(d, "hotline", ev)
         written: list[Written] = []
@@ -605,8 +610,8 @@ class _NightBuilder:
 
     def healthcloud(self, d: _Draft) -> None:
         rr = self.rr
-        a = rates.ADDRESS["healthcloud"]
-        hc = rates.HEALTHCLOUD
+        a = d.address_rates or self.h.address["healthcloud"]
+        hc = self.h.healthcloud
         ev = Evidence(codes=d.codes)
         name, id_type, id_no, phone = self.identity(d, "healthcloud", ev)
         rendered, outside = self.render_place(d, "healthcloud", a)
