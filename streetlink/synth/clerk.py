@@ -8,7 +8,9 @@ Input → output: the registry (``People``), a record's ``Evidence`` (the typed 
 one-slip ID, the written name, the typed phone digits, an honorific's surname and sex) →
 the registry index the clerk identifies, or None (nobody, or no way to choose).
 
-The rules, in order:
+The rules of the thorough clerk (generator 1.3; the basic clerk of 1.2 stops at the typed
+ID, a one-slip ID with the exact name, and the person's own registry phone with the name),
+in order:
 1. The typed ID is a registry ID: its holder, unless the written name is exactly another
    member of the holder's household and no one else there (the father's ID under the son's
    name identifies the son).
@@ -116,8 +118,20 @@ class RegistryIndex:
                     return None
         return found[0] if len(found) == 1 else None
 
-    def identify(self, ev: Evidence, on: dt.date, true_index: int) -> int | None:
-        """Rules 1-3: the registry index identified, None when nobody can be chosen."""
+    def identify(
+        self, ev: Evidence, on: dt.date, true_index: int, thorough: bool = True
+    ) -> int | None:
+        """Rules 1-3: the registry index identified, None when nobody can be chosen.
+
+        ``thorough=False``: the basic clerk of generator 1.2 (the typed ID's holder; a
+        one-slip ID with the exact name; the person's own registry phone with the exact name
+        or a matching 王女士, without asking whether someone else under it matches too)."""
+        if not thorough:
+            if ev.id_person is not None and ev.id_person >= 0:
+                return ev.id_person
+            near_id = ev.id_near and ev.name_exact
+            phone_and_name = ev.phone_registry and (ev.name_exact or ev.honorific_ok)
+            return true_index if true_index >= 0 and (near_id or phone_and_name) else None
         if ev.id_person is not None and ev.id_person >= 0:
             holder = ev.id_person
             if ev.name_written and self.norm(holder) != ev.name_written:

@@ -17,10 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
+from streetlink.errors import StreetlinkError
 from streetlink.synth.geography import build_geography
 from streetlink.synth.night import World, generate_night
 from streetlink.synth.people import build_people, id_keys
 from streetlink.synth.profiles import get_profile
+from streetlink.synth.registry_dirt import dirty_registry
 from streetlink.synth.variations import Habits, habits_for
 from streetlink.synth.writers import write_manifest, write_night, write_registry
 
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 GENERATOR_VERSION = "1.2"  # 1.1: truth carries the true committee whether or not placeable;
 # 1.2: truth says whether the written identity finds the true person (person_identifiable)
 Progress = Callable[[str, int, int], None]
+CLERKS = ("basic", "thorough")
 
 
 @dataclass(frozen=True)
@@ -79,13 +82,20 @@ def generate(
     progress: Progress | None = None,
     inject_bad_input: bool = False,
     variation: str | tuple[str, ...] | list[str] | None = None,
+    clerk: str | None = None,
 ) -> GenerationSummary:
     """Write a synthetic Pudong for `profile` ('tiny', 'small', 'medium', 'pudong') to `out_dir`.
 
     `variation`: world variations to apply ('sloppy', 'sloppy,movers', …; None or 'base':
-    the base world), see ``streetlink.synth.variations``."""
+    the base world), see ``streetlink.synth.variations``. `clerk`: whose reasoning the
+    truth's ``person_identifiable`` and ``placeable`` follow, 'basic' (generator 1.2) or
+    'thorough' (1.3: ``streetlink.synth.clerk``); default thorough for a varied world and
+    basic for the base world, so that a base world's truth stays what it was."""
     started = time.perf_counter()
     habits = habits_for(variation)
+    clerk = clerk or ("thorough" if habits.names else "basic")
+    if clerk not in CLERKS:
+        raise StreetlinkError(f"unknown clerk {clerk!r}; choose one of {', '.join(CLERKS)}")
     spec = get_profile(profile)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -108,11 +118,20 @@ def generate(
         id_keys=id_keys(people.id_number),
         seed=seed,
         habits=habits,
+        thorough_clerk=clerk == "thorough",
     )
     report("registry files", 2, total_steps)
-    files = write_registry(
-        out_dir, geo.admin_rows(), geo.housing_table(), people.population_table(geo)
-    )
+    housing, population = geo.housing_table(), people.population_table(geo)
+    if habits.has("dirty_registry"):
+        housing, population, world.dirt = dirty_registry(
+            geo,
+            people,
+            housing,
+            population,
+            habits.of("dirty_registry"),
+            np.random.default_rng([seed, 7002]),
+        )
+    files = write_registry(out_dir, geo.admin_rows(), housing, population)
 
     dates = tuple(start_date + dt.timedelta(days=i) for i in range(nights))
     records: dict[str, dict[str, int]] = {}
@@ -127,6 +146,7 @@ def generate(
         "profile": profile,
         "seed": seed,
         "variation": habits.label,
+        "clerk": clerk,
         "dates": [d.isoformat() for d in dates],
         "inject_bad_input": inject_bad_input,
         "counts": {

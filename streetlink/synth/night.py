@@ -38,6 +38,7 @@ from streetlink.synth.addresses import (
     render_outside,
     render_vague,
 )
+from streetlink.synth.clerk import RegistryIndex
 from streetlink.synth.geography import Geography
 from streetlink.synth.identity import Evidence, Person, write_id, write_name, write_phone
 from streetlink.synth.idnumbers import landline, mobile_numbers
@@ -147,6 +148,17 @@ class World:
     id_keys: np.ndarray  # sorted first-17-digit keys of registry IDs
     seed: int
     habits: Habits = field(default_factory=Habits)
+    dirt: Any = None  # streetlink.synth.registry_dirt.RegistryDirt (variation dirty_registry)
+    key_areas: tuple = ()  # streetlink.synth.travel.KeyArea rows (variation travel)
+    thorough_clerk: bool = False  # the clerk's rules of generator 1.3 (streetlink.synth.clerk)
+    _clerk: RegistryIndex | None = None
+
+    @property
+    def clerk(self) -> RegistryIndex:
+        """The registry look-ups a careful clerk has (built on first use, kept for all nights)."""
+        if self._clerk is None:
+            self._clerk = RegistryIndex(self.people)
+        return self._clerk
 
 
 @dataclass
@@ -179,6 +191,8 @@ class _Draft:
     address_rates: dict | None = None  # the writer's rates (variation sloppy); None: the source's
     identity_rates: dict | None = None
     identifiable: bool = False  # the written identity finds the true person (clerk's rule)
+    symptomatic: bool | None = False  # the record reports symptoms (truth true_symptomatic)
+    key_trip: bool | None = None  # a stay in a key area inside its window (variation travel)
     case: Case | None = None  # what decides placeable; None: never placeable
     record_id: str = ""
 
@@ -356,22 +370,18 @@ class _NightBuilder:
         return [x for x in out if x is not None]
 
     # ----------------------------------------------------------- truth
-    @staticmethod
-    def identified_index(person: Person, ev: Evidence) -> int | None:
-        """The registry person a clerk's rule identifies from the written identity (the
-        typed ID; a one-slip ID with the exact name; the registry phone with the name, or
-        for the hotline its honorific) — possibly someone else's (a family member's ID)."""
-        idx = ev.id_person
-        near_id = ev.id_near and ev.name_exact
-        phone_and_name = ev.phone_registry and (ev.name_exact or ev.honorific_ok)
-        if idx is None and person.index >= 0 and (near_id or phone_and_name):
-            idx = person.index
-        return idx if idx is not None and idx >= 0 else None
-
-    def identify(self, d: _Draft, ev: Evidence) -> int | None:
-        """Set ``d.identifiable`` (the rule finds the record's own person) and return the
-        committee of the identified person's registered dwelling (None: nobody, or no home)."""
-        idx = self.identified_index(d.person, ev)
+    def identify(
+        self, d: _Draft, ev: Evidence, units: list[tuple[int, int]] | None = None
+    ) -> int | None:
+        """Set ``d.identifiable`` (the clerk's rules find the record's own person:
+        ``streetlink.synth.clerk``) and return the committee of the identified person's
+        registered dwelling (None: nobody, or no home). `units`: for the hotline, the
+        buildings of the lane or community the matter's address names (rule 4)."""
+        clerk = self.world.clerk
+        thorough = self.world.thorough_clerk
+        idx = clerk.identify(ev, self.date, d.person.index, thorough)
+        if idx is None and units and thorough:
+            idx = clerk.by_name_in_units(ev, units)
         d.identifiable = idx is not None and idx == d.person.index
         if idx is None:
             return None
@@ -560,13 +570,37 @@ class _NightBuilder:
         # The caller's registered home is evidence for a matter at or near it (own flat, a
         # neighbour's, the building, the community): a clerk choosing between candidates
         # takes the caller's committee, right whenever the matter lies in it.
-        self.decide(d, written, self.identify(d, ev), hint_si)
+        units = self._named_units(written) if self.world.thorough_clerk else None
+        self.decide(d, written, self.identify(d, ev, units), hint_si)
         if d.true_place in ("building", "community"):
             d.true_street = (
                 int(geo.com_street[geo.b_committee[d.true_building]])
                 if d.true_place == "building"
                 else int(geo.comm_street[d.true_community])
             )
+
+    def _named_units(self, written: list[Written]) -> list[tuple[int, int]]:
+        """The buildings (first dwelling, dwelling count) of the lane, road-front building or
+        community a matter's address names exactly — where a clerk looks a caller up by name."""
+        geo = self.geo
+        found: set[int] = set()
+        for w in written:
+            road = geo.road_by_name.get(w.road) if w.road is not None else None
+            if road is not None and w.lane is not None:
+                found.update(geo.buildings_by_lane.get((road, w.lane), ()))
+            elif road is not None and w.number is not None:
+                found.update(
+                    b
+                    for b in geo.buildings_by_road_number.get((road, w.number), ())
+                    if geo.b_lane[b] < 0
+                )
+            elif w.road is None and w.community is not None:
+                for cm in geo.comm_by_name.get(w.community, []) + geo.estate_by_name.get(
+                    w.community, []
+                ):
+                    if w.street is None or geo.comm_street[cm] == w.street:
+                        found.update(geo.buildings_by_comm.get(cm, ()))
+        return [(int(geo.b_first[b]), int(geo.b_count[b])) for b in sorted(found)]
 
     def _neighbour(self, home: int) -> int:
         geo, rr = self.geo, self.rr
@@ -635,6 +669,7 @@ class _NightBuilder:
             p, c, k = _origin_text(rr, d.person)
             travel.append(_origin_string(rr, p, c, k))
         symptoms = [rr.choice(SYMPTOMS)] if rr.random() < 0.05 else []
+        d.symptomatic = bool(symptoms)
         d.fields = {
             "submitted_at": d.time.strftime("%Y-%m-%dT%H:%M:%S+08:00"),
             "name": name,
@@ -708,8 +743,39 @@ def _truth_row(world: World, d: _Draft) -> dict[str, Any]:
         "true_house_id": str(house) if house is not None else None,
         "true_street_code": street,
         "true_committee_code": geo.com_code[committee] if committee >= 0 else None,
-        "messiness": sorted(set(d.codes)),
+        "messiness": sorted(set(d.codes) | set(_place_codes(world, d))),
+        "true_symptomatic": d.symptomatic,
+        "true_key_area_trip": d.key_trip,
     }
+
+
+_KIND_CODES = {
+    "phase": "place_phased_estate",
+    "numbered": "place_numbered_estate",
+    "village_named": "place_village_named_estate",
+}
+
+
+def _place_codes(world: World, d: _Draft) -> list[str]:
+    """Codes of the true place and person that the variations make special: an estate with
+    phases or a number or village in its name, a dirty registry row (none in a base world)."""
+    geo = world.geo
+    dwelling, building, community = -1, -1, -1
+    if d.true_place in ("dwelling", "vague") and d.true_dwelling >= 0:
+        dwelling = d.true_dwelling
+        building = int(geo.d_building[dwelling])
+    elif d.true_place == "building":
+        building = d.true_building
+    elif d.true_place == "community":
+        community = d.true_community
+    if building >= 0:
+        community = int(geo.b_community[building])
+    out = []
+    if community >= 0 and geo.comm_kind[community]:
+        out.append(_KIND_CODES[geo.comm_kind[community]])
+    if world.dirt is not None:
+        out += world.dirt.codes_for(dwelling, building, d.person.index)
+    return out
 
 
 def generate_night(
@@ -850,6 +916,7 @@ def _inject_bad_input(
         d.record_id = f"healthcloud:{file_name}#{len(lines)}"
         d.codes = [code]
         d.placeable, d.true_place, d.case = False, "unreadable", None
+        d.symptomatic = d.key_trip = None  # nothing of the line can be trusted
         extra.append(d)
     # 3. the same checkpoint records re-sent in a second file
     picks = sorted(rr.sample(range(len(cp_rows)), k=min(3, len(cp_rows))))

@@ -39,6 +39,8 @@ TRUTH_SCHEMA = pa.schema(
         ("true_street_code", pa.string()),
         ("true_committee_code", pa.string()),
         ("messiness", pa.list_(pa.string())),
+        ("true_symptomatic", pa.bool_()),
+        ("true_key_area_trip", pa.bool_()),
     ]
 )
 
