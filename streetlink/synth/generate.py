@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,14 +25,22 @@ from streetlink.synth.people import build_people, id_keys
 from streetlink.synth.profiles import get_profile
 from streetlink.synth.registry_dirt import dirty_registry
 from streetlink.synth.variations import Habits, habits_for
-from streetlink.synth.writers import write_manifest, write_night, write_registry
+from streetlink.synth.travel import make_key_areas
+from streetlink.synth.writers import (
+    write_key_areas,
+    write_manifest,
+    write_night,
+    write_registry,
+)
 
 __all__ = ["GENERATOR_VERSION", "GenerationSummary", "generate"]
 
 log = logging.getLogger(__name__)
 
-GENERATOR_VERSION = "1.2"  # 1.1: truth carries the true committee whether or not placeable;
-# 1.2: truth says whether the written identity finds the true person (person_identifiable)
+GENERATOR_VERSION = "1.3"  # 1.1: truth carries the true committee whether or not placeable;
+# 1.2: truth says whether the written identity finds the true person (person_identifiable);
+# 1.3: world variations, the thorough clerk, travel/symptom truth columns (base inbox and
+# registry files unchanged)
 Progress = Callable[[str, int, int], None]
 CLERKS = ("basic", "thorough")
 
@@ -132,6 +141,11 @@ def generate(
             np.random.default_rng([seed, 7002]),
         )
     files = write_registry(out_dir, geo.admin_rows(), housing, population)
+    if habits.has("travel"):
+        world.key_areas = make_key_areas(
+            random.Random(f"{seed}:key_areas"), start_date, habits.of("travel")
+        )
+        files.append(write_key_areas(out_dir, world.key_areas))
 
     dates = tuple(start_date + dt.timedelta(days=i) for i in range(nights))
     records: dict[str, dict[str, int]] = {}

@@ -590,11 +590,15 @@ class _Builder:
             return
         plain = [cm for cm in range(first_comm, len(self.comm_name)) if self.comm_kind[cm] == ""]
         taken = set(self.comm_name[first_comm:])
-        for cm in vr.permutation(plain)[: v["village_named_per_street"]].tolist():
+        if not plain or vr.random() >= v["village_named_streets"]:
+            return
+        for cm in vr.permutation(plain)[:1].tolist():
             stem = stems[int(vr.integers(len(stems)))]
             if vr.random() >= v["village_named_exact"]:  # one character differs: 红星 → 红新
-                other = stems[int(vr.integers(len(stems)))]
-                stem = stem[0] + (other[-1] if other[-1] != stem[-1] else "新")
+                other = stems[int(vr.integers(len(stems)))][-1]
+                if other in (stem[0], stem[-1]):
+                    other = next(c for c in "桥港浜泾" if c not in stem)
+                stem = stem[0] + other
             name = stem + "村"
             if name in taken:
                 continue

@@ -208,8 +208,9 @@ VARIATIONS: dict[str, dict] = {
         "phase_labels": {"ordinal": 60, "zone": 40},  # 一期/二期 … or 东区/西区/A区 …
         "numbered_share": 0.05,  # communities named 某路2079弄小区 / 某街13-15号小区
         "numbered_other_number": 0.3,  # of those: named after another lane number (an old address)
-        "village_named_per_street": 2,  # urban estates named 某某村 in a street with villages
-        "village_named_exact": 0.5,  # of those: exactly a village name of the street
+        "village_named_streets": 0.4,  # of towns with villages: one urban estate named 某某村
+        "village_named_exact": 0.5,  # of those: exactly a village name of the town
+        "phase_community_for_road": 0.35,  # a phase's residents name the estate, not the road
         "phase_dropped": 0.6,  # of writings of a phased estate's name: the phase left out
     },
     # Household phones and the hotline callers who use them.

@@ -129,7 +129,11 @@ def habits_for(names: str | tuple[str, ...] | list[str] | None = None) -> Habits
     for name in chosen:
         v = copy.deepcopy(rates.VARIATIONS[name])
         h.extra[name] = v
-        if name == "shared_phones":
+        if name == "phased_estates":
+            for source in SOURCES:
+                h.address[source]["phase_dropped"] = v["phase_dropped"]
+                h.address[source]["phase_community_for_road"] = v["phase_community_for_road"]
+        elif name == "shared_phones":
             h.phone_shared_share = v["phone_shared_share"]
             h.borrow_child = v["borrow_child"]
             h.borrow_elderly = v["borrow_elderly"]
