@@ -85,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--nights", type=int, default=1)
     p.add_argument("--start-date", type=_date, default=DEMO_DATE)
     p.add_argument("--bad-input", action="store_true", help="also write a few malformed files/records")
+    p.add_argument("--variation", action="append", metavar="NAME",
+                   help="world variation(s): base (default), dirty_registry, phased_estates, shared_phones, "
+                        "sloppy, movers, travel; combine with commas or by repeating (sloppy,movers)")
+    p.add_argument("--clerk", choices=("basic", "thorough"),
+                   help="whose reasoning the truth follows (default: basic for base, thorough for a variation)")
 
     p = sub.add_parser("evaluate", help="measure a run's links against the synthetic truth")
     p.add_argument("--truth", type=Path, nargs="+", required=True, help="truth file(s) or folder(s)")

@@ -100,7 +100,8 @@ def cmd_generate(args: argparse.Namespace, engine: EngineConfig) -> int:
     with _progress() as report:
         summary = generate(args.profile, args.seed, args.out, nights=args.nights,
                            start_date=args.start_date, progress=report,
-                           **({"inject_bad_input": True} if args.bad_input else {}))
+                           **({"inject_bad_input": True} if args.bad_input else {}),
+                           variation=args.variation, clerk=args.clerk)
     console.print(f"Generated {args.profile} (seed {args.seed}) in {args.out}")
     console.print(str(summary))
     return EXIT_OK
