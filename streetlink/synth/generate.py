@@ -58,6 +58,7 @@ class GenerationSummary:
     records: dict[str, dict[str, int]]  # date -> source -> records
     files: tuple[str, ...]  # relative to out_dir
     seconds: float
+    variation: str = "base"  # Habits.label: 'base', 'sloppy', 'sloppy+movers' …
 
 
 def _movers(
@@ -197,4 +198,5 @@ def generate(
         records=records,
         files=tuple(p.relative_to(out_dir).as_posix() for p in files),
         seconds=seconds,
+        variation=habits.label,
     )
