@@ -107,6 +107,17 @@ def cmd_generate(args: argparse.Namespace, engine: EngineConfig) -> int:
     return EXIT_OK
 
 
+def cmd_simulate_replies(args: argparse.Namespace, engine: EngineConfig) -> int:
+    from streetlink.synth.streets import simulate_replies
+
+    summary = simulate_replies(args.out, args.date, args.truth, args.inbox, seed=args.seed,
+                               registry=args.registry)
+    console.print(f"{len(summary.files)} reply files written under {args.inbox} "
+                  f"({sum(summary.answered.values())} rows answered, {summary.blank_rows} left blank, "
+                  f"{len(summary.silent_streets)} streets silent)")
+    return EXIT_OK
+
+
 def cmd_evaluate(args: argparse.Namespace, engine: EngineConfig) -> int:
     from streetlink.evaluate import compare, evaluate, format_table, write_json
 
@@ -197,5 +208,6 @@ __all__ = [
     "cmd_generate",
     "cmd_refresh_registry",
     "cmd_run",
+    "cmd_simulate_replies",
     "cmd_train",
 ]
