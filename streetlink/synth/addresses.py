@@ -305,10 +305,10 @@ def _render_urban(
                 road_text = new
                 codes.append("addr_road_typo")
         dropped = a.get("road_suffix_dropped")  # variation sloppy: 某康258弄8号 for 某康路
-        if dropped and road_text.endswith("路") and not road_text.endswith(("公路", "支路")):
-            if rr.random() < dropped:
-                road_text = road_text[:-1]
-                codes.append("addr_road_suffix_dropped")
+        plain = road_text.endswith("路") and not road_text.endswith(("公路", "支路"))
+        if dropped and plain and rr.random() < dropped:
+            road_text = road_text[:-1]
+            codes.append("addr_road_suffix_dropped")
     lane_w: int | None = lane if lane >= 0 else None
     if form != "community" and lane_w is not None and not light and rr.random() < a["missing_lane"]:
         lane_w = None
@@ -499,9 +499,7 @@ def _outside_town_pudong_road(
     )
 
 
-def _phase_dropped(
-    geo: Geography, cm: int, rr: random.Random, a: dict
-) -> tuple[str, list[str]]:
+def _phase_dropped(geo: Geography, cm: int, rr: random.Random, a: dict) -> tuple[str, list[str]]:
     """A phase's name as a resident says it: often the estate alone (锦绣绿洲 for 锦绣绿洲二期)."""
     if rr.random() < a.get("phase_dropped", 0.0):
         return str(geo.comm_estate[cm]), ["addr_phase_dropped"]

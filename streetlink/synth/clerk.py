@@ -137,9 +137,7 @@ class RegistryIndex:
             if ev.name_written and self.norm(holder) != ev.name_written:
                 h = int(self.people.household[holder])
                 start, size = int(self.people.hh_start[h]), int(self.people.hh_size[h])
-                same = [
-                    m for m in range(start, start + size) if self.norm(m) == ev.name_written
-                ]
+                same = [m for m in range(start, start + size) if self.norm(m) == ev.name_written]
                 if len(same) == 1:
                     return same[0]
             return holder

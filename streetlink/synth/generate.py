@@ -24,8 +24,8 @@ from streetlink.synth.night import World, generate_night
 from streetlink.synth.people import build_people, id_keys
 from streetlink.synth.profiles import get_profile
 from streetlink.synth.registry_dirt import dirty_registry
-from streetlink.synth.variations import Habits, habits_for
 from streetlink.synth.travel import make_key_areas
+from streetlink.synth.variations import Habits, habits_for
 from streetlink.synth.writers import (
     write_key_areas,
     write_manifest,

@@ -461,10 +461,10 @@ class _NightBuilder:
             return r, place
         if d.category == "vague_address":
             kind = None
-            if self.h.has("movers") and d.person.index >= 0:
-                if self.world.mover_target[d.person.index] >= 0:  # a mover writes little
-                    kinds = self.h.of("movers")["mover_vague_kinds"]
-                    kind = self.vr.choices(list(kinds), weights=list(kinds.values()))[0]
+            mover = d.person.index >= 0 and self.world.mover_target[d.person.index] >= 0
+            if self.h.has("movers") and mover:  # a mover writes little
+                kinds = self.h.of("movers")["mover_vague_kinds"]
+                kind = self.vr.choices(list(kinds), weights=list(kinds.values()))[0]
             return render_vague(geo, d.true_street, rr, kind), None
         return render_dwelling(geo, d.true_dwelling, rr, a), None
 
@@ -478,7 +478,12 @@ class _NightBuilder:
             d = int(geo.b_first[b]) + vr.randrange(int(geo.b_count[b]))
             room = int(geo.d_room[d])
             return road, int(geo.b_lane[b]), int(geo.b_number[b]), room if room >= 0 else None
-        return road, vr.randint(1, 2999), vr.randint(1, 60), vr.randint(1, 25) * 100 + vr.randint(1, 4)
+        return (
+            road,
+            vr.randint(1, 2999),
+            vr.randint(1, 60),
+            vr.randint(1, 25) * 100 + vr.randint(1, 4),
+        )
 
     def new_mobile(self) -> int:
         """A mobile number the registry does not know (a new SIM), drawn in batches."""
@@ -503,7 +508,9 @@ class _NightBuilder:
             hotline,
             honorific,
             ev,
-            minority_honorific=shared["minority_honorific"] if vr and not d.full_name_landline else 0,
+            minority_honorific=shared["minority_honorific"]
+            if vr and not d.full_name_landline
+            else 0,
             vr=vr,
         )
         id_type, id_no = ("", "")
@@ -596,17 +603,21 @@ class _NightBuilder:
         ev = Evidence(codes=d.codes)
         if self.h.has("shared_phones") and d.true_place == "dwelling":
             # the matter's place decides who calls how: a neighbour rings from home by full name
-            d.relation = self.vr.choices(list(h["relation"]), weights=list(h["relation"].values()))[0]
-            d.full_name_landline = d.relation == "neighbour" and self.vr.random() < self.h.of(
-                "shared_phones"
-            )["neighbour_full_name_landline"]
+            d.relation = self.vr.choices(list(h["relation"]), weights=list(h["relation"].values()))[
+                0
+            ]
+            d.full_name_landline = (
+                d.relation == "neighbour"
+                and self.vr.random() < self.h.of("shared_phones")["neighbour_full_name_landline"]
+            )
         name, _, _, phone = self.identity(d, "hotline", ev)
         written: list[Written] = []
         content_place = ""
         if d.true_place == "dwelling":
-            relation = d.relation or rr.choices(
-                list(h["relation"]), weights=list(h["relation"].values())
-            )[0]
+            relation = (
+                d.relation
+                or rr.choices(list(h["relation"]), weights=list(h["relation"].values()))[0]
+            )
             home = d.true_dwelling
             b = int(geo.d_building[home])
             if b < 0 and relation in ("building", "community"):
@@ -666,7 +677,9 @@ class _NightBuilder:
             "事发地址": address,
             "诉求内容": content,
             "所属街镇": hint_text,
-            "工单类别": self._category(d, HOTLINE_CATEGORIES[rr.randrange(len(HOTLINE_CATEGORIES))]),
+            "工单类别": self._category(
+                d, HOTLINE_CATEGORIES[rr.randrange(len(HOTLINE_CATEGORIES))]
+            ),
         }
         # The caller's registered home is evidence for a matter at or near it (own flat, a
         # neighbour's, the building, the community): a clerk choosing between candidates
@@ -820,7 +833,9 @@ class _NightBuilder:
         rr, vr, v = self.rr, self.vr, self.h.of("travel")
         trips = []
         for _ in range(rr.choices((0, 1, 2), weights=(35, 50, 15))[0]):
-            trips.append(Trip(_origin_region(rr, d.person), arrival - dt.timedelta(days=vr.randint(0, 10))))
+            trips.append(
+                Trip(_origin_region(rr, d.person), arrival - dt.timedelta(days=vr.randint(0, 10)))
+            )
         key = vr.random() < v["healthcloud_key_trip"]
         if key:
             region, area = key_region(vr, self.world.key_areas)
@@ -845,7 +860,9 @@ class _NightBuilder:
             day = self.date - dt.timedelta(days=vr.randint(1, 10))
             if vr.random() < v["hotline_key_trip"] / 0.8:  # 4 templates in 5 tell of a trip
                 origin_region, area = key_region(vr, self.world.key_areas)
-                day = key_trip_day(vr, area, self.date, vr.random() < v["trip_in_window"], self.date)
+                day = key_trip_day(
+                    vr, area, self.date, vr.random() < v["trip_in_window"], self.date
+                )
                 p, c, k = _region_text(origin_region)
                 text = text.replace(d.origin_text, _origin_string(vr, p, c, k), 1)
             d.trips.append(Trip(origin_region, day))
@@ -860,7 +877,12 @@ class _NightBuilder:
                 d.codes.append("travel_dated")
         if vr.random() < v["hotline_symptoms"]:
             text += vr.choice(
-                ("来电人称本人有发热症状。", "自述咳嗽、乏力。", "家属出现发热、咽痛症状。", "有发热、咳嗽症状，要求上门。")
+                (
+                    "来电人称本人有发热症状。",
+                    "自述咳嗽、乏力。",
+                    "家属出现发热、咽痛症状。",
+                    "有发热、咳嗽症状，要求上门。",
+                )
             )
             d.symptomatic = True
             d.codes.append("symptoms_reported")

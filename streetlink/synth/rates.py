@@ -189,7 +189,14 @@ JUNK = {"emoji": 0.002, "control": 0.001, "formula": 0.001, "long_text": 0.0005}
 # every rate above, unchanged. A variation names only what it changes; variations combine in
 # the order of VARIATION_NAMES. New habits (keys not above) are drawn only when their variation
 # is active, so a base world is byte-identical to one made before variations existed.
-VARIATION_NAMES = ("dirty_registry", "phased_estates", "shared_phones", "sloppy", "movers", "travel")
+VARIATION_NAMES = (
+    "dirty_registry",
+    "phased_estates",
+    "shared_phones",
+    "sloppy",
+    "movers",
+    "travel",
+)
 
 VARIATIONS: dict[str, dict] = {
     # The registry itself is dirty (per building unless stated): what the data center receives.
@@ -250,12 +257,27 @@ VARIATIONS: dict[str, dict] = {
         "mover_share": 0.20,  # (base 0.06)
         "outmover_share": 0.03,  # (base 0.012)
         "category_shares": {
-            "checkpoint": {"resident_at_home": 0.22, "moved_within_pudong": 0.30, "newcomer": 0.25,
-                           "outside_pudong": 0.15, "vague_address": 0.08},
-            "hotline": {"resident_at_home": 0.40, "moved_within_pudong": 0.20, "newcomer": 0.17,
-                        "outside_pudong": 0.05, "vague_address": 0.18},
-            "healthcloud": {"resident_at_home": 0.33, "moved_within_pudong": 0.27,
-                            "newcomer": 0.18, "outside_pudong": 0.10, "vague_address": 0.12},
+            "checkpoint": {
+                "resident_at_home": 0.22,
+                "moved_within_pudong": 0.30,
+                "newcomer": 0.25,
+                "outside_pudong": 0.15,
+                "vague_address": 0.08,
+            },
+            "hotline": {
+                "resident_at_home": 0.40,
+                "moved_within_pudong": 0.20,
+                "newcomer": 0.17,
+                "outside_pudong": 0.05,
+                "vague_address": 0.18,
+            },
+            "healthcloud": {
+                "resident_at_home": 0.33,
+                "moved_within_pudong": 0.27,
+                "newcomer": 0.18,
+                "outside_pudong": 0.10,
+                "vague_address": 0.12,
+            },
         },
         "vague_who": {"resident_at_home": 0.40, "moved_within_pudong": 0.45, "newcomer": 0.15},
         # what a mover with a vague address writes: 浦东新区 / a town / nothing usable

@@ -74,7 +74,7 @@ def _dirty_road(geo: Geography, b: int, kind: str, rng: np.random.Generator) -> 
         return comm + road
     estate = geo.comm_estate[cm]
     if estate is not None and comm.startswith(estate) and comm != estate:
-        return f"{estate}({comm[len(estate):]})({road}"  # 某某公园(一期)(某某路
+        return f"{estate}({comm[len(estate) :]})({road}"  # 某某公园(一期)(某某路
     return f"{comm}({road}"
 
 
@@ -159,9 +159,7 @@ def dirty_registry(
         dirt.building_codes[b] = ("reg_road_dirty",)
     for b in variant.tolist():
         first, count = int(geo.b_first[b]), int(geo.b_count[b])
-        community[first : first + count] = _toggle_xiaoqu(
-            geo.comm_name[int(geo.b_community[b])]
-        )
+        community[first : first + count] = _toggle_xiaoqu(geo.comm_name[int(geo.b_community[b])])
         dirt.building_codes[b] = (*dirt.building_codes.get(b, ()), "reg_community_variant")
     rows = np.flatnonzero(rng.random(geo.n_dwellings) < v["std_inconsistent_rows"])
     for d in rows.tolist():

@@ -70,7 +70,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-CHECK_RESULTS = ("已核实在住", "已核实不在住", "查无此人", "地址错误", "非本辖区", "重复推送", "其他")
+CHECK_RESULTS = (
+    "已核实在住",
+    "已核实不在住",
+    "查无此人",
+    "地址错误",
+    "非本辖区",
+    "重复推送",
+    "其他",
+)
 PACKET_FILL = ("核查结果", "核查时间", "核查人", "转派至", "正确地址", "备注")
 REVIEW_RESULTS = (
     "派发至候选1",
@@ -163,7 +171,9 @@ def _load_world(out_day: Path, truth: Path, date: dt.date, registry: Path | None
     sent: dict[str, tuple[str | None, str | None]] = {}
     links = out_day / "links.parquet"
     if links.exists():
-        for r in pq.read_table(links, columns=["record_id", "committee_code", "house_id"]).to_pylist():
+        for r in pq.read_table(
+            links, columns=["record_id", "committee_code", "house_id"]
+        ).to_pylist():
             sent[r["record_id"]] = (r["committee_code"], r["house_id"])
     names: dict[str, str] = {}
     std: dict[str, str] = {}
@@ -180,7 +190,9 @@ def _load_world(out_day: Path, truth: Path, date: dt.date, registry: Path | None
         persons = {x.person for x in t.values() if x.person}
         pop = pq.read_table(registry / "population.parquet", columns=["person_id", "house_id"])
         reg_house = {
-            p: h for p, h in zip(pop.column(0).to_pylist(), pop.column(1).to_pylist()) if p in persons
+            p: h
+            for p, h in zip(pop.column(0).to_pylist(), pop.column(1).to_pylist())
+            if p in persons
         }
         houses = pq.read_table(
             registry / "housing.parquet", columns=["house_id", "committee_code", "std_address"]
@@ -196,7 +208,9 @@ def _load_world(out_day: Path, truth: Path, date: dt.date, registry: Path | None
     return _World(t, sent, names, std, home)
 
 
-def find_header(ws: Worksheet, wanted: tuple[str, ...], max_rows: int = 15) -> tuple[int, dict[str, int]]:
+def find_header(
+    ws: Worksheet, wanted: tuple[str, ...], max_rows: int = 15
+) -> tuple[int, dict[str, int]]:
     """(header row, header text -> column) of the first row holding 记录编号 and one of `wanted`."""
     for r, row in enumerate(ws.iter_rows(min_row=1, max_row=max_rows, values_only=True), start=1):
         texts = {str(v).strip(): c for c, v in enumerate(row, start=1) if v is not None}
@@ -205,7 +219,9 @@ def find_header(ws: Worksheet, wanted: tuple[str, ...], max_rows: int = 15) -> t
     return 0, {}
 
 
-def _ensure_columns(ws: Worksheet, header_row: int, cols: dict[str, int], wanted: tuple[str, ...]) -> None:
+def _ensure_columns(
+    ws: Worksheet, header_row: int, cols: dict[str, int], wanted: tuple[str, ...]
+) -> None:
     last = max(cols.values())
     for name in wanted:
         if name not in cols:
@@ -281,7 +297,11 @@ def _street_answer(
 def _wrong(rr: random.Random, answer: dict[str, Any]) -> dict[str, Any]:
     """A slip: another result (a careless worker ticks the first one, or any other)."""
     if rr.random() < 0.5:
-        return {"核查结果": "已核实在住"} if answer["核查结果"] != "已核实在住" else {"核查结果": "查无此人"}
+        return (
+            {"核查结果": "已核实在住"}
+            if answer["核查结果"] != "已核实在住"
+            else {"核查结果": "查无此人"}
+        )
     return {"核查结果": rr.choice([r for r in CHECK_RESULTS if r != answer["核查结果"]])}
 
 
@@ -339,7 +359,9 @@ def _data_rows(ws: Worksheet, header_row: int, id_col: int) -> list[int]:
     return [
         r
         for r in range(header_row + 1, ws.max_row + 1)
-        if str(ws.cell(r, id_col).value or "").startswith(("checkpoint:", "hotline:", "healthcloud:"))
+        if str(ws.cell(r, id_col).value or "").startswith(
+            ("checkpoint:", "hotline:", "healthcloud:")
+        )
     ]
 
 
@@ -506,7 +528,9 @@ def _candidate_codes(ws: Worksheet, r: int, cols: dict[str, int]) -> list[str | 
     return out
 
 
-def _review_answer(rr: random.Random, w: _World, rid: str, cands: list[str | None]) -> dict[str, Any]:
+def _review_answer(
+    rr: random.Random, w: _World, rid: str, cands: list[str | None]
+) -> dict[str, Any]:
     t = w.truth.get(rid)
     if t is None:
         return {"处理结果": "退回来源单位核实", "备注": "记录无法核对"}
@@ -542,7 +566,9 @@ def _answer_review(
                 answer = {"处理结果": rr.choice(others or ["无法定位结案"])}
             when = dt.datetime.combine(day, dt.time(9)) + dt.timedelta(minutes=rr.randrange(540))
             answer["处理人"] = clerk
-            answer["处理时间"] = when if rr.random() < 0.7 else f"{when.month}月{when.day}日 {when:%H:%M}"
+            answer["处理时间"] = (
+                when if rr.random() < 0.7 else f"{when.month}月{when.day}日 {when:%H:%M}"
+            )
             for header, value in answer.items():
                 cell = ws.cell(r, cols[header], value)
                 if header == "派发居村委代码":
@@ -597,7 +623,9 @@ def simulate_replies(
             _mess_workbook(rr, early)
             day = (cut + dt.timedelta(hours=2)).date()
             summary.files.append(
-                _save(early, _replies_dir(inbox, day) / _reply_name(rr, path.name, street, cut), cut)
+                _save(
+                    early, _replies_dir(inbox, day) / _reply_name(rr, path.name, street, cut), cut
+                )
             )
         _mess_workbook(rr, wb)
         name = _reply_name(rr, path.name, street, sent)

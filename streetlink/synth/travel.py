@@ -142,11 +142,16 @@ def key_trip_day(
     if in_window and lo <= hi:
         return lo + dt.timedelta(days=rr.randint(0, (hi - lo).days))
     # outside: after the listing ended, or before it began, or too long ago
-    options = [d for d in (area.to_date + dt.timedelta(days=rr.randint(1, 5)),
-                           area.from_date - dt.timedelta(days=rr.randint(1, 5)),
-                           record_day - dt.timedelta(days=INCUBATION_DAYS + rr.randint(1, 10)))
-               if d <= latest and not (area.from_date <= d <= area.to_date
-                                       and (record_day - d).days <= INCUBATION_DAYS)]
+    options = [
+        d
+        for d in (
+            area.to_date + dt.timedelta(days=rr.randint(1, 5)),
+            area.from_date - dt.timedelta(days=rr.randint(1, 5)),
+            record_day - dt.timedelta(days=INCUBATION_DAYS + rr.randint(1, 10)),
+        )
+        if d <= latest
+        and not (area.from_date <= d <= area.to_date and (record_day - d).days <= INCUBATION_DAYS)
+    ]
     return options[rr.randrange(len(options))] if options else latest - dt.timedelta(days=40)
 
 

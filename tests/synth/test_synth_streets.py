@@ -44,35 +44,69 @@ def _world(root: Path) -> tuple[Path, Path, Path]:
     (out / "dispatch").mkdir(parents=True)
     (out / "review").mkdir()
     truth = [
-        dict(record_id=r, source=r.split(":")[0], category=cat, placeable=com is not None,
-             true_person_id=p, person_identifiable=None if p is None else True, true_house_id=h,
-             true_street_code=S if com else None, true_committee_code=com, messiness=codes,
-             true_symptomatic=False, true_key_area_trip=None)
+        {
+            "record_id": r,
+            "source": r.split(":")[0],
+            "category": cat,
+            "placeable": com is not None,
+            "true_person_id": p,
+            "person_identifiable": None if p is None else True,
+            "true_house_id": h,
+            "true_street_code": S if com else None,
+            "true_committee_code": com,
+            "messiness": codes,
+            "true_symptomatic": False,
+            "true_key_area_trip": None,
+        }
         for r, (cat, com, h, p, codes, _, _) in RECORDS.items()
     ] + [
-        dict(record_id=r, source=r.split(":")[0], category=cat, placeable=com is not None,
-             true_person_id=None, person_identifiable=None, true_house_id=h,
-             true_street_code=S if com else None, true_committee_code=com, messiness=[],
-             true_symptomatic=False, true_key_area_trip=None)
+        {
+            "record_id": r,
+            "source": r.split(":")[0],
+            "category": cat,
+            "placeable": com is not None,
+            "true_person_id": None,
+            "person_identifiable": None,
+            "true_house_id": h,
+            "true_street_code": S if com else None,
+            "true_committee_code": com,
+            "messiness": [],
+            "true_symptomatic": False,
+            "true_key_area_trip": None,
+        }
         for r, (cat, com, h, _) in REVIEW.items()
     ]
     (root / "data" / "truth").mkdir(parents=True)
-    pq.write_table(pa.Table.from_pylist(truth, schema=TRUTH_SCHEMA),
-                   root / "data" / "truth" / f"{NIGHT.isoformat()}.parquet")
-    links = [dict(record_id=r, committee_code=sent, house_id=hs)
-             for r, (*_, sent, hs) in RECORDS.items()]
+    pq.write_table(
+        pa.Table.from_pylist(truth, schema=TRUTH_SCHEMA),
+        root / "data" / "truth" / f"{NIGHT.isoformat()}.parquet",
+    )
+    links = [
+        {"record_id": r, "committee_code": sent, "house_id": hs}
+        for r, (*_, sent, hs) in RECORDS.items()
+    ]
     pq.write_table(pa.Table.from_pylist(links), out / "links.parquet")
     reg = root / "data" / "registry"
     reg.mkdir()
     (reg / "admin.csv").write_text(
         "street_code,street_name,committee_code,committee_name\n"
-        + "".join(f"{S},洋泾街道,{c},{n}\n" for c, n in NAMES.items()), encoding="utf-8")
-    pq.write_table(pa.table({"house_id": ["H1", "H2", "H3", "H5", "H6", "H9", "H11", "H12"],
-                             "committee_code": [A, B, C, A, A, A, B, C],
-                             "std_address": [f"浦东新区某路{i}号" for i in range(8)]}),
-                   reg / "housing.parquet")
-    pq.write_table(pa.table({"person_id": ["P1", "P2", "P5", "P6"],
-                             "house_id": ["H1", "H9", "H5", "H6"]}), reg / "population.parquet")
+        + "".join(f"{S},洋泾街道,{c},{n}\n" for c, n in NAMES.items()),
+        encoding="utf-8",
+    )
+    pq.write_table(
+        pa.table(
+            {
+                "house_id": ["H1", "H2", "H3", "H5", "H6", "H9", "H11", "H12"],
+                "committee_code": [A, B, C, A, A, A, B, C],
+                "std_address": [f"浦东新区某路{i}号" for i in range(8)],
+            }
+        ),
+        reg / "housing.parquet",
+    )
+    pq.write_table(
+        pa.table({"person_id": ["P1", "P2", "P5", "P6"], "house_id": ["H1", "H9", "H5", "H6"]}),
+        reg / "population.parquet",
+    )
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -82,8 +116,19 @@ def _world(root: Path) -> tuple[Path, Path, Path]:
     sheet.append([f"居村委：莒南路居委会（{A}）"])
     sheet.append(["洋泾街道 · 2026-11-24 · 请在黄色列填写核查结果"])
     # the layout is being redesigned: only the header text is relied on (no 转派至/正确地址 yet)
-    sheet.append(["记录编号", "来源", "姓名", "联系电话", "标准地址", "核查结果", "核查时间",
-                  "核查人", "备注"])
+    sheet.append(
+        [
+            "记录编号",
+            "来源",
+            "姓名",
+            "联系电话",
+            "标准地址",
+            "核查结果",
+            "核查时间",
+            "核查人",
+            "备注",
+        ]
+    )
     for rid in [r for r in RECORDS if r not in CASE] + [CASE]:
         sheet.append([rid, rid.split(":")[0], "王芳", "13812345678", "浦东新区某路1号"])
     wb.save(out / "dispatch" / f"{S}_洋泾街道.xlsx")
@@ -93,11 +138,21 @@ def _world(root: Path) -> tuple[Path, Path, Path]:
     ws.title = "待复核"
     ws.append(["待复核记录 2026-11-24"])
     ws.append(["共 3 条"])
-    ws.append(["记录编号", "原因代码", "候选1居村委", "候选2居村委", "候选3居村委",
-               "处理结果", "派发居村委代码", "处理人", "备注"])
+    ws.append(
+        [
+            "记录编号",
+            "原因代码",
+            "候选1居村委",
+            "候选2居村委",
+            "候选3居村委",
+            "处理结果",
+            "派发居村委代码",
+            "处理人",
+            "备注",
+        ]
+    )
     for rid, (*_, cands) in REVIEW.items():
-        ws.append([rid, "address_ambiguous",
-                   *[f"{c} {NAMES[c]}" if c else None for c in cands]])
+        ws.append([rid, "address_ambiguous", *[f"{c} {NAMES[c]}" if c else None for c in cands]])
     wb.save(out / "review" / f"review_{NIGHT.isoformat()}.xlsx")
     return root / "out", root / "data" / "truth", root / "inbox"
 
@@ -105,8 +160,19 @@ def _world(root: Path) -> tuple[Path, Path, Path]:
 @pytest.fixture()
 def careful(monkeypatch):
     """Every street replies, nobody slips, nothing left blank or deleted: answers follow the truth."""
-    for key in ("silent", "careless", "careful_wrong", "row_blank", "row_deleted", "not_home",
-                "duplicate", "review_blank", "review_wrong", "sent_twice", "two_batches"):
+    for key in (
+        "silent",
+        "careless",
+        "careful_wrong",
+        "row_blank",
+        "row_deleted",
+        "not_home",
+        "duplicate",
+        "review_blank",
+        "review_wrong",
+        "sent_twice",
+        "two_batches",
+    ):
         monkeypatch.setitem(streets.STREETS, key, 0.0)
 
 
@@ -165,8 +231,10 @@ def test_same_seed_same_bytes(tmp_path):
     def run(root: Path, seed: int) -> dict[str, str]:
         out, truth, inbox = _world(root)
         simulate_replies(out, NIGHT, truth, inbox, seed=seed)
-        return {p.relative_to(inbox).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(inbox.rglob("*.xlsx"))}
+        return {
+            p.relative_to(inbox).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(inbox.rglob("*.xlsx"))
+        }
 
     a, b = run(tmp_path / "a", 5), run(tmp_path / "b", 5)
     assert a == b and a
@@ -183,7 +251,9 @@ def test_streets_behave_like_streets_over_many_seeds(tmp_path):
         for path in summary.files:
             wb = openpyxl.load_workbook(path)
             files += 1
-            renamed += any(ws.title not in ("汇总", "莒南路居委会", "待复核") for ws in wb.worksheets)
+            renamed += any(
+                ws.title not in ("汇总", "莒南路居委会", "待复核") for ws in wb.worksheets
+            )
         for rid, row in _answers(inbox, ("核查结果",)).items():
             assert all(x in RECORDS or x == "healthcloud:C5" for x in rid.split("；"))
             text_times += isinstance(row.get("核查时间"), str)

@@ -77,8 +77,9 @@ def worlds(tmp_path_factory, load):
     def get(name: str):
         if name not in cache:
             root = tmp_path_factory.mktemp(name)
-            summary = generate("small", 1, root, variation=None if name == "base" else name,
-                               start_date=DATE)
+            summary = generate(
+                "small", 1, root, variation=None if name == "base" else name, start_date=DATE
+            )
             cache[name] = (summary, load(root))
         return cache[name]
 
@@ -105,50 +106,77 @@ def _near(con, code: str, where: str, expected: float) -> None:
 def test_base_truth_has_no_variation_codes(worlds):
     _, con = worlds("base")
     codes = {r[0] for r in con.execute("SELECT DISTINCT unnest(messiness) FROM truth").fetchall()}
-    new = {"writer_sloppy", "addr_phase_dropped", "phone_household", "reg_road_dirty",
-           "travel_key_area", "symptoms_reported", "outside_town_pudong_road"}
+    new = {
+        "writer_sloppy",
+        "addr_phase_dropped",
+        "phone_household",
+        "reg_road_dirty",
+        "travel_key_area",
+        "symptoms_reported",
+        "outside_town_pudong_road",
+    }
     assert not codes & new
-    assert con.execute("SELECT count(*) FROM truth WHERE true_key_area_trip IS NOT NULL"
-                       ).fetchall()[0][0] == 0
+    assert (
+        con.execute("SELECT count(*) FROM truth WHERE true_key_area_trip IS NOT NULL").fetchall()[
+            0
+        ][0]
+        == 0
+    )
 
 
 def test_dirty_registry_rates(worlds):
     _, base = worlds("base")
     _, con = worlds("dirty_registry")
     v = rates.VARIATIONS["dirty_registry"]
-    con.register("h0", base.sql("SELECT house_id, road, community_name FROM housing").to_arrow_table())
+    con.register(
+        "h0", base.sql("SELECT house_id, road, community_name FROM housing").to_arrow_table()
+    )
     con.register("t0", base.sql("SELECT * FROM truth").to_arrow_table())
     road, comm = con.execute(
         "SELECT avg((h.road <> c.road)::INT) FILTER (WHERE c.road IS NOT NULL), "
         "avg((h.community_name <> c.community_name)::INT) FILTER (WHERE c.community_name IS NOT NULL) "
-        "FROM housing h JOIN h0 c USING (house_id)").fetchall()[0]
+        "FROM housing h JOIN h0 c USING (house_id)"
+    ).fetchall()[0]
     # per building: the dwelling share wanders with building sizes, so a wider band
     assert 0.5 * v["road_dirty_buildings"] <= road <= 1.6 * v["road_dirty_buildings"]
     assert 0.5 * v["community_variant_buildings"] <= comm <= 1.6 * v["community_variant_buildings"]
     # the places are the same: only the road/community fields and std_address were dirtied
-    assert con.execute("SELECT count(*) FROM housing h JOIN h0 c USING (house_id) "
-                       "WHERE h.road IS DISTINCT FROM c.road AND h.road NOT LIKE '%' || c.road || '%'"
-                       ).fetchall()[0][0] == 0
-    odd = con.execute("SELECT avg((NOT regexp_full_match(phone, '1\\d{10}'))::INT) FROM population "
-                      "WHERE phone IS NOT NULL").fetchall()[0][0]
+    assert (
+        con.execute(
+            "SELECT count(*) FROM housing h JOIN h0 c USING (house_id) "
+            "WHERE h.road IS DISTINCT FROM c.road AND h.road NOT LIKE '%' || c.road || '%'"
+        ).fetchall()[0][0]
+        == 0
+    )
+    odd = con.execute(
+        "SELECT avg((NOT regexp_full_match(phone, '1\\d{10}'))::INT) FROM population "
+        "WHERE phone IS NOT NULL"
+    ).fetchall()[0][0]
     assert abs(odd - v["population_phone_odd"]) <= 0.01
-    digits = con.execute("SELECT count(*) FROM population WHERE phone IS NOT NULL AND NOT "
-                         "regexp_full_match(regexp_replace(regexp_replace(phone, '\\.0$', ''), "
-                         "'^(\\+?86)|[^0-9]', '', 'g'), '1\\d{10}')").fetchall()[0][0]
+    digits = con.execute(
+        "SELECT count(*) FROM population WHERE phone IS NOT NULL AND NOT "
+        "regexp_full_match(regexp_replace(regexp_replace(phone, '\\.0$', ''), "
+        "'^(\\+?86)|[^0-9]', '', 'g'), '1\\d{10}')"
+    ).fetchall()[0][0]
     assert digits == 0  # every odd phone still holds its 11 digits
     seen = {r[0] for r in con.execute("SELECT DISTINCT unnest(messiness) FROM truth").fetchall()}
-    assert {"reg_road_dirty", "reg_community_variant", "reg_std_inconsistent",
-            "reg_phone_format"} <= seen
+    assert {
+        "reg_road_dirty",
+        "reg_community_variant",
+        "reg_std_inconsistent",
+        "reg_phone_format",
+    } <= seen
     # the records and their truth (bar the reg_ codes) are the base world's, clerk aside
     same = con.execute(
         "SELECT count(*) FROM truth t JOIN t0 USING (record_id) WHERE t.placeable = t0.placeable "
         "AND t.true_committee_code IS NOT DISTINCT FROM t0.true_committee_code "
-        "AND list_filter(t.messiness, lambda x: NOT starts_with(x, 'reg_')) = t0.messiness").fetchall()
+        "AND list_filter(t.messiness, lambda x: NOT starts_with(x, 'reg_')) = t0.messiness"
+    ).fetchall()
     assert same[0][0] >= 2990
 
 
 def test_phased_estates_rates(worlds):
-    summary, con = worlds("phased_estates")
+    _, con = worlds("phased_estates")
     v = rates.VARIATIONS["phased_estates"]
     phases = con.execute(
         "SELECT regexp_extract(community_name, '^(.*?)(一期|二期|三期|四期|[东西南北ABCD]区)$', 1) e, "
@@ -160,42 +188,73 @@ def test_phased_estates_rates(worlds):
     # 2-4 phases each (a lone phase name elsewhere: the name reused by another street's estate)
     assert sum(2 <= n <= 4 for _, n, _ in phases) >= 0.9 * len(phases)
     assert sum(c > 1 for *_, c in phases) >= 3  # an estate spanning several committees
-    numbered = con.execute("SELECT count(DISTINCT community_name) FROM housing "
-                           "WHERE regexp_matches(community_name, '\\d+(弄|号)小区$')").fetchall()[0][0]
+    numbered = con.execute(
+        "SELECT count(DISTINCT community_name) FROM housing "
+        "WHERE regexp_matches(community_name, '\\d+(弄|号)小区$')"
+    ).fetchall()[0][0]
     assert numbered >= 3
-    villages = {r[0] for r in con.execute("SELECT DISTINCT village FROM housing "
-                                          "WHERE village IS NOT NULL").fetchall()}
-    estates = {r[0] for r in con.execute("SELECT DISTINCT community_name FROM housing "
-                                         "WHERE community_name LIKE '%村'").fetchall()}
+    villages = {
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT village FROM housing WHERE village IS NOT NULL"
+        ).fetchall()
+    }
+    estates = {
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT community_name FROM housing WHERE community_name LIKE '%村'"
+        ).fetchall()
+    }
     assert villages & estates  # an urban estate named exactly like a village
-    named = ("list_has_any(messiness, ['addr_community_for_road', 'addr_community_paren', "
-             "'addr_community_prefix', 'addr_community_only'])")
-    _near(con, "addr_phase_dropped", f"list_contains(messiness, 'place_phased_estate') AND {named}",
-          v["phase_dropped"])
+    named = (
+        "list_has_any(messiness, ['addr_community_for_road', 'addr_community_paren', "
+        "'addr_community_prefix', 'addr_community_only'])"
+    )
+    _near(
+        con,
+        "addr_phase_dropped",
+        f"list_contains(messiness, 'place_phased_estate') AND {named}",
+        v["phase_dropped"],
+    )
 
 
 def test_shared_phones_rates(worlds):
     _, base = worlds("base")
     _, con = worlds("shared_phones")
     v = rates.VARIATIONS["shared_phones"]
-    sql = ("SELECT avg((n_phone < n)::INT) FROM (SELECT house_id, count(*) n, count(DISTINCT phone) "
-           "n_phone FROM population WHERE phone IS NOT NULL AND house_id IS NOT NULL GROUP BY 1 "
-           "HAVING count(*) >= 2)")
+    sql = (
+        "SELECT avg((n_phone < n)::INT) FROM (SELECT house_id, count(*) n, count(DISTINCT phone) "
+        "n_phone FROM population WHERE phone IS NOT NULL AND house_id IS NOT NULL GROUP BY 1 "
+        "HAVING count(*) >= 2)"
+    )
     assert con.execute(sql).fetchall()[0][0] > base.execute(sql).fetchall()[0][0] + 0.25
     hotline = "source = 'hotline' AND NOT list_contains(messiness, 'name_blank')"
-    _near(con, "name_honorific",
-          f"{hotline} AND NOT list_contains(messiness, 'caller_neighbour_landline')",
-          v["honorific"] * 0.97)  # ~3 % of callers have a non-Han name
-    _near(con, "place_neighbour",
-          "source = 'hotline' AND category IN ('resident_at_home', 'moved_within_pudong', 'newcomer')",
-          v["relation"]["neighbour"])
-    _near(con, "caller_neighbour_landline", "list_contains(messiness, 'place_neighbour')",
-          v["neighbour_full_name_landline"])
-    compound = con.execute("SELECT avg((left(name, 2) IN ('欧阳', '司马', '诸葛', '上官', '司徒', "
-                           "'东方', '夏侯', '皇甫', '尉迟', '公孙'))::INT) FROM population").fetchall()[0][0]
-    base_compound = base.execute("SELECT avg((left(name, 2) IN ('欧阳', '司马', '诸葛', '上官', "
-                                 "'司徒', '东方', '夏侯', '皇甫', '尉迟', '公孙'))::INT) FROM population"
-                                 ).fetchall()[0][0]
+    _near(
+        con,
+        "name_honorific",
+        f"{hotline} AND NOT list_contains(messiness, 'caller_neighbour_landline')",
+        v["honorific"] * 0.97,
+    )  # ~3 % of callers have a non-Han name
+    _near(
+        con,
+        "place_neighbour",
+        "source = 'hotline' AND category IN ('resident_at_home', 'moved_within_pudong', 'newcomer')",
+        v["relation"]["neighbour"],
+    )
+    _near(
+        con,
+        "caller_neighbour_landline",
+        "list_contains(messiness, 'place_neighbour')",
+        v["neighbour_full_name_landline"],
+    )
+    compound = con.execute(
+        "SELECT avg((left(name, 2) IN ('欧阳', '司马', '诸葛', '上官', '司徒', "
+        "'东方', '夏侯', '皇甫', '尉迟', '公孙'))::INT) FROM population"
+    ).fetchall()[0][0]
+    base_compound = base.execute(
+        "SELECT avg((left(name, 2) IN ('欧阳', '司马', '诸葛', '上官', "
+        "'司徒', '东方', '夏侯', '皇甫', '尉迟', '公孙'))::INT) FROM population"
+    ).fetchall()[0][0]
     assert compound > 3 * base_compound
     seen = {r[0] for r in con.execute("SELECT DISTINCT unnest(messiness) FROM truth").fetchall()}
     assert {"phone_household", "caller_neighbour_landline"} <= seen
@@ -207,25 +266,43 @@ def test_sloppy_rates(worlds):
     v = rates.VARIATIONS["sloppy"]
     for source, share in v["sloppy_share"].items():
         _near(con, "writer_sloppy", f"source = '{source}'", share)
-    dwelling = ("category IN ('resident_at_home', 'moved_within_pudong', 'newcomer') "
-                "AND NOT list_contains(messiness, 'same_person_other_source')")
-    _near(con, "id_typo", "source IN ('checkpoint', 'healthcloud')",
-          h.expected("checkpoint", "identity", "id_typo"))
-    _near(con, "addr_missing_room",
-          f"source = 'checkpoint' AND {dwelling} AND true_house_id IN "
-          "(SELECT house_id FROM housing WHERE room IS NOT NULL)",
-          h.expected("checkpoint", "address", "missing_room"))
+    dwelling = (
+        "category IN ('resident_at_home', 'moved_within_pudong', 'newcomer') "
+        "AND NOT list_contains(messiness, 'same_person_other_source')"
+    )
+    _near(
+        con,
+        "id_typo",
+        "source IN ('checkpoint', 'healthcloud')",
+        h.expected("checkpoint", "identity", "id_typo"),
+    )
+    _near(
+        con,
+        "addr_missing_room",
+        f"source = 'checkpoint' AND {dwelling} AND true_house_id IN "
+        "(SELECT house_id FROM housing WHERE room IS NOT NULL)",
+        h.expected("checkpoint", "address", "missing_room"),
+    )
     share = v["sloppy_share"]["hotline"]
     hint = v["hint"]["hotline"]
-    _near(con, "hint_blank", "source = 'hotline' AND category <> 'outside_pudong'",
-          share * hint["sloppy"][0] + (1 - share) * hint["careful"][0])
+    _near(
+        con,
+        "hint_blank",
+        "source = 'hotline' AND category <> 'outside_pudong'",
+        share * hint["sloppy"][0] + (1 - share) * hint["careful"][0],
+    )
     outside = "category = 'outside_pudong' AND list_contains(messiness, 'outside_shanghai')"
     _near(con, "outside_town_pudong_road", outside, v["outside_town_pudong_road"])
     # 路 left out: still placeable when the completed road has that door
-    dropped = con.execute("SELECT count(*), avg(placeable::INT) FROM truth "
-                          "WHERE list_contains(messiness, 'addr_road_suffix_dropped')").fetchall()[0]
+    dropped = con.execute(
+        "SELECT count(*), avg(placeable::INT) FROM truth "
+        "WHERE list_contains(messiness, 'addr_road_suffix_dropped')"
+    ).fetchall()[0]
     assert dropped[0] >= 40 and dropped[1] > 0.8
-    assert con.execute(f"SELECT count(*) FROM truth WHERE {outside} AND placeable").fetchall()[0][0] == 0
+    assert (
+        con.execute(f"SELECT count(*) FROM truth WHERE {outside} AND placeable").fetchall()[0][0]
+        == 0
+    )
 
 
 def test_movers_rates(worlds):
@@ -238,11 +315,17 @@ def test_movers_rates(worlds):
         p = shares[source][category]
         assert abs(n / counts[source] - p) <= _tol(p, counts[source]), (source, category)
     # a vague address hides a mover about half the time: rarely placeable through the person
-    vague = con.execute("SELECT avg(placeable::INT) FROM truth WHERE category = 'vague_address'"
-                        ).fetchall()[0][0]
+    vague = con.execute(
+        "SELECT avg(placeable::INT) FROM truth WHERE category = 'vague_address'"
+    ).fetchall()[0][0]
     _, base = worlds("base")
-    assert vague < base.execute("SELECT avg(placeable::INT) FROM truth "
-                                "WHERE category = 'vague_address'").fetchall()[0][0] - 0.1
+    assert (
+        vague
+        < base.execute(
+            "SELECT avg(placeable::INT) FROM truth WHERE category = 'vague_address'"
+        ).fetchall()[0][0]
+        - 0.1
+    )
 
 
 def test_travel_key_areas_and_truth(worlds):
@@ -255,33 +338,58 @@ def test_travel_key_areas_and_truth(worlds):
     assert sum(not r["county"] for r in rows) == v["key_cities"]
     assert all(r["from_date"] <= r["to_date"] for r in rows)
     # the truth's flag and its code agree; a listed area outside its window does not count
-    assert con.execute("SELECT count(*) FROM truth WHERE true_key_area_trip "
-                       "<> list_contains(messiness, 'travel_key_area')").fetchall()[0][0] == 0
-    assert con.execute("SELECT count(*) FROM truth WHERE true_key_area_trip "
-                       "AND list_contains(messiness, 'travel_key_area_outside_window')"
-                       ).fetchall()[0][0] == 0
-    trips = dict(con.execute("SELECT source, avg(true_key_area_trip::INT) FROM truth "
-                             "WHERE true_key_area_trip IS NOT NULL GROUP BY 1").fetchall())
+    assert (
+        con.execute(
+            "SELECT count(*) FROM truth WHERE true_key_area_trip "
+            "<> list_contains(messiness, 'travel_key_area')"
+        ).fetchall()[0][0]
+        == 0
+    )
+    assert (
+        con.execute(
+            "SELECT count(*) FROM truth WHERE true_key_area_trip "
+            "AND list_contains(messiness, 'travel_key_area_outside_window')"
+        ).fetchall()[0][0]
+        == 0
+    )
+    trips = dict(
+        con.execute(
+            "SELECT source, avg(true_key_area_trip::INT) FROM truth "
+            "WHERE true_key_area_trip IS NOT NULL GROUP BY 1"
+        ).fetchall()
+    )
     # at least the documented share (people from key areas also travel on their own)
     assert trips["checkpoint"] >= v["checkpoint_key_origin"] * v["trip_in_window"] - 0.01
     assert trips["healthcloud"] >= v["healthcloud_key_trip"] * v["trip_in_window"] * 0.7
-    hc = con.execute("SELECT avg(true_symptomatic::INT), count(*) FROM truth "
-                     "WHERE source = 'healthcloud' AND true_symptomatic IS NOT NULL").fetchall()[0]
-    expected = (v["symptoms"] * (1 - v["healthcloud_key_trip"])
-                + v["symptoms_key_trip"] * v["healthcloud_key_trip"])
+    hc = con.execute(
+        "SELECT avg(true_symptomatic::INT), count(*) FROM truth "
+        "WHERE source = 'healthcloud' AND true_symptomatic IS NOT NULL"
+    ).fetchall()[0]
+    expected = (
+        v["symptoms"] * (1 - v["healthcloud_key_trip"])
+        + v["symptoms_key_trip"] * v["healthcloud_key_trip"]
+    )
     assert abs(hc[0] - expected) <= _tol(expected, hc[1])
-    hl = con.execute("SELECT avg(true_symptomatic::INT), count(*) FROM truth WHERE source = 'hotline'"
-                     ).fetchall()[0]
+    hl = con.execute(
+        "SELECT avg(true_symptomatic::INT), count(*) FROM truth WHERE source = 'hotline'"
+    ).fetchall()[0]
     assert abs(hl[0] - v["hotline_symptoms"]) <= _tol(v["hotline_symptoms"], hl[1])
-    assert con.execute("SELECT count(*) FROM truth WHERE source = 'checkpoint' AND true_symptomatic"
-                       ).fetchall()[0][0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM truth WHERE source = 'checkpoint' AND true_symptomatic"
+        ).fetchall()[0][0]
+        == 0
+    )
 
 
 # ------------------------------------------------------------ the clerk's reasoning
 def test_an_estate_named_without_its_phase_means_every_phase():
     geo = make_geo(
         [0, 0],
-        [B("甲路", 10, 1, 0, "锦绣绿洲一期", floors=6), B("甲路", 20, 1, 1, "锦绣绿洲二期", floors=12)],
+        [
+            B("甲路", 10, 1, 0, "锦绣绿洲一期", floors=6),
+            B("甲路", 20, 1, 1, "锦绣绿洲二期", floors=12),
+        ],
     )
     geo.comm_estate = ["锦绣绿洲", "锦绣绿洲"]
     geo.comm_kind = ["phase", "phase"]
@@ -368,6 +476,7 @@ def test_the_thorough_clerk():
     assert clerk.by_name_in_units(wang, [(6, 3)]) == 5
     assert clerk.by_name_in_units(wang, [(0, 3)]) is None
     # the basic clerk: the own registry phone with a matching 周先生, no questions asked
-    basic = Evidence(honorific=("周", True), honorific_ok=True, phone_registry=True,
-                     phone_typed=13900000002)
+    basic = Evidence(
+        honorific=("周", True), honorific_ok=True, phone_registry=True, phone_typed=13900000002
+    )
     assert clerk.identify(basic, on, 4, thorough=False) == 4
