@@ -4,6 +4,7 @@
     streetlink demo                                            generate demo data and run it
     streetlink generate --profile small --seed 7 --out DIR     a synthetic Pudong with truth
     streetlink evaluate --truth T --links L                    accuracy against the truth
+    streetlink simulate-replies --out O --date D --truth T --inbox I   simulated streets' replies
     streetlink baseline --date D --inbox I --registry R --out O  the naive "before" look-ups
     streetlink train --date D --inbox I --registry R           train the linkage models
     streetlink refresh-registry --registry R --out O           standardise the registries now
@@ -85,6 +86,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--nights", type=int, default=1)
     p.add_argument("--start-date", type=_date, default=DEMO_DATE)
     p.add_argument("--bad-input", action="store_true", help="also write a few malformed files/records")
+    p.add_argument("--variation", action="append", metavar="NAME",
+                   help="world variation(s): base (default), dirty_registry, phased_estates, shared_phones, "
+                        "sloppy, movers, travel; combine with commas or by repeating (sloppy,movers)")
+    p.add_argument("--clerk", choices=("basic", "thorough"),
+                   help="whose reasoning the truth follows (default: basic for base, thorough for a variation)")
+
+    p = sub.add_parser("simulate-replies", help="answer a night's packets and review workbook as simulated streets would")
+    p.add_argument("--out", type=_existing_dir, required=True, help="the run's output folder (reads <out>/<date>/dispatch, review)")
+    p.add_argument("--date", type=_date, required=True, help="the night whose packets to answer")
+    p.add_argument("--truth", type=Path, required=True, help="truth folder (or file) of the generated world")
+    p.add_argument("--inbox", type=Path, required=True, help="inbox folder: replies go to <inbox>/<later date>/replies/")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--registry", type=_existing_dir, help="registry folder (default: registry beside the truth folder)")
 
     p = sub.add_parser("evaluate", help="measure a run's links against the synthetic truth")
     p.add_argument("--truth", type=Path, nargs="+", required=True, help="truth file(s) or folder(s)")

@@ -100,9 +100,21 @@ def cmd_generate(args: argparse.Namespace, engine: EngineConfig) -> int:
     with _progress() as report:
         summary = generate(args.profile, args.seed, args.out, nights=args.nights,
                            start_date=args.start_date, progress=report,
-                           **({"inject_bad_input": True} if args.bad_input else {}))
+                           **({"inject_bad_input": True} if args.bad_input else {}),
+                           variation=args.variation, clerk=args.clerk)
     console.print(f"Generated {args.profile} (seed {args.seed}) in {args.out}")
     console.print(str(summary))
+    return EXIT_OK
+
+
+def cmd_simulate_replies(args: argparse.Namespace, engine: EngineConfig) -> int:
+    from streetlink.synth.streets import simulate_replies
+
+    summary = simulate_replies(args.out, args.date, args.truth, args.inbox, seed=args.seed,
+                               registry=args.registry)
+    console.print(f"{len(summary.files)} reply files written under {args.inbox} "
+                  f"({sum(summary.answered.values())} rows answered, {summary.blank_rows} left blank, "
+                  f"{len(summary.silent_streets)} streets silent)")
     return EXIT_OK
 
 
@@ -197,5 +209,6 @@ __all__ = [
     "cmd_generate",
     "cmd_refresh_registry",
     "cmd_run",
+    "cmd_simulate_replies",
     "cmd_train",
 ]

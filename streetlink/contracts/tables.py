@@ -15,6 +15,7 @@ from streetlink.contracts.sources import SOURCE_NAMES
 __all__ = [
     "ADMIN", "BASES", "CATEGORIES", "DECISIONS", "DECISION_VALUES", "HOUSING", "HOUSING_STD",
     "LINKS", "POPULATION", "POPULATION_STD", "REASONS", "RECORDS_STD", "STAGED_RECORDS", "TRUTH",
+    "TRUTH_LATER_COLUMNS",
 ]
 
 STREET_CODE = r"310115\d{3}"
@@ -246,6 +247,10 @@ DECISIONS = Contract(
     ),
 )
 
+# TRUTH columns added after truth files were first written: a file without them is read with
+# nulls there (streetlink.evaluate), so older generated worlds still evaluate.
+TRUTH_LATER_COLUMNS = ("true_symptomatic", "true_key_area_trip")
+
 TRUTH = Contract(
     name="truth",
     grain="one row per generated inbox record (synthetic ground truth)",
@@ -275,5 +280,13 @@ TRUTH = Contract(
                            "Pudong, for injected records whose place is unknown, and for a hotline "
                            "matter about a community split between two committees"),
         Column("messiness", "VARCHAR[]", nullable=False, description="kinds of messiness applied"),
+        # generator 1.3 (screening, issue 12); older truth files lack them: read as null
+        Column("true_symptomatic", "BOOLEAN",
+               description="the record reports symptoms (health-cloud symptoms, or 诉求内容 telling "
+                           "of fever, cough …); null for an unreadable line"),
+        Column("true_key_area_trip", "BOOLEAN",
+               description="the record tells of a stay in a key area of <dir>/reference/key_areas.csv "
+                           "on a day inside that area's window and at most 14 days before the "
+                           "record; null when the world has no key-area list (variation travel off)"),
     ),
 )

@@ -78,7 +78,7 @@ import json
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,7 @@ import duckdb
 from streetlink.config import EngineConfig, connect
 from streetlink.contracts.schema import Contract, check_table
 from streetlink.contracts.sources import SOURCE_NAMES
-from streetlink.contracts.tables import CATEGORIES, LINKS, TRUTH
+from streetlink.contracts.tables import CATEGORIES, LINKS, TRUTH, TRUTH_LATER_COLUMNS
 from streetlink.errors import ContractViolation, StreetlinkError
 
 __all__ = [
@@ -438,6 +438,10 @@ def _night_of(path: Path) -> str | None:
 
 _LINKS_USED = ("record_id", "source", "decision", "street_code", "committee_code", "house_id",
                "person_id", "reason")
+# The screening columns of the truth are not scored here (and older truth files lack them).
+_TRUTH_USED = tuple(c for c in TRUTH.column_names if c not in TRUTH_LATER_COLUMNS)
+_TRUTH_BEFORE_SCREENING = replace(
+    TRUTH, columns=tuple(c for c in TRUTH.columns if c.name not in TRUTH_LATER_COLUMNS))
 
 
 def _load_sql(contract: Contract, columns: Sequence[str], side: str) -> str:
@@ -572,7 +576,7 @@ def evaluate(
         ])
         warnings = _check_inputs(con, TRUTH, truth_files) + _check_inputs(con, LINKS, links_files)
         for side, contract, files in (("truth", TRUTH, truth_files), ("links", LINKS, links_files)):
-            columns = contract.column_names if side == "truth" else _LINKS_USED
+            columns = _TRUTH_USED if side == "truth" else _LINKS_USED
             con.execute(f"CREATE TEMP TABLE {side} AS {_load_sql(contract, columns, side)}",
                         {"files": [str(f) for f in files]})
             _refuse_duplicates(con, side)
@@ -643,12 +647,15 @@ def _check_inputs(con: duckdb.DuckDBPyConnection, contract: Contract,
     for f in files:
         source = "read_parquet('" + str(f).replace("'", "''") + "')"
         present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
-        absent = [c for c in contract.column_names if c not in present]
+        checked = contract
+        if contract is TRUTH and not set(TRUTH_LATER_COLUMNS) <= present:
+            checked = _TRUTH_BEFORE_SCREENING  # a truth file of generator 1.2 or older
+        absent = [c for c in checked.column_names if c not in present]
         if absent:
             missing.append(f"{f}: missing column(s) {', '.join(absent)}")
             continue
         try:
-            warnings += [f"{f}: {v}" for v in check_table(con, source, contract)]
+            warnings += [f"{f}: {v}" for v in check_table(con, source, checked)]
         except KeyError:
             # check_table's message for allowed values has unescaped braces (schema.py):
             # its only failure mode, so say what it found rather than crash the evaluation.

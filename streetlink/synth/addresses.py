@@ -268,13 +268,18 @@ def _render_urban(
     si = int(geo.com_street[geo.b_committee[b]])
     comm = geo.comm_name[cm] if cm >= 0 else None
     form = "road"
+    phase_codes = []
+    cfr = a["community_for_road"]
+    if comm is not None and not light and geo.comm_estate and geo.comm_estate[cm] is not None:
+        comm, phase_codes = _phase_dropped(geo, cm, rr, a)
+        cfr = a.get("phase_community_for_road", cfr)
     if comm is not None and not light:
         r = rr.random()
-        if r < a["community_for_road"]:
+        if r < cfr:
             form = "community"
-        elif lane >= 0 and r < a["community_for_road"] + a["community_paren"]:
+        elif lane >= 0 and r < cfr + a["community_paren"]:
             form = "paren"
-        elif r < a["community_for_road"] + a["community_paren"] + a["community_prefix"]:
+        elif r < cfr + a["community_paren"] + a["community_prefix"]:
             form = "cprefix"
     if form != "road":
         codes.append(
@@ -284,6 +289,7 @@ def _render_urban(
                 "cprefix": "addr_community_prefix",
             }[form]
         )
+        codes += phase_codes
     road_text = geo.road_name[road_i]
     if form != "community" and not light:
         r = rr.random()
@@ -298,6 +304,11 @@ def _render_urban(
             if new != road_text:
                 road_text = new
                 codes.append("addr_road_typo")
+        dropped = a.get("road_suffix_dropped")  # variation sloppy: 某康258弄8号 for 某康路
+        plain = road_text.endswith("路") and not road_text.endswith(("公路", "支路"))
+        if dropped and plain and rr.random() < dropped:
+            road_text = road_text[:-1]
+            codes.append("addr_road_suffix_dropped")
     lane_w: int | None = lane if lane >= 0 else None
     if form != "community" and lane_w is not None and not light and rr.random() < a["missing_lane"]:
         lane_w = None
@@ -420,18 +431,23 @@ def render_community(geo: Geography, cm: int, rr: random.Random, a: dict) -> Ren
     )
     spot = rr.choice(COMMUNITY_SPOTS)
     codes.append("addr_extra_words")
-    text = _decorate([prefix, street_text, geo.comm_name[cm], spot], rr, a, codes)
+    comm = geo.comm_name[cm]
+    if geo.comm_estate and geo.comm_estate[cm] is not None:
+        comm, phase_codes = _phase_dropped(geo, cm, rr, a)
+        codes += phase_codes
+    text = _decorate([prefix, street_text, comm, spot], rr, a, codes)
     return Rendered(
         text,
         codes,
-        Written(level="community", community=geo.comm_name[cm], street=si if street_text else None),
+        Written(level="community", community=comm, street=si if street_text else None),
     )
 
 
-def render_vague(geo: Geography, si: int, rr: random.Random) -> Rendered:
-    """Too vague to place by address; mostly consistent with where the person lives."""
+def render_vague(geo: Geography, si: int, rr: random.Random, kind: str | None = None) -> Rendered:
+    """Too vague to place by address; mostly consistent with where the person lives.
+    `kind` ('district' | 'town' | 'none', variation movers): that kind, not a drawn one."""
     street = geo.streets[si]
-    r = rr.random()
+    r = rr.random() if kind is None else {"district": 0.0, "town": 0.3, "none": 0.99}[kind]
     if r < 0.25:
         text = rr.choice(("浦东新区", "上海市浦东新区", "浦东", "上海浦东", "浦东新区暂住"))
         return Rendered(text, ["vague_district"], Written(level="district"))
@@ -468,6 +484,28 @@ def render_vague(geo: Geography, si: int, rr: random.Random) -> Rendered:
     return Rendered(text, ["vague_none"], Written(level="none"))
 
 
+def _outside_town_pudong_road(
+    rr: random.Random, door: tuple[str, int, int, int | None], codes: list[str]
+) -> tuple[Rendered, OutsidePlace]:
+    places = vocab.shanghai_places()
+    district = list(places)[rr.randrange(len(places))]
+    town = rr.choice(places[district]["street"])
+    road, lane, number, room = door
+    body = f"{road}{lane}弄{number}号" + (f"{room}室" if room is not None else "")
+    head = rr.choice(("", "上海市", "上海")) + district if rr.random() < 0.5 else ""
+    codes.append("outside_town_pudong_road")
+    return Rendered(head + town + body, codes, Written(level="outside")), OutsidePlace(
+        "上海市", "上海市", district, True
+    )
+
+
+def _phase_dropped(geo: Geography, cm: int, rr: random.Random, a: dict) -> tuple[str, list[str]]:
+    """A phase's name as a resident says it: often the estate alone (锦绣绿洲 for 锦绣绿洲二期)."""
+    if rr.random() < a.get("phase_dropped", 0.0):
+        return str(geo.comm_estate[cm]), ["addr_phase_dropped"]
+    return geo.comm_name[cm], []
+
+
 @lru_cache(maxsize=1)
 def _current_migrant_regions() -> tuple[int, ...]:
     reg = vocab.id_regions()
@@ -487,10 +525,19 @@ def _outside_region(rr: random.Random) -> tuple[str, str, str]:
 
 
 def render_outside(
-    rr: random.Random, in_shanghai: bool, no_district: float
+    rr: random.Random,
+    in_shanghai: bool,
+    no_district: float,
+    pudong_road: tuple[str, int, int, int | None] | None = None,
 ) -> tuple[Rendered, OutsidePlace]:
-    """An address in another Shanghai district or another province, with real division names."""
+    """An address in another Shanghai district or another province, with real division names.
+
+    `pudong_road` (variation sloppy): (road, lane, number, room) of a road Pudong has too; the
+    address is written as that district's town + the road (七宝镇崂山路88弄3号602室), the
+    district itself left out half the time: the record is outside Pudong all the same."""
     codes = ["outside_shanghai" if in_shanghai else "outside_province"]
+    if in_shanghai and pudong_road is not None:
+        return _outside_town_pudong_road(rr, pudong_road, codes)
     lane, number, room = (
         rr.randint(1, 2999),
         rr.randint(1, 60),

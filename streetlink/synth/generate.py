@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,20 +18,31 @@ from pathlib import Path
 
 import numpy as np
 
-from streetlink.synth import rates
+from streetlink.errors import StreetlinkError
 from streetlink.synth.geography import build_geography
 from streetlink.synth.night import World, generate_night
 from streetlink.synth.people import build_people, id_keys
 from streetlink.synth.profiles import get_profile
-from streetlink.synth.writers import write_manifest, write_night, write_registry
+from streetlink.synth.registry_dirt import dirty_registry
+from streetlink.synth.travel import make_key_areas
+from streetlink.synth.variations import Habits, habits_for
+from streetlink.synth.writers import (
+    write_key_areas,
+    write_manifest,
+    write_night,
+    write_registry,
+)
 
 __all__ = ["GENERATOR_VERSION", "GenerationSummary", "generate"]
 
 log = logging.getLogger(__name__)
 
-GENERATOR_VERSION = "1.2"  # 1.1: truth carries the true committee whether or not placeable;
-# 1.2: truth says whether the written identity finds the true person (person_identifiable)
+GENERATOR_VERSION = "1.3"  # 1.1: truth carries the true committee whether or not placeable;
+# 1.2: truth says whether the written identity finds the true person (person_identifiable);
+# 1.3: world variations, the thorough clerk, travel/symptom truth columns (base inbox and
+# registry files unchanged)
 Progress = Callable[[str, int, int], None]
+CLERKS = ("basic", "thorough")
 
 
 @dataclass(frozen=True)
@@ -46,17 +58,19 @@ class GenerationSummary:
     records: dict[str, dict[str, int]]  # date -> source -> records
     files: tuple[str, ...]  # relative to out_dir
     seconds: float
+    variation: str = "base"  # Habits.label: 'base', 'sloppy', 'sloppy+movers' …
 
 
 def _movers(
     rng: np.random.Generator,
     house: np.ndarray,
     n_dwellings: int,
+    habits: Habits,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Who lives somewhere other than the registry says (target dwelling), who left Pudong."""
     n = house.size
     housed = house >= 0
-    mover = (housed & (rng.random(n) < rates.MOVER_SHARE)) | ~housed
+    mover = (housed & (rng.random(n) < habits.mover_share)) | ~housed
     target = np.full(n, -1, np.int64)
     idx = np.flatnonzero(mover)
     target[idx] = rng.integers(0, n_dwellings, idx.size)
@@ -65,7 +79,7 @@ def _movers(
     target[near] = np.clip(house[near] + rng.integers(1, 40, near.size), 0, n_dwellings - 1)
     same = target[idx] == house[idx]
     target[idx[same]] = (target[idx[same]] + 1) % n_dwellings
-    outmover = housed & ~mover & (rng.random(n) < rates.OUTMOVER_SHARE)
+    outmover = housed & ~mover & (rng.random(n) < habits.outmover_share)
     return target, outmover
 
 
@@ -77,9 +91,21 @@ def generate(
     start_date: dt.date = dt.date(2026, 11, 24),
     progress: Progress | None = None,
     inject_bad_input: bool = False,
+    variation: str | tuple[str, ...] | list[str] | None = None,
+    clerk: str | None = None,
 ) -> GenerationSummary:
-    """Write a synthetic Pudong for `profile` ('tiny', 'small', 'medium', 'pudong') to `out_dir`."""
+    """Write a synthetic Pudong for `profile` ('tiny', 'small', 'medium', 'pudong') to `out_dir`.
+
+    `variation`: world variations to apply ('sloppy', 'sloppy,movers', …; None or 'base':
+    the base world), see ``streetlink.synth.variations``. `clerk`: whose reasoning the
+    truth's ``person_identifiable`` and ``placeable`` follow, 'basic' (generator 1.2) or
+    'thorough' (1.3: ``streetlink.synth.clerk``); default thorough for a varied world and
+    basic for the base world, so that a base world's truth stays what it was."""
     started = time.perf_counter()
+    habits = habits_for(variation)
+    clerk = clerk or ("thorough" if habits.names else "basic")
+    if clerk not in CLERKS:
+        raise StreetlinkError(f"unknown clerk {clerk!r}; choose one of {', '.join(CLERKS)}")
     spec = get_profile(profile)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -88,10 +114,12 @@ def generate(
     seeds = np.random.SeedSequence(seed).spawn(4)
 
     report("geography", 0, total_steps)
-    geo = build_geography(spec, np.random.default_rng(seeds[0]))
+    geo = build_geography(spec, np.random.default_rng(seeds[0]), habits, seed)
     report("population", 1, total_steps)
-    people = build_people(geo, spec.residents, np.random.default_rng(seeds[1]))
-    target, outmover = _movers(np.random.default_rng(seeds[2]), people.house, geo.n_dwellings)
+    people = build_people(geo, spec.residents, np.random.default_rng(seeds[1]), habits)
+    target, outmover = _movers(
+        np.random.default_rng(seeds[2]), people.house, geo.n_dwellings, habits
+    )
     world = World(
         geo=geo,
         people=people,
@@ -99,11 +127,26 @@ def generate(
         outmover=outmover,
         id_keys=id_keys(people.id_number),
         seed=seed,
+        habits=habits,
+        thorough_clerk=clerk == "thorough",
     )
     report("registry files", 2, total_steps)
-    files = write_registry(
-        out_dir, geo.admin_rows(), geo.housing_table(), people.population_table(geo)
-    )
+    housing, population = geo.housing_table(), people.population_table(geo)
+    if habits.has("dirty_registry"):
+        housing, population, world.dirt = dirty_registry(
+            geo,
+            people,
+            housing,
+            population,
+            habits.of("dirty_registry"),
+            np.random.default_rng([seed, 7002]),
+        )
+    files = write_registry(out_dir, geo.admin_rows(), housing, population)
+    if habits.has("travel"):
+        world.key_areas = make_key_areas(
+            random.Random(f"{seed}:key_areas"), start_date, habits.of("travel")
+        )
+        files.append(write_key_areas(out_dir, world.key_areas))
 
     dates = tuple(start_date + dt.timedelta(days=i) for i in range(nights))
     records: dict[str, dict[str, int]] = {}
@@ -117,6 +160,8 @@ def generate(
         "generator_version": GENERATOR_VERSION,
         "profile": profile,
         "seed": seed,
+        "variation": habits.label,
+        "clerk": clerk,
         "dates": [d.isoformat() for d in dates],
         "inject_bad_input": inject_bad_input,
         "counts": {
@@ -153,4 +198,5 @@ def generate(
         records=records,
         files=tuple(p.relative_to(out_dir).as_posix() for p in files),
         seconds=seconds,
+        variation=habits.label,
     )

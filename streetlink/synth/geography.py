@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from streetlink.synth import vocab
 from streetlink.synth.profiles import Profile
+from streetlink.synth.variations import Habits
 
 __all__ = ["CN_ORDINALS", "Geography", "build_geography"]
 
@@ -46,6 +47,11 @@ REPEATED_COMMUNITY_SHARE = 0.03
 
 ROAD_SUFFIXES = ("路", "东路", "西路", "南路", "北路", "中路", "公路", "大道", "街", "支路")
 ROAD_SUFFIX_P = np.array([62, 5, 5, 4, 4, 2, 7, 3, 3, 5], dtype=float)
+# Phases of an estate (variation phased_estates): 锦绣绿洲一期 …, 某某苑西区 …
+PHASE_ORDINALS = ("一期", "二期", "三期", "四期")
+PHASE_ZONES = (("东区", "西区", "南区", "北区"), ("A区", "B区", "C区", "D区"))
+# Estate names phased estates are typically given (stem + one of these)
+PHASED_SUFFIXES = ("绿洲", "花园", "苑", "家园", "新城", "城", "华庭")
 
 
 @dataclass
@@ -98,6 +104,12 @@ class Geography:
     # one character replaced by '?' -> roads / village stems with that shape (misspelling look-up)
     roads_by_shape: dict[str, list[int]] = field(default_factory=dict)
     vil_by_shape: dict[str, list[int]] = field(default_factory=dict)
+    # variation phased_estates: the estate a phase belongs to (锦绣绿洲 for 锦绣绿洲二期), and
+    # what is special about a community ('' | phase | numbered | village_named)
+    comm_estate: list[str | None] = field(default_factory=list)
+    comm_kind: list[str] = field(default_factory=list)
+    estate_by_name: dict[str, list[int]] = field(default_factory=dict)
+    roads_by_stem: dict[str, list[int]] = field(default_factory=dict)
 
     def near_roads(self, spelled: str) -> list[int]:
         """Roads whose name differs from `spelled` in exactly one character."""
@@ -105,6 +117,16 @@ class Geography:
         for i in range(len(spelled)):
             found.update(self.roads_by_shape.get(spelled[:i] + "?" + spelled[i + 1 :], ()))
         return sorted(found)
+
+    def completed_roads(self, spelled: str) -> list[int]:
+        """Roads a suffix-less spelling may mean: 某康 → 某康路, 某康东路 … (variation sloppy)."""
+        if not spelled or spelled.endswith(("路", "道", "街")):
+            return []
+        return [
+            r
+            for r in self.roads_by_stem.get(spelled[:2], [])
+            if self.road_name[r].startswith(spelled) and self.road_name[r] != spelled
+        ]
 
     def near_villages(self, stem: str) -> list[int]:
         found: set[int] = set()
@@ -147,9 +169,18 @@ class Geography:
             for k in range(len(n) - 1):
                 self.vil_by_shape.setdefault(n[:k] + "?" + n[k + 1 : -1], []).append(i)
         self.roads_by_shape = {}
+        self.roads_by_stem = {}
         for i, n in enumerate(self.road_name):
+            self.roads_by_stem.setdefault(n[:2], []).append(i)
             for k in range(len(n)):
                 self.roads_by_shape.setdefault(n[:k] + "?" + n[k + 1 :], []).append(i)
+        if not self.comm_kind:
+            self.comm_kind = [""] * len(self.comm_name)
+            self.comm_estate = [None] * len(self.comm_name)
+        self.estate_by_name = {}
+        for i, e in enumerate(self.comm_estate):
+            if e is not None:
+                self.estate_by_name.setdefault(e, []).append(i)
         by_rn: dict[tuple[int, int], list[int]] = {}
         by_lane: dict[tuple[int, int], list[int]] = {}
         by_comm: dict[int, list[int]] = {}
@@ -217,9 +248,18 @@ class _Builder:
     """Accumulates the geography street by street (Python loops over committees and
     buildings, ~10^5 iterations at full scale; dwellings are expanded with numpy)."""
 
-    def __init__(self, profile: Profile, rng: np.random.Generator):
+    def __init__(
+        self, profile: Profile, rng: np.random.Generator, habits: Habits, seed_key: int = 0
+    ):
         self.profile = profile
         self.rng = rng
+        # Variation phased_estates: its own decisions come from a separate stream, so the rest
+        # of the geography is drawn as in the base world where nothing phased is involved.
+        self.phased = habits.of("phased_estates") if habits.has("phased_estates") else None
+        self.vrng = np.random.default_rng([seed_key, 7001])
+        self.comm_estate: list[str | None] = []
+        self.comm_kind: list[str] = []
+        self.estate_road: dict[str, int] = {}
         self.streets = vocab.streets()
         self.stems = vocab.road_stems()
         self.comm_stems, self.comm_suffixes = vocab.community_parts()
@@ -402,6 +442,8 @@ class _Builder:
             None  # road, lane, next number, community, kind
         )
         split_pairs: list[tuple[int, int, int]] = []
+        carry: list[tuple[str, str]] = []  # (phase name, estate) for the next committee
+        first_comm = len(self.comm_name)
         for j, code in enumerate(self._codes(n_res, 1, 199)):
             ci = len(self.com_code)
             self.com_code.append(f"{street.code}{code:03d}")
@@ -419,6 +461,12 @@ class _Builder:
                 continue
             n_comm = 1 + min(3, int(rng.poisson(0.9)))
             shares = rng.dirichlet(np.full(n_comm, 2.0))
+            if carry:  # the previous committee's phased estate continues here
+                part = max(6, left // (n_comm + len(carry)))
+                for phase_name, estate in carry:
+                    prev_lane = self._add_phase(si, ci, roads, phase_name, estate, part)
+                left = max(6 * n_comm, left - part * len(carry))
+                carry = []
             for k in range(n_comm):
                 old = rng.random() < old_share
                 name = self.community_name(si, old)
@@ -427,15 +475,29 @@ class _Builder:
                         break
                     name = self.community_name(si, old)
                 names_in_street.add(name)
+                comm_left = max(6, int(shares[k] * left))
+                if self.phased is not None and not old:
+                    phases = self._phases(name, cross_ok=j < n_res - 1)
+                    if phases:
+                        here, later = phases
+                        carry += later
+                        for phase_name, estate in here:
+                            prev_lane = self._add_phase(
+                                si, ci, roads, phase_name, estate, max(6, comm_left // len(here))
+                            )
+                        continue
                 cm = len(self.comm_name)
                 self.comm_name.append(name)
                 self.comm_street.append(si)
+                self.comm_estate.append(None)
+                self.comm_kind.append("")
                 kind = "old" if old else "new"
                 n_lanes = 2 if rng.random() < 0.15 else 1
-                comm_left = max(6, int(shares[k] * left))
+                first_lane: tuple[int, int] | None = None
                 for _ in range(n_lanes):
                     road = roads[int(rng.integers(len(roads)))]
                     lane = self.door_number(road, si)
+                    first_lane = first_lane or (road, lane)
                     lane_left = comm_left // n_lanes
                     number = 1
                     while lane_left > 0:
@@ -445,6 +507,10 @@ class _Builder:
                         if rng.random() < 0.05:
                             number += 1
                     prev_lane = (road, lane, number, cm, kind)
+                if self.phased is not None and first_lane is not None:
+                    self._maybe_number_name(cm, *first_lane)
+        for phase_name, estate in carry:  # no committee left to take them: the last one does
+            self._add_phase(si, len(self.com_code) - 1, roads, phase_name, estate, 30)
         # Road-front buildings, each on one of the street's roads, under a nearby committee.
         res_coms = list(range(first_com, len(self.com_code)))
         left = front_budget
@@ -456,6 +522,89 @@ class _Builder:
         self._name_residential(si, first_com, split_pairs)
         if n_vil:
             self._build_villages(si, n_vil, rural_budget)
+            if self.phased is not None:
+                self._village_named_estates(si, first_comm, first_com)
+
+    # ------------------------------------------------- variation phased_estates
+    def _phases(self, name: str, cross_ok: bool) -> tuple[list, list] | None:
+        """An estate of 2-4 phases, or None: (phases under this committee, under the next)."""
+        v, vr = self.phased, self.vrng
+        if vr.random() >= v["phased_share"]:
+            return None
+        stem = name[:2]
+        estate = stem + PHASED_SUFFIXES[int(vr.integers(len(PHASED_SUFFIXES)))]
+        n = int(vr.integers(2, 5))
+        kinds = list(v["phase_labels"])
+        w = np.array([v["phase_labels"][k] for k in kinds], dtype=float)
+        if kinds[int(vr.choice(len(kinds), p=w / w.sum()))] == "ordinal":
+            labels = PHASE_ORDINALS[:n]
+        else:
+            labels = PHASE_ZONES[int(vr.integers(len(PHASE_ZONES)))][:n]
+        phases = [(estate + label, estate) for label in labels]
+        if cross_ok and vr.random() < v["phase_cross_committee"]:
+            return phases[:1], phases[1:]
+        return phases, []
+
+    def _add_phase(
+        self, si: int, ci: int, roads: list[int], name: str, estate: str, budget: int
+    ) -> tuple[int, int, int, int, str]:
+        """One phase: its own lane (often on the estate's road), buildings numbered from 1."""
+        rng = self.rng
+        cm = len(self.comm_name)
+        self.comm_name.append(name)
+        self.comm_street.append(si)
+        self.comm_estate.append(estate)
+        self.comm_kind.append("phase")
+        road = self.estate_road.get(estate)
+        if road is None or si not in self.road_streets[road] or self.vrng.random() < 0.4:
+            road = roads[int(rng.integers(len(roads)))]
+        self.estate_road.setdefault(estate, road)
+        lane = self.door_number(road, si)
+        number, left = 1, budget
+        while left > 0:
+            left -= self.add_building(road, lane, number, ci, cm, "new", left)
+            number += 1
+        return (road, lane, number, cm, "new")
+
+    def _maybe_number_name(self, cm: int, road: int, lane: int) -> None:
+        """某路2079弄小区 / 某街13-15号小区: an estate named after its (or an old) door number."""
+        v, vr = self.phased, self.vrng
+        if vr.random() >= v["numbered_share"]:
+            return
+        n = lane
+        if vr.random() < v["numbered_other_number"]:
+            n = max(1, lane + int(vr.choice([-20, -6, -2, 2, 4, 8, 20])))
+        road_text = self.road_name[road]
+        if vr.random() < 0.35:
+            name = f"{road_text}{n}-{n + int(vr.choice([2, 4, 6]))}号小区"
+        else:
+            name = f"{road_text}{n}弄小区"
+        self.comm_name[cm] = name
+        self.comm_kind[cm] = "numbered"
+
+    def _village_named_estates(self, si: int, first_comm: int, first_com: int) -> None:
+        """Urban estates named 某某村 in a town whose villages have the same or a like name."""
+        v, vr = self.phased, self.vrng
+        stems = [n[:-1] for n, c in zip(self.vil_name, self.vil_committee) if c >= first_com]
+        if not stems:
+            return
+        plain = [cm for cm in range(first_comm, len(self.comm_name)) if self.comm_kind[cm] == ""]
+        taken = set(self.comm_name[first_comm:])
+        if not plain or vr.random() >= v["village_named_streets"]:
+            return
+        for cm in vr.permutation(plain)[:1].tolist():
+            stem = stems[int(vr.integers(len(stems)))]
+            if vr.random() >= v["village_named_exact"]:  # one character differs: 红星 → 红新
+                other = stems[int(vr.integers(len(stems)))][-1]
+                if other in (stem[0], stem[-1]):
+                    other = next(c for c in "桥港浜泾" if c not in stem)
+                stem = stem[0] + other
+            name = stem + "村"
+            if name in taken:
+                continue
+            taken.add(name)
+            self.comm_name[cm] = name
+            self.comm_kind[cm] = "village_named"
 
     def _name_residential(
         self, si: int, first: int, split_pairs: list[tuple[int, int, int]]
@@ -593,6 +742,8 @@ class _Builder:
             road_streets=[tuple(x) for x in self.road_streets],
             comm_name=self.comm_name,
             comm_street=self.comm_street,
+            comm_estate=self.comm_estate,
+            comm_kind=self.comm_kind,
             vil_name=self.vil_name,
             vil_committee=self.vil_committee,
             b_road=b["road"],
@@ -619,9 +770,11 @@ class _Builder:
         return geo
 
 
-def build_geography(profile: Profile, rng: np.random.Generator) -> Geography:
+def build_geography(
+    profile: Profile, rng: np.random.Generator, habits: Habits | None = None, seed_key: int = 0
+) -> Geography:
     """Streets → committees → roads/communities/villages → buildings → dwellings."""
-    builder = _Builder(profile, rng)
+    builder = _Builder(profile, rng, habits or Habits(), seed_key)
     per_street = builder.make_roads()
     pops = np.array([s.population_k for s in builder.streets], dtype=float)
     budgets = np.round(profile.dwellings * pops / pops.sum()).astype(int)

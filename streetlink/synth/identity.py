@@ -65,6 +65,9 @@ class Evidence:
     honorific_ok: bool = False  # 王女士: surname and sex agree
     phone_registry: bool = False  # phone digits equal the person's registry phone
     codes: list[str] = field(default_factory=list)
+    name_written: str = ""  # the written name as a clerk compares it ('' for none / 王女士)
+    honorific: tuple[str, bool] | None = None  # 王女士: ('王', False)
+    phone_typed: int = 0  # the typed mobile's 11 digits (0: none, a landline, or not 11 digits)
 
 
 def normalise_name(text: str) -> str:
@@ -91,8 +94,17 @@ def phone_digits(text: str) -> str:
 
 
 def write_name(
-    p: Person, rr: random.Random, r: dict, hotline: bool, honorific_p: float, ev: Evidence
+    p: Person,
+    rr: random.Random,
+    r: dict,
+    hotline: bool,
+    honorific_p: float,
+    ev: Evidence,
+    minority_honorific: float = 0.0,
+    vr: random.Random | None = None,
 ) -> str:
+    """The name as written. `minority_honorific` (variation shared_phones, drawn from `vr`):
+    a non-Han caller written by the first part of the name + 先生/女士 (艾合买提先生)."""
     codes = ev.codes
     if rr.random() < r["name_blank"]:
         codes.append("name_blank")
@@ -100,7 +112,14 @@ def write_name(
     if hotline and p.han and rr.random() < honorific_p:
         codes.append("name_honorific")
         ev.honorific_ok = True
+        ev.honorific = (p.surname, p.male)
         return p.surname + ("先生" if p.male else "女士")
+    if hotline and not p.han and vr is not None and vr.random() < minority_honorific:
+        part = p.surname or p.given
+        codes.append("name_honorific_minority")
+        ev.honorific_ok = True
+        ev.honorific = (part, p.male)
+        return part + ("先生" if p.male else "女士")
     name = p.name
     if "·" in name and rr.random() < r["minority_sep"]:
         name = name.replace("·", rr.choice((".", "•", "・", "", "-", " ")))
@@ -144,7 +163,8 @@ def write_name(
             (f"{sur} {giv}", f"{sur.upper()} {giv.upper()}", f"{sur}{giv}".lower(), f"{giv} {sur}")
         )
         codes.append("name_pinyin")
-    ev.name_exact = normalise_name(name) == normalise_name(p.name)
+    ev.name_written = normalise_name(name)
+    ev.name_exact = ev.name_written == normalise_name(p.name)
     return name
 
 
@@ -212,8 +232,17 @@ def write_id(p: Person, rr: random.Random, r: dict, ev: Evidence) -> tuple[str, 
 
 
 def write_phone(
-    p: Person, rr: random.Random, r: dict, ev: Evidence, landline: str, new_mobile: int
+    p: Person,
+    rr: random.Random,
+    r: dict,
+    ev: Evidence,
+    landline: str,
+    new_mobile: int,
+    household_phone: float = 0.0,
+    vr: random.Random | None = None,
 ) -> str:
+    """The phone as written. `household_phone` (variation shared_phones, drawn from `vr`):
+    a person registered under the household's phone calls from it rather than their own."""
     codes = ev.codes
     typed = p.own_phone or p.registry_phone
     if rr.random() < r["phone_landline"]:
@@ -222,7 +251,16 @@ def write_phone(
     if not typed or rr.random() < r["phone_missing"]:
         codes.append("phone_missing")
         return ""
-    if p.index >= 0 and rr.random() < r["phone_new"]:
+    household = (
+        vr is not None
+        and p.registry_phone > 0
+        and p.registry_phone != typed
+        and vr.random() < household_phone
+    )
+    if household:
+        typed = p.registry_phone
+        codes.append("phone_household")
+    if p.index >= 0 and rr.random() < r["phone_new"] and not household:
         typed = new_mobile
         codes.append("phone_new")
     s = str(typed)
@@ -231,6 +269,7 @@ def write_phone(
         s = s[:i] + rr.choice([d for d in "0123456789" if d != s[i]]) + s[i + 1 :]
         codes.append("phone_typo")
     ev.phone_registry = p.index >= 0 and p.registry_phone > 0 and s == str(p.registry_phone)
+    ev.phone_typed = int(s) if len(s) == 11 and s.isdigit() else 0
     if rr.random() < r["phone_format"]:
         s = rr.choice(
             (

@@ -38,11 +38,21 @@ from streetlink.synth.addresses import (
     render_outside,
     render_vague,
 )
+from streetlink.synth.clerk import RegistryIndex
 from streetlink.synth.geography import Geography
 from streetlink.synth.identity import Evidence, Person, write_id, write_name, write_phone
 from streetlink.synth.idnumbers import landline, mobile_numbers
 from streetlink.synth.people import People, make_newcomers
 from streetlink.synth.placeable import Case, decide
+from streetlink.synth.travel import (
+    Trip,
+    in_key_area,
+    key_region,
+    key_trip_day,
+    tells_of_key_trip,
+    travel_entry,
+)
+from streetlink.synth.variations import Habits
 
 __all__ = ["CHECKPOINT_HEADERS", "HOTLINE_HEADERS", "Night", "World", "generate_night"]
 
@@ -78,6 +88,8 @@ HOTLINE_CATEGORIES = (
     "社区管理-人员登记",
     "城市管理-群租",
 )
+# Categories of orders about a person's health (variation travel).
+HEALTH_CATEGORIES = ("疫情防控-居家隔离", "疫情防控-健康监测", "卫生健康-发热咨询")
 PURPOSE_RESIDENT = {
     "返沪居住": 40,
     "返沪": 10,
@@ -145,6 +157,18 @@ class World:
     outmover: np.ndarray  # bool: moved out of Pudong
     id_keys: np.ndarray  # sorted first-17-digit keys of registry IDs
     seed: int
+    habits: Habits = field(default_factory=Habits)
+    dirt: Any = None  # streetlink.synth.registry_dirt.RegistryDirt (variation dirty_registry)
+    key_areas: tuple = ()  # streetlink.synth.travel.KeyArea rows (variation travel)
+    thorough_clerk: bool = False  # the clerk's rules of generator 1.3 (streetlink.synth.clerk)
+    _clerk: RegistryIndex | None = None
+
+    @property
+    def clerk(self) -> RegistryIndex:
+        """The registry look-ups a careful clerk has (built on first use, kept for all nights)."""
+        if self._clerk is None:
+            self._clerk = RegistryIndex(self.people)
+        return self._clerk
 
 
 @dataclass
@@ -174,7 +198,16 @@ class _Draft:
     fields: dict[str, Any] = field(default_factory=dict)
     codes: list[str] = field(default_factory=list)
     placeable: bool = False
+    sloppy: bool | None = None  # written by a sloppy writer (variation sloppy); None: no mix
+    relation: str | None = None  # hotline: drawn before the identity (variation shared_phones)
+    full_name_landline: bool = False  # hotline neighbour by full name from a landline
+    address_rates: dict | None = None  # the writer's rates (variation sloppy); None: the source's
+    identity_rates: dict | None = None
     identifiable: bool = False  # the written identity finds the true person (clerk's rule)
+    symptomatic: bool | None = False  # the record reports symptoms (truth true_symptomatic)
+    key_trip: bool | None = None  # a stay in a key area inside its window (variation travel)
+    trips: list[Trip] = field(default_factory=list)  # stays the record tells of (travel)
+    origin_text: str = ""  # the place 诉求内容 names (hotline)
     case: Case | None = None  # what decides placeable; None: never placeable
     record_id: str = ""
 
@@ -256,18 +289,26 @@ def _migrant_regions() -> tuple[int, ...]:
     return tuple(vocab.id_regions().of_kind("migrant").tolist())
 
 
-def _origin_text(rr: random.Random, person: Person) -> tuple[str, str, str]:
-    """Where the person travelled from: often their home county, else anywhere."""
+def _origin_region(rr: random.Random, person: Person) -> int:
+    """Where the person travelled from (a region index): often their home county, else anywhere."""
     reg = vocab.id_regions()
     if person.region >= 0 and reg.kind[person.region] == "migrant" and rr.random() < 0.6:
-        i = person.region
-    else:
-        idx = _migrant_regions()
-        i = idx[rr.randrange(len(idx))]
+        return person.region
+    idx = _migrant_regions()
+    return idx[rr.randrange(len(idx))]
+
+
+def _region_text(i: int) -> tuple[str, str, str]:
+    reg = vocab.id_regions()
     prov, city, county = reg.province[i], reg.city[i], reg.county[i]
     if city in ("市辖区", "县", "省直辖县级行政区划"):
         city = ""
     return prov, city, county
+
+
+def _origin_text(rr: random.Random, person: Person) -> tuple[str, str, str]:
+    """Where the person travelled from: often their home county, else anywhere."""
+    return _region_text(_origin_region(rr, person))
 
 
 def _origin_string(rr: random.Random, prov: str, city: str, county: str) -> str:
@@ -304,6 +345,9 @@ class _NightBuilder:
         self.date = date
         self.rng = np.random.default_rng([world.seed, 1000 + night_index])
         self.rr = random.Random(world.seed * 1_000_003 + night_index)
+        self.h = world.habits
+        # Draws of habits a base world does not have come from their own stream.
+        self.vr = random.Random(f"{world.seed}:{night_index}:variations")
         self._mobiles: list[int] = []
 
     # ----------------------------------------------------------- people
@@ -317,11 +361,11 @@ class _NightBuilder:
         cats = np.asarray(categories, dtype=object)
         out: list[tuple[str, Person, int] | None] = [None] * len(categories)
         # a vague record hides one of three kinds of people
-        vague_who = list(rates.VAGUE_WHO)
+        vague_who = list(self.h.vague_who)
         who = [
             c
             if c != "vague_address"
-            else vague_who[self.rr.choices(range(3), weights=list(rates.VAGUE_WHO.values()))[0]]
+            else vague_who[self.rr.choices(range(3), weights=list(self.h.vague_who.values()))[0]]
             for c in categories
         ]
         who_a = np.asarray(who, dtype=object)
@@ -351,22 +395,18 @@ class _NightBuilder:
         return [x for x in out if x is not None]
 
     # ----------------------------------------------------------- truth
-    @staticmethod
-    def identified_index(person: Person, ev: Evidence) -> int | None:
-        """The registry person a clerk's rule identifies from the written identity (the
-        typed ID; a one-slip ID with the exact name; the registry phone with the name, or
-        for the hotline its honorific) — possibly someone else's (a family member's ID)."""
-        idx = ev.id_person
-        near_id = ev.id_near and ev.name_exact
-        phone_and_name = ev.phone_registry and (ev.name_exact or ev.honorific_ok)
-        if idx is None and person.index >= 0 and (near_id or phone_and_name):
-            idx = person.index
-        return idx if idx is not None and idx >= 0 else None
-
-    def identify(self, d: _Draft, ev: Evidence) -> int | None:
-        """Set ``d.identifiable`` (the rule finds the record's own person) and return the
-        committee of the identified person's registered dwelling (None: nobody, or no home)."""
-        idx = self.identified_index(d.person, ev)
+    def identify(
+        self, d: _Draft, ev: Evidence, units: list[tuple[int, int]] | None = None
+    ) -> int | None:
+        """Set ``d.identifiable`` (the clerk's rules find the record's own person:
+        ``streetlink.synth.clerk``) and return the committee of the identified person's
+        registered dwelling (None: nobody, or no home). `units`: for the hotline, the
+        buildings of the lane or community the matter's address names (rule 4)."""
+        clerk = self.world.clerk
+        thorough = self.world.thorough_clerk
+        idx = clerk.identify(ev, self.date, d.person.index, thorough)
+        if idx is None and units and thorough:
+            idx = clerk.by_name_in_units(ev, units)
         d.identifiable = idx is not None and idx == d.person.index
         if idx is None:
             return None
@@ -412,11 +452,38 @@ class _NightBuilder:
         rr, geo = self.rr, self.geo
         if d.category == "outside_pudong":
             in_sh = rr.random() < rates.OUTSIDE[source]
-            r, place = render_outside(rr, in_sh, rates.OUTSIDE["no_district"])
+            pudong_road = None
+            if in_sh and self.h.has("sloppy"):
+                v = self.h.of("sloppy")
+                if self.vr.random() < v["outside_town_pudong_road"]:
+                    pudong_road = self._pudong_door(v["outside_copies_pudong_number"])
+            r, place = render_outside(rr, in_sh, rates.OUTSIDE["no_district"], pudong_road)
             return r, place
         if d.category == "vague_address":
-            return render_vague(geo, d.true_street, rr), None
+            kind = None
+            mover = d.person.index >= 0 and self.world.mover_target[d.person.index] >= 0
+            if self.h.has("movers") and mover:  # a mover writes little
+                kinds = self.h.of("movers")["mover_vague_kinds"]
+                kind = self.vr.choices(list(kinds), weights=list(kinds.values()))[0]
+            return render_vague(geo, d.true_street, rr, kind), None
         return render_dwelling(geo, d.true_dwelling, rr, a), None
+
+    def _pudong_door(self, copy_number: float) -> tuple[str, int, int, int | None]:
+        """A road Pudong has, with (often) the lane, number and room of a real Pudong door:
+        what another district's address looks like when its road shares a Pudong name."""
+        geo, vr = self.geo, self.vr
+        b = vr.randrange(int(geo.b_road.size))
+        road = geo.road_name[int(geo.b_road[b])]
+        if vr.random() < copy_number and geo.b_lane[b] >= 0:
+            d = int(geo.b_first[b]) + vr.randrange(int(geo.b_count[b]))
+            room = int(geo.d_room[d])
+            return road, int(geo.b_lane[b]), int(geo.b_number[b]), room if room >= 0 else None
+        return (
+            road,
+            vr.randint(1, 2999),
+            vr.randint(1, 60),
+            vr.randint(1, 25) * 100 + vr.randint(1, 4),
+        )
 
     def new_mobile(self) -> int:
         """A mobile number the registry does not know (a new SIM), drawn in batches."""
@@ -425,17 +492,45 @@ class _NightBuilder:
         return self._mobiles.pop()
 
     def identity(self, d: _Draft, source: str, ev: Evidence) -> tuple[str, str, str, str]:
-        r = rates.IDENTITY[source]
-        name = write_name(d.person, self.rr, r, source == "hotline", rates.HOTLINE["honorific"], ev)
+        r = d.identity_rates or self.h.identity[source]
+        honorific = self.h.hotline["honorific"]
+        shared = self.h.of("shared_phones") if self.h.has("shared_phones") else None
+        hotline = source == "hotline"
+        if hotline and d.full_name_landline:  # a neighbour gives a full name, from home
+            r = {**r, "phone_landline": 1.0}
+            honorific = 0.0
+            d.codes.append("caller_neighbour_landline")
+        vr = self.vr if shared is not None and hotline else None
+        name = write_name(
+            d.person,
+            self.rr,
+            r,
+            hotline,
+            honorific,
+            ev,
+            minority_honorific=shared["minority_honorific"]
+            if vr and not d.full_name_landline
+            else 0,
+            vr=vr,
+        )
         id_type, id_no = ("", "")
         if source != "hotline":
             id_type, id_no = write_id(d.person, self.rr, r, ev)
-        phone = write_phone(d.person, self.rr, r, ev, landline(self.rng), self.new_mobile())
+        phone = write_phone(
+            d.person,
+            self.rr,
+            r,
+            ev,
+            landline(self.rng),
+            self.new_mobile(),
+            household_phone=shared["household_phone"] if vr else 0.0,
+            vr=vr,
+        )
         return name, id_type, id_no, phone
 
     def build(self, source: str, n: int) -> list[_Draft]:
         rng = self.rng
-        shares = rates.CATEGORY_SHARES[source]
+        shares = self.h.category_shares[source]
         cats = rng.choice(list(shares), size=n, p=list(shares.values())).tolist()
         times = _times(rng, self.date, n, source)
         drafts = []
@@ -447,18 +542,37 @@ class _NightBuilder:
                 d.true_place = "vague"
             if dwelling >= 0:
                 d.true_street = int(self.geo.d_street[dwelling])
+            if self.h.has("sloppy"):
+                sloppy = self.vr.random() < self.h.of("sloppy")["sloppy_share"][source]
+                d.sloppy = sloppy
+                d.address_rates, d.identity_rates = self.h.writer(source, sloppy)
+                if sloppy:
+                    d.codes.append("writer_sloppy")
             drafts.append(d)
         return drafts
 
+    def hint_rates(self, d: _Draft, blank: float, wrong: float) -> tuple[float, float]:
+        """(blank, wrong) rates of the street field for this record's writer."""
+        if d.sloppy is None:
+            return blank, wrong
+        hint = self.h.writers[d.source]["sloppy" if d.sloppy else "careful"]["hint"]
+        return hint if hint is not None else (blank, wrong)
+
     def checkpoint(self, d: _Draft) -> None:
         rr = self.rr
-        a = rates.ADDRESS["checkpoint"]
+        a = d.address_rates or self.h.address["checkpoint"]
         ev = Evidence(codes=d.codes)
         name, id_type, id_no, phone = self.identity(d, "checkpoint", ev)
         rendered, _ = self.render_place(d, "checkpoint", a)
         d.codes.extend(rendered.codes)
         address = _junk(rr, rendered.text, d.codes, allow_control=True)
-        prov, city, county = _origin_text(rr, d.person)
+        region = _origin_region(rr, d.person)
+        if self.h.has("travel"):
+            day = d.time.date()
+            if self.vr.random() < self.h.of("travel")["checkpoint_key_origin"]:
+                region, _ = key_region(self.vr, self.world.key_areas)
+            d.trips.append(Trip(region, day))  # left the place on the day of arrival
+        prov, city, county = _region_text(region)
         visitor = d.category in ("newcomer", "outside_pudong")
         purpose = rr.choices(
             list(PURPOSE_VISITOR if visitor else PURPOSE_RESIDENT),
@@ -484,14 +598,26 @@ class _NightBuilder:
 
     def hotline(self, d: _Draft) -> None:
         rr, geo = self.rr, self.geo
-        a = rates.ADDRESS["hotline"]
-        h = rates.HOTLINE
+        a = d.address_rates or self.h.address["hotline"]
+        h = self.h.hotline
         ev = Evidence(codes=d.codes)
+        if self.h.has("shared_phones") and d.true_place == "dwelling":
+            # the matter's place decides who calls how: a neighbour rings from home by full name
+            d.relation = self.vr.choices(list(h["relation"]), weights=list(h["relation"].values()))[
+                0
+            ]
+            d.full_name_landline = (
+                d.relation == "neighbour"
+                and self.vr.random() < self.h.of("shared_phones")["neighbour_full_name_landline"]
+            )
         name, _, _, phone = self.identity(d, "hotline", ev)
         written: list[Written] = []
         content_place = ""
         if d.true_place == "dwelling":
-            relation = rr.choices(list(h["relation"]), weights=list(h["relation"].values()))[0]
+            relation = (
+                d.relation
+                or rr.choices(list(h["relation"]), weights=list(h["relation"].values()))[0]
+            )
             home = d.true_dwelling
             b = int(geo.d_building[home])
             if b < 0 and relation in ("building", "community"):
@@ -534,8 +660,9 @@ class _NightBuilder:
         address = _junk(rr, r.text, d.codes, allow_control=False)
         hint_text, hint_si = ("", None)
         if d.true_street >= 0:
+            blank, wrong = self.hint_rates(d, h["hint_blank"], h["hint_wrong"])
             hint_text, hint_si = self.street_hint(
-                d.true_street, d.codes, h["hint_blank"], h["hint_wrong"], h["hint_short"]
+                d.true_street, d.codes, blank, wrong, h["hint_short"]
             )
         elif rr.random() > h["hint_blank"]:
             hint_text = self.geo.streets[rr.randrange(len(self.geo.streets))].name
@@ -550,18 +677,44 @@ class _NightBuilder:
             "事发地址": address,
             "诉求内容": content,
             "所属街镇": hint_text,
-            "工单类别": HOTLINE_CATEGORIES[rr.randrange(len(HOTLINE_CATEGORIES))],
+            "工单类别": self._category(
+                d, HOTLINE_CATEGORIES[rr.randrange(len(HOTLINE_CATEGORIES))]
+            ),
         }
         # The caller's registered home is evidence for a matter at or near it (own flat, a
         # neighbour's, the building, the community): a clerk choosing between candidates
         # takes the caller's committee, right whenever the matter lies in it.
-        self.decide(d, written, self.identify(d, ev), hint_si)
+        units = self._named_units(written) if self.world.thorough_clerk else None
+        self.decide(d, written, self.identify(d, ev, units), hint_si)
         if d.true_place in ("building", "community"):
             d.true_street = (
                 int(geo.com_street[geo.b_committee[d.true_building]])
                 if d.true_place == "building"
                 else int(geo.comm_street[d.true_community])
             )
+
+    def _named_units(self, written: list[Written]) -> list[tuple[int, int]]:
+        """The buildings (first dwelling, dwelling count) of the lane, road-front building or
+        community a matter's address names exactly — where a clerk looks a caller up by name."""
+        geo = self.geo
+        found: set[int] = set()
+        for w in written:
+            road = geo.road_by_name.get(w.road) if w.road is not None else None
+            if road is not None and w.lane is not None:
+                found.update(geo.buildings_by_lane.get((road, w.lane), ()))
+            elif road is not None and w.number is not None:
+                found.update(
+                    b
+                    for b in geo.buildings_by_road_number.get((road, w.number), ())
+                    if geo.b_lane[b] < 0
+                )
+            elif w.road is None and w.community is not None:
+                for cm in geo.comm_by_name.get(w.community, []) + geo.estate_by_name.get(
+                    w.community, []
+                ):
+                    if w.street is None or geo.comm_street[cm] == w.street:
+                        found.update(geo.buildings_by_comm.get(cm, ()))
+        return [(int(geo.b_first[b]), int(geo.b_count[b])) for b in sorted(found)]
 
     def _neighbour(self, home: int) -> int:
         geo, rr = self.geo, self.rr
@@ -583,14 +736,23 @@ class _NightBuilder:
         return int(geo.b_first[ob] + rr.randrange(int(geo.b_count[ob])))
 
     def _content(self, d: _Draft, place: str) -> str:
+        text, region, mentions = self._content_text(d, place)
+        if self.h.has("travel"):
+            text = self._health_content(d, text, region, mentions)
+        return text
+
+    def _content_text(self, d: _Draft, place: str) -> tuple[str, int, bool]:
+        """(诉求内容, the region it names, whether it tells of the trip from there)."""
         rr = self.rr
-        prov, city, county = _origin_text(rr, d.person)
+        region = _origin_region(rr, d.person)
+        prov, city, county = _region_text(region)
         origin = _origin_string(rr, prov, city, county)
+        d.origin_text = origin
         who = rr.choice(("一名人员", "两名人员", "租客", "住户", "外地人员", "一户人家", "人员"))
         at = place or "该处"
         if "place_neighbour" in d.codes and place:
             rel = rr.choice(("隔壁", "楼上邻居", "楼下邻居", "对门邻居", "房东的租客"))
-            return f"来电人反映其{rel}（{place}）有{who}从{origin}回来，请社区关注。"
+            return f"来电人反映其{rel}（{place}）有{who}从{origin}回来，请社区关注。", region, True
         templates = (
             "来电人咨询：家住{at}，家属从{origin}来沪，是否需要居家健康监测？",
             "市民来电反映：{at}有{who}近日从{origin}返沪，未向居委报备，请社区核实。",
@@ -601,12 +763,13 @@ class _NightBuilder:
             "来电人反映家中老人从{origin}回来，住{at}，要求社区上门登记。",
             "来电人称其本人居住于该处，已从{origin}返沪，希望社区登记并告知健康管理要求。",
         )
-        return templates[rr.randrange(len(templates))].format(at=at, who=who, origin=origin)
+        template = templates[rr.randrange(len(templates))]
+        return template.format(at=at, who=who, origin=origin), region, "{origin}" in template
 
     def healthcloud(self, d: _Draft) -> None:
         rr = self.rr
-        a = rates.ADDRESS["healthcloud"]
-        hc = rates.HEALTHCLOUD
+        a = d.address_rates or self.h.address["healthcloud"]
+        hc = self.h.healthcloud
         ev = Evidence(codes=d.codes)
         name, id_type, id_no, phone = self.identity(d, "healthcloud", ev)
         rendered, outside = self.render_place(d, "healthcloud", a)
@@ -621,15 +784,20 @@ class _NightBuilder:
             province = "上海市"
             city = "市辖区" if rr.random() < hc["city_shixiaqu"] else "上海市"
             district = "" if rr.random() < hc["district_empty"] else "浦东新区"
-            street, hint_si = self.street_hint(
-                d.true_street, d.codes, hc["street_empty"], hc["street_wrong"], 0.0
-            )
+            blank, wrong = self.hint_rates(d, hc["street_empty"], hc["street_wrong"])
+            street, hint_si = self.street_hint(d.true_street, d.codes, blank, wrong, 0.0)
         arrival = self.date - dt.timedelta(days=rr.randrange(4))
         travel = []
-        for _ in range(rr.choices((0, 1, 2), weights=(35, 50, 15))[0]):
-            p, c, k = _origin_text(rr, d.person)
-            travel.append(_origin_string(rr, p, c, k))
-        symptoms = [rr.choice(SYMPTOMS)] if rr.random() < 0.05 else []
+        if self.h.has("travel"):
+            travel, symptoms = self._travel_history(d, arrival)
+        else:
+            for _ in range(rr.choices((0, 1, 2), weights=(35, 50, 15))[0]):
+                p, c, k = _origin_text(rr, d.person)
+                travel.append(_origin_string(rr, p, c, k))
+            symptoms = [rr.choice(SYMPTOMS)] if rr.random() < 0.05 else []
+        d.symptomatic = bool(symptoms)
+        if symptoms and self.h.has("travel"):  # (a base world's truth keeps its codes)
+            d.codes.append("symptoms_reported")
         d.fields = {
             "submitted_at": d.time.strftime("%Y-%m-%dT%H:%M:%S+08:00"),
             "name": name,
@@ -648,6 +816,77 @@ class _NightBuilder:
             "symptoms": symptoms,
         }
         self.decide(d, [rendered.written], self.identify(d, ev), hint_si)
+
+    def _category(self, d: _Draft, category: str) -> str:
+        """An order telling of symptoms or a key-area stay is often filed as a health matter."""
+        if not self.h.has("travel"):
+            return category
+        key = any(in_key_area(self.world.key_areas, t, self.date)[0] for t in d.trips)
+        if (d.symptomatic or key) and self.vr.random() < self.h.of("travel")["health_category"]:
+            d.codes.append("hotline_health_category")
+            return self.vr.choice(HEALTH_CATEGORIES)
+        return category
+
+    def _travel_history(self, d: _Draft, arrival: dt.date) -> tuple[list[str], list[str]]:
+        """(travel_history entries, symptoms) of a health-cloud report (variation travel):
+        the places as before, each stay dated; sometimes a stay in a key area."""
+        rr, vr, v = self.rr, self.vr, self.h.of("travel")
+        trips = []
+        for _ in range(rr.choices((0, 1, 2), weights=(35, 50, 15))[0]):
+            trips.append(
+                Trip(_origin_region(rr, d.person), arrival - dt.timedelta(days=vr.randint(0, 10)))
+            )
+        key = vr.random() < v["healthcloud_key_trip"]
+        if key:
+            region, area = key_region(vr, self.world.key_areas)
+            day = key_trip_day(vr, area, self.date, vr.random() < v["trip_in_window"], arrival)
+            trips.insert(vr.randrange(len(trips) + 1), Trip(region, day))
+        entries = []
+        for t in trips:
+            p, c, k = _region_text(t.region)
+            dated = vr.random() < v["travel_dated"]
+            if dated:
+                d.codes.append("travel_dated")
+            entries.append(travel_entry(vr, _origin_string(rr, p, c, k), t.day, dated))
+        d.trips.extend(trips)
+        rate = v["symptoms_key_trip"] if key else v["symptoms"]
+        symptoms = vr.sample(SYMPTOMS, vr.choice((1, 1, 2))) if vr.random() < rate else []
+        return entries, symptoms
+
+    def _health_content(self, d: _Draft, text: str, origin_region: int, mentions: bool) -> str:
+        """诉求内容 telling of a dated trip or of symptoms (variation travel)."""
+        vr, v = self.vr, self.h.of("travel")
+        if mentions:
+            day = self.date - dt.timedelta(days=vr.randint(1, 10))
+            if vr.random() < v["hotline_key_trip"] / 0.8:  # 4 templates in 5 tell of a trip
+                origin_region, area = key_region(vr, self.world.key_areas)
+                day = key_trip_day(
+                    vr, area, self.date, vr.random() < v["trip_in_window"], self.date
+                )
+                p, c, k = _region_text(origin_region)
+                text = text.replace(d.origin_text, _origin_string(vr, p, c, k), 1)
+            d.trips.append(Trip(origin_region, day))
+            if vr.random() < 0.6:
+                when = f"{day.month}月{day.day}日"
+                if "近日" in text:
+                    text = text.replace("近日", when, 1)
+                elif "已从" in text:
+                    text = text.replace("已从", f"已于{when}从", 1)
+                else:
+                    text = text.replace("从", f"{when}从", 1)
+                d.codes.append("travel_dated")
+        if vr.random() < v["hotline_symptoms"]:
+            text += vr.choice(
+                (
+                    "来电人称本人有发热症状。",
+                    "自述咳嗽、乏力。",
+                    "家属出现发热、咽痛症状。",
+                    "有发热、咳嗽症状，要求上门。",
+                )
+            )
+            d.symptomatic = True
+            d.codes.append("symptoms_reported")
+        return text
 
     def reuse_checkpoint_person(self, d: _Draft, usable: list[_Draft]) -> None:
         """The same person also files a health-cloud report that night."""
@@ -703,8 +942,39 @@ def _truth_row(world: World, d: _Draft) -> dict[str, Any]:
         "true_house_id": str(house) if house is not None else None,
         "true_street_code": street,
         "true_committee_code": geo.com_code[committee] if committee >= 0 else None,
-        "messiness": sorted(set(d.codes)),
+        "messiness": sorted(set(d.codes) | set(_place_codes(world, d))),
+        "true_symptomatic": d.symptomatic,
+        "true_key_area_trip": d.key_trip,
     }
+
+
+_KIND_CODES = {
+    "phase": "place_phased_estate",
+    "numbered": "place_numbered_estate",
+    "village_named": "place_village_named_estate",
+}
+
+
+def _place_codes(world: World, d: _Draft) -> list[str]:
+    """Codes of the true place and person that the variations make special: an estate with
+    phases or a number or village in its name, a dirty registry row (none in a base world)."""
+    geo = world.geo
+    dwelling, building, community = -1, -1, -1
+    if d.true_place in ("dwelling", "vague") and d.true_dwelling >= 0:
+        dwelling = d.true_dwelling
+        building = int(geo.d_building[dwelling])
+    elif d.true_place == "building":
+        building = d.true_building
+    elif d.true_place == "community":
+        community = d.true_community
+    if building >= 0:
+        community = int(geo.b_community[building])
+    out = []
+    if community >= 0 and geo.comm_kind[community]:
+        out.append(_KIND_CODES[geo.comm_kind[community]])
+    if world.dirt is not None:
+        out += world.dirt.codes_for(dwelling, building, d.person.index)
+    return out
 
 
 def generate_night(
@@ -767,6 +1037,10 @@ def generate_night(
     if rr.random() < 0.3:
         titles = titles[:1]
     _settle(world.geo, drafts)
+    if world.habits.has("travel"):
+        for d in drafts:
+            if d.true_place != "unreadable":
+                d.key_trip = tells_of_key_trip(world.key_areas, d.trips, date, d.codes)
     truth = [_truth_row(world, d) for d in drafts]
     truth.sort(key=lambda t: t["record_id"])
     return Night(
@@ -845,6 +1119,7 @@ def _inject_bad_input(
         d.record_id = f"healthcloud:{file_name}#{len(lines)}"
         d.codes = [code]
         d.placeable, d.true_place, d.case = False, "unreadable", None
+        d.symptomatic = d.key_trip = None  # nothing of the line can be trusted
         extra.append(d)
     # 3. the same checkpoint records re-sent in a second file
     picks = sorted(rr.sample(range(len(cp_rows)), k=min(3, len(cp_rows))))

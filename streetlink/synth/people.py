@@ -18,6 +18,7 @@ import pyarrow as pa
 from streetlink.synth import vocab
 from streetlink.synth.geography import Geography
 from streetlink.synth.idnumbers import id18_from_parts, mobile_numbers
+from streetlink.synth.variations import Habits
 
 __all__ = [
     "ID_TYPES",
@@ -199,6 +200,7 @@ def _regions(
     hh: np.ndarray,
     first_of_hh: np.ndarray,
     native_share: float,
+    xinjiang_boost: float = 1.0,
 ) -> np.ndarray:
     """Region index per person (into vocab.id_regions()); -1 for foreign documents."""
     reg = vocab.id_regions()
@@ -208,7 +210,10 @@ def _regions(
     issued = np.where(year >= 1990, year, np.maximum(year + 16, 1985))
     code_idx = {int(c): i for i, c in enumerate(reg.code.tolist())}
     migrant = reg.of_kind("migrant")
-    mp = reg.weight[migrant] / reg.weight[migrant].sum()
+    mw = reg.weight[migrant]
+    if xinjiang_boost != 1.0:  # variation shared_phones: more given·father names
+        mw = np.where(reg.code[migrant] // 10000 == 65, mw * xinjiang_boost, mw)
+    mp = mw / mw.sum()
     shanghai = reg.of_kind("shanghai")
     sp = reg.weight[shanghai] / reg.weight[shanghai].sum()
     # 户籍: natives of the area (old county codes before the area joined Pudong), people who
@@ -313,8 +318,11 @@ def _households(
     houses_hh: np.ndarray,
     id_taken: np.ndarray | None,
     native_share: float = 0.80,
+    habits: Habits | None = None,
 ) -> People:
     """Expand households (size, residence type, former county, dwelling) into people."""
+    habits = habits or Habits()
+    shared_v = habits.of("shared_phones") if habits.has("shared_phones") else None
     n_hh = sizes.size
     hh = np.repeat(np.arange(n_hh), sizes)
     hh_start = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
@@ -367,6 +375,14 @@ def _households(
     # surnames
     sn = vocab.surnames()
     names_arr = np.array(sn.names, dtype=object)
+    if shared_v is not None:  # compound surnames (欧阳, 司马 …) more common
+        compound = np.array([len(x) == 2 for x in sn.names])
+        boost = np.where(compound, shared_v["compound_surname_boost"], 1.0)
+        sn = vocab.Surnames(
+            sn.names,
+            sn.p_national * boost / (sn.p_national * boost).sum(),
+            sn.p_shanghai * boost / (sn.p_shanghai * boost).sum(),
+        )
     p_hh = np.where(residence_hh == 0, 1, 0)
     s_head = np.where(
         p_hh == 1, _choice(rng, sn.p_shanghai, n_hh), _choice(rng, sn.p_national, n_hh)
@@ -391,7 +407,16 @@ def _households(
     surname = names_arr[sidx].tolist()
     given = _given_names(rng, male, year)
     # regions and ID documents
-    region = _regions(rng, residence, year, former_hh[hh], hh, k == 0, native_share)
+    region = _regions(
+        rng,
+        residence,
+        year,
+        former_hh[hh],
+        hh,
+        k == 0,
+        native_share,
+        shared_v["xinjiang_boost"] if shared_v is not None else 1.0,
+    )
     reg = vocab.id_regions()
     id_type = np.zeros(n, np.int64)
     foreign_hh = residence_hh == 2
@@ -423,13 +448,19 @@ def _households(
     )
     own = np.where(has_own, own, 0)
     head_phone = own[hh_start]
-    shared_hh = (sizes >= 2) & ~rental_hh & (rng.random(n_hh) < PHONE_SHARED_SHARE)
+    shared_hh = (sizes >= 2) & ~rental_hh & (rng.random(n_hh) < habits.phone_shared_share)
+    if shared_v is not None:  # flat-sharers registered under the first tenant's phone
+        shared_hh |= rental_hh & (rng.random(n_hh) < shared_v["rental_phone_shared"])
     phone = own.copy()
     phone[shared_hh[hh] & (head_phone[hh] > 0)] = head_phone[hh][
         shared_hh[hh] & (head_phone[hh] > 0)
     ]
     no_phone = phone == 0
-    borrow = no_phone & ~rental & (rng.random(n) < np.where(age < 16, 0.7, 0.5))
+    borrow = (
+        no_phone
+        & ~rental
+        & (rng.random(n) < np.where(age < 16, habits.borrow_child, habits.borrow_elderly))
+    )
     phone[borrow] = head_phone[hh[borrow]]
     return People(
         person_id=np.zeros(0),  # set by the caller
@@ -468,7 +499,9 @@ def _residence_for(rng: np.random.Generator, geo: Geography, houses: np.ndarray)
     return np.where(r < p_foreign, 2, np.where(r < p_foreign + p_lai, 1, 0)).astype(np.int64)
 
 
-def build_people(geo: Geography, residents: int, rng: np.random.Generator) -> People:
+def build_people(
+    geo: Geography, residents: int, rng: np.random.Generator, habits: Habits | None = None
+) -> People:
     """The registered population of the synthetic Pudong."""
     with_house = round(residents * (1 - NO_HOUSE_SHARE))
     mean_size = float((SIZE_P * np.arange(1, 7)).sum())
@@ -487,7 +520,7 @@ def build_people(geo: Geography, residents: int, rng: np.random.Generator) -> Pe
     residence = _residence_for(rng, geo, np.maximum(houses, 0))
     residence[houses < 0] = np.where(rng.random(int((houses < 0).sum())) < 0.8, 0, 1)
     former = np.array([s.former for s in geo.streets], dtype=object)[street_of]
-    people = _households(rng, sizes, residence, former, houses, None)
+    people = _households(rng, sizes, residence, former, houses, None, habits=habits)
     people.person_id = np.char.add(
         "P", np.char.zfill((rng.permutation(people.n) + 1).astype(str), 10)
     )
@@ -500,6 +533,7 @@ def make_newcomers(
     rng: np.random.Generator,
     registry_keys: np.ndarray,
     id_prefix: str,
+    habits: Habits | None = None,
 ) -> People:
     """People not in the registry (arrived recently, visiting), one household per dwelling."""
     n = houses.size
@@ -508,6 +542,8 @@ def make_newcomers(
     residence = np.where(r < 0.82, 1, np.where(r < 0.97, 0, 2)).astype(np.int64)
     former = np.array([s.former for s in geo.streets], dtype=object)[geo.d_street[houses]]
     # A newcomer with a Shanghai hukou comes from another district, never a Pudong native.
-    people = _households(rng, sizes, residence, former, houses, registry_keys, native_share=0.0)
+    people = _households(
+        rng, sizes, residence, former, houses, registry_keys, native_share=0.0, habits=habits
+    )
     people.person_id = np.array([f"{id_prefix}{i:06d}" for i in range(n)])
     return people

@@ -87,9 +87,17 @@ def _unit_tables(geo: Geography) -> tuple[pa.Table, pa.Table, dict[str, int]]:
     name_id: dict[str, int] = {}
     for name in geo.comm_name:
         name_id.setdefault(name, len(name_id))
+    # an estate of phases is also known by its own name (锦绣绿洲 for 锦绣绿洲一期, 二期 …)
+    for estate in geo.comm_estate:
+        if estate is not None:
+            name_id.setdefault(estate, len(name_id))
     comm_ids = np.array([name_id[n] for n in geo.comm_name] + [-1], dtype=np.int64)
+    estate_ids = np.array(
+        [name_id[e] if e is not None else -1 for e in geo.comm_estate] + [-1], dtype=np.int64
+    )
     cm = geo.b_community
     n_b = int(geo.b_road.size)
+    estate = estate_ids[cm] if len(geo.comm_estate) == len(geo.comm_name) else np.full(n_b, -1)
     buildings = pa.table(
         {
             "unit": pa.array(np.arange(n_b, dtype=np.int64)),
@@ -97,6 +105,7 @@ def _unit_tables(geo: Geography) -> tuple[pa.Table, pa.Table, dict[str, int]]:
             "lane": pa.array(geo.b_lane, mask=geo.b_lane < 0),
             "number": pa.array(geo.b_number),
             "community": pa.array(comm_ids[cm], mask=cm < 0),
+            "estate": pa.array(estate, mask=(cm < 0) | (estate < 0)),
             "committee": pa.array(geo.b_committee),
             "street": pa.array(geo.com_street[geo.b_committee]),
             "has_room": pa.array(geo.b_has_room),
@@ -162,6 +171,8 @@ def _text_tables(
             exact = geo.road_by_name.get(w.road)
             roads += [(tid, 0, exact)] if exact is not None else []
             roads += [(tid, 1, r) for r in geo.near_roads(w.road)]
+            # 某康 (路 left out): every road it completes to, like a name one character away
+            roads += [(tid, 1, r) for r in geo.completed_roads(w.road)]
         if w.level == "village":
             stem = w.village or ""
             villages += [(tid, 0, v) for v in geo.vil_by_stem.get(stem, [])]

@@ -16,13 +16,17 @@ WITH reached AS (  -- access paths only; the full test of every part is below
     SELECT t.text_id, 0 AS reading, b.unit  -- no road written: the community's buildings
     FROM texts t JOIN buildings b ON b.community = t.community
     WHERE NOT t.has_road AND NOT t.is_village
+    UNION ALL
+    SELECT t.text_id, 0 AS reading, b.unit  -- an estate named without its phase: every phase
+    FROM texts t JOIN buildings b ON b.estate = t.community
+    WHERE NOT t.has_road AND NOT t.is_village
 ),
 urban AS (
     SELECT x.text_id, x.reading, x.unit, t.room AS sub, b.committee
     FROM reached x JOIN texts t USING (text_id) JOIN buildings b USING (unit)
     WHERE (t.lane IS NULL OR b.lane = t.lane)
       AND (t.number IS NULL OR b.number = t.number)
-      AND (t.community IS NULL OR b.community = t.community)
+      AND (t.community IS NULL OR b.community = t.community OR b.estate = t.community)
       AND (t.street IS NULL OR b.street = t.street)
       AND (t.room IS NULL OR (b.has_room
                               AND t.room // 100 BETWEEN 1 AND b.floors

@@ -24,8 +24,16 @@ import pyarrow.parquet as pq
 import xlsxwriter
 
 from streetlink.synth.night import CHECKPOINT_HEADERS, HOTLINE_HEADERS, Night
+from streetlink.synth.travel import key_area_csv
 
-__all__ = ["TRUTH_SCHEMA", "sha256_of", "write_manifest", "write_night", "write_registry"]
+__all__ = [
+    "TRUTH_SCHEMA",
+    "sha256_of",
+    "write_key_areas",
+    "write_manifest",
+    "write_night",
+    "write_registry",
+]
 
 TRUTH_SCHEMA = pa.schema(
     [
@@ -39,6 +47,8 @@ TRUTH_SCHEMA = pa.schema(
         ("true_street_code", pa.string()),
         ("true_committee_code", pa.string()),
         ("messiness", pa.list_(pa.string())),
+        ("true_symptomatic", pa.bool_()),
+        ("true_key_area_trip", pa.bool_()),
     ]
 )
 
@@ -64,6 +74,14 @@ def write_registry(
     _write_parquet(housing, reg / "housing.parquet")
     _write_parquet(population, reg / "population.parquet")
     return [reg / "admin.csv", reg / "housing.parquet", reg / "population.parquet"]
+
+
+def write_key_areas(out_dir: Path, areas: tuple) -> Path:
+    """``reference/key_areas.csv``: the key areas the world was built with (variation travel)."""
+    path = out_dir / "reference" / "key_areas.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(key_area_csv(areas))
+    return path
 
 
 def _csv_bytes(rows: list[dict[str, str]], encoding: str) -> bytes:

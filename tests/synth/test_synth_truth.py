@@ -39,7 +39,7 @@ def _draft(place: str, **where: int) -> _Draft:
 
 def test_truth_row_says_where_the_place_is_for_every_kind_of_place(tiny_geo):
     geo = tiny_geo
-    world = SimpleNamespace(geo=geo)
+    world = SimpleNamespace(geo=geo, dirt=None)
     committees = {
         cm: {int(geo.b_committee[b]) for b in bs} for cm, bs in geo.buildings_by_comm.items()
     }
