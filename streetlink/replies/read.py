@@ -33,6 +33,7 @@ import duckdb
 import pyarrow as pa
 import python_calamine
 
+from streetlink import sql
 from streetlink.contracts import REPLY_FILES, REPLY_ROWS, REVIEW_REPLY_ROWS, Contract, enforce
 from streetlink.replies import cells
 
@@ -228,14 +229,16 @@ def _read_sheet(file: ReplyFile, sheet: str, rows: list[list[Any]], header: tupl
                                     "typed_committee_code", "candidate_codes"))
         tokens = [cells.normal_record_id(t) for t in cells.split_record_ids(id_cell)]
         good = [t for t in tokens if cells.is_record_id(t)]
-        if not answered:
-            if good:
-                file.unanswered_rows += 1
-            elif tokens or any(cells.text(v) for v in row):
+        if not tokens or not (answered or good):
+            # No id at all: a note, a remark, a subtotal — not an answer to anything.
+            if any(cells.text(v) for v in row):
                 file.note_rows += 1
             continue
+        if not answered:
+            file.unanswered_rows += 1
+            continue
         # An answered row whose id is unreadable is kept (and refused later) so it is reported.
-        ids = [(t, True) for t in dict.fromkeys(good)] or [(t, False) for t in dict.fromkeys(tokens)] or [("", False)]
+        ids = [(t, True) for t in dict.fromkeys(good)] or [(t, False) for t in dict.fromkeys(tokens)]
         for record_id, ok in ids:
             out.append({"reply_file": file.reply_file, "file_sha256": file.file_sha256, "sheet": sheet,
                         "row_number": r + 1, "record_id": record_id, "id_ok": ok, **values})
@@ -328,7 +331,7 @@ def register_replies(con: duckdb.DuckDBPyConnection, batch: ReplyBatch) -> dict[
         arrow = _arrow(contract, rows)
         con.register("_replies_arrow", arrow)
         try:
-            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _replies_arrow')
+            sql.run(con, "streetlink.replies", "assess_register", out=name, arrow="_replies_arrow")
         finally:
             con.unregister("_replies_arrow")
         enforce(con, name, contract)
