@@ -96,10 +96,16 @@ joined AS (
 ),
 timed AS (
     SELECT *,
+           -- the one of last, this and next year within [night - rollover, night - rollover + 366 days)
            coalesce(checked_at, CASE WHEN checked_at_noyear IS NOT NULL THEN
-               CASE WHEN this_year IS NULL OR this_year < ref_night - to_days($rollover_days) THEN next_year
-                    ELSE this_year END END) AS checked_at_full
+               CASE WHEN this_year >= window_start AND this_year < window_start + INTERVAL 366 DAY THEN this_year
+                    WHEN next_year >= window_start AND next_year < window_start + INTERVAL 366 DAY THEN next_year
+                    WHEN last_year >= window_start AND last_year < window_start + INTERVAL 366 DAY THEN last_year
+               END END) AS checked_at_full
     FROM (SELECT *,
+                 ref_night - to_days($rollover_days) AS window_start,
+                 try_strptime(CAST(year(ref_night) - 1 AS VARCHAR) || '-' || checked_at_noyear, '%Y-%m-%d %H:%M:%S')
+                     AS last_year,
                  try_strptime(CAST(year(ref_night) AS VARCHAR) || '-' || checked_at_noyear, '%Y-%m-%d %H:%M:%S')
                      AS this_year,
                  try_strptime(CAST(year(ref_night) + 1 AS VARCHAR) || '-' || checked_at_noyear, '%Y-%m-%d %H:%M:%S')
@@ -186,11 +192,17 @@ joined AS (
 ),
 timed AS (
     SELECT *,
+           -- the one of last, this and next year within [night - rollover, night - rollover + 366 days)
            coalesce(handled_at, CASE WHEN handled_at_noyear IS NOT NULL THEN
-               CASE WHEN this_year IS NULL OR this_year < ref_night - to_days($rollover_days) THEN next_year
-                    ELSE this_year END END) AS handled_at_full,
+               CASE WHEN this_year >= window_start AND this_year < window_start + INTERVAL 366 DAY THEN this_year
+                    WHEN next_year >= window_start AND next_year < window_start + INTERVAL 366 DAY THEN next_year
+                    WHEN last_year >= window_start AND last_year < window_start + INTERVAL 366 DAY THEN last_year
+               END END) AS handled_at_full,
            CASE WHEN named_code IN (SELECT committee_code FROM {{admin}}) THEN named_code END AS committee_code
     FROM (SELECT *,
+                 ref_night - to_days($rollover_days) AS window_start,
+                 try_strptime(CAST(year(ref_night) - 1 AS VARCHAR) || '-' || handled_at_noyear, '%Y-%m-%d %H:%M:%S')
+                     AS last_year,
                  try_strptime(CAST(year(ref_night) AS VARCHAR) || '-' || handled_at_noyear, '%Y-%m-%d %H:%M:%S')
                      AS this_year,
                  try_strptime(CAST(year(ref_night) + 1 AS VARCHAR) || '-' || handled_at_noyear, '%Y-%m-%d %H:%M:%S')

@@ -102,9 +102,14 @@ def ensure_ledger(path: Path) -> int:
 def attached_ledger(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool = True,
                     alias: str = "ledger") -> Iterator[str]:
     """Attach the ledger (created on first use) to `con` as `alias` for the block; detach after."""
-    ensure_ledger(path)
+    if not Path(path).exists():
+        ensure_ledger(path)
     sql.run(con, PKG, "ledger_attach_read_only" if read_only else "ledger_attach", path=Path(path), alias=alias)
     try:
+        version = sql.run(con, PKG, "ledger_version", schema_version=f"{alias}.schema_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise StreetlinkError(f"ledger {path} has schema version {version}; this streetlink reads "
+                                  f"version {SCHEMA_VERSION}")
         yield alias
     finally:
         sql.run(con, PKG, "ledger_detach", alias=alias)

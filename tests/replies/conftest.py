@@ -255,3 +255,45 @@ def con() -> duckdb.DuckDBPyConnection:
 @pytest.fixture
 def ledger(tmp_path: Path) -> Path:
     return tmp_path / "out" / "ledger.duckdb"
+
+
+# ---- a night's replies, end to end through the package's entry points ----
+
+def take_replies(con: duckdb.DuckDBPyConnection, ledger: Path, night: dt.date, folder: Path,
+                 read_at: dt.datetime | None = None) -> tuple[dict, dict]:
+    """Read `folder`, judge it against the ledger, plan transfers (nothing written yet)."""
+    from streetlink.replies import assess_replies, attached_ledger, plan_transfers, read_replies, register_replies
+
+    register_replies(con, read_replies(folder))
+    with attached_ledger(con, ledger):
+        assessed = assess_replies(con, night, read_at=read_at or dt.datetime.combine(night + dt.timedelta(days=1),
+                                                                                     dt.time(2)))
+        transfers = plan_transfers(con, night)
+    return assessed, transfers
+
+
+def commit_replies(con: duckdb.DuckDBPyConnection, ledger: Path, night: dt.date, items: str | None = None,
+                   review_items: str | None = None) -> dict:
+    """Record tonight's labels (and, when given, tonight's publication) in the ledger."""
+    return record_night(con, ledger, night, published_at=dt.datetime.combine(night + dt.timedelta(days=1), dt.time(3)),
+                        model_version="test-model", items=items, review_items=review_items)
+
+
+def labels(con: duckdb.DuckDBPyConnection, table: str = "reply_labels") -> dict[str, tuple]:
+    """record → (applied, refused_reason, result) of the judged rows (one row per record expected)."""
+    rows = con.execute(f"SELECT record_id, applied, refused_reason, result FROM {table} ORDER BY ALL").fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+def ledger_dump(path: Path) -> dict[str, list]:
+    """Every table of the ledger, sorted, minus the wall-clock columns: for before/after equality."""
+    c = duckdb.connect(str(path), read_only=True)
+    try:
+        out = {}
+        for t in ("dispatches", "reviews", "labels", "review_actions", "reply_files", "nights"):
+            cols = [r[0] for r in c.execute(f"DESCRIBE {t}").fetchall()
+                    if r[0] not in ("read_at", "last_recorded_at")]
+            out[t] = c.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY ALL").fetchall()
+        return out
+    finally:
+        c.close()
