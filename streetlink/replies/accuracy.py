@@ -72,6 +72,15 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, Any]]:
     return [{n: _jsonable(v) for n, v in zip(names, row)} for row in cursor.fetchall()]
 
 
+def _rates(rates: list[dict[str, Any]], measure: str, dimensions: tuple[str, ...]) -> dict[str, Any]:
+    mine = [r for r in rates if r["measure"] == measure]
+    overall = [r for r in mine if r["dimension"] == "overall"]
+    out: dict[str, Any] = {"overall": overall[0] if overall else None}
+    for d in dimensions:
+        out[f"by_{d}"] = [r for r in mine if r["dimension"] == d]
+    return out
+
+
 def measure_from_labels(
     con: duckdb.DuckDBPyConnection,
     through_night: dt.date,
@@ -135,10 +144,8 @@ def measure_from_labels(
         "answered": overall.get("answered", 0),
         "committee_accuracy": {"overall": by["overall"][0] if by["overall"] else None,
                                "by_street": by["street"], "by_source": by["source"], "by_rule": by["rule"]},
-        "person_link_precision": {d: [r for r in rates if r["measure"] == "person_link" and r["dimension"] == d]
-                                  for d in ("overall", "source", "rule")},
-        "home_stale": {d: [r for r in rates if r["measure"] == "home_stale" and r["dimension"] == d]
-                       for d in ("overall", "street", "source")},
+        "person_link_precision": _rates(rates, "person_link", ("source", "rule")),
+        "home_stale": _rates(rates, "home_stale", ("street", "source")),
         "turnaround": {"overall": turn["overall"][0] if turn["overall"] else None,
                        "by_street": named(turn["street"]), "by_committee": named(turn["committee"]),
                        "by_street_night": named(turn["street_night"])},
