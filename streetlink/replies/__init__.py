@@ -5,7 +5,8 @@ Goal: close the loop. A packet is answered row by row (核查结果 …); every 
 in the persistent ledger as a label, moves a record sent to the wrong place, closes an
 item or leaves it open, and measures how right and how fast the pipeline is.
 
-Input → output, in the order a night uses them (all Prefect-free; the flow wires them):
+Input → output, in the order a night uses them (all Prefect-free; the flow wires them;
+``night.py`` bundles steps 1–4 as ``take_replies`` and 4–5 as ``stage_publication``):
 
   1. ``read_replies(inbox_day / "replies")`` → ``ReplyBatch``; ``register_replies(con, batch)``
      → ``reply_files``, ``reply_rows``, ``review_reply_rows``                     (read.py)
@@ -36,6 +37,7 @@ from streetlink.replies.items import build_published_items, build_review_items
 from streetlink.replies.ledger import (
     LEDGER_FILE, SCHEMA_VERSION, attached_ledger, ensure_ledger, ledger_path, record_night,
 )
+from streetlink.replies.night import stage_publication, take_replies
 from streetlink.replies.open_items import OVERDUE_COLUMNS, find_repeats, open_items, overdue_items
 from streetlink.replies.read import ReplyBatch, ReplyFile, read_replies, register_replies
 from streetlink.replies.settings import RepliesSettings, load_settings
@@ -46,5 +48,5 @@ __all__ = [
     "ReplyFile", "Resolution", "assess_replies", "attached_ledger", "build_published_items",
     "build_review_items", "ensure_ledger", "find_repeats", "label_evidence", "ledger_path", "load_settings",
     "measure_from_labels", "open_items", "overdue_items", "plan_transfers", "read_replies", "record_night",
-    "register_replies", "wilson_interval", "write_replies_parquet",
+    "register_replies", "stage_publication", "take_replies", "wilson_interval", "write_replies_parquet",
 ]

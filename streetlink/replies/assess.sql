@@ -3,11 +3,31 @@
 -- history before it, never its own earlier run (so a rerun judges exactly as the first run).
 
 -- name: assess_file_streets
--- Which street each returned packet belongs to: the street its records were sent to (most
--- distinct records; a title naming the street breaks a tie), else the street its titles
--- name. Never the file name. A file that cannot be told gets no street.
+-- Which street each returned packet belongs to, from its content, never its file name:
+-- the one street its titles name (the workbook title, 「陆家嘴街道（310115005）派发核查清单」,
+-- 「居村委：梅园一村居委会（310115005001）」; codes before names), else the street most of its
+-- records were sent to. Titles first: a row copied in from another street's packet must be
+-- refused, not move the whole file. A file that cannot be told gets no street.
 CREATE OR REPLACE TABLE {{out}} AS
-WITH ids AS (
+WITH streets AS (
+    SELECT DISTINCT street_code, street_name FROM {{admin}}
+),
+hints AS (
+    SELECT f.file_sha256, s.street_code, list_contains(f.title_street_codes, s.street_code) AS by_code
+    FROM {{files}} AS f JOIN streets AS s
+      ON list_contains(f.title_street_codes, s.street_code) OR contains(f.title_text, s.street_name)
+    WHERE f.status = 'read'
+),
+titled AS (
+    SELECT file_sha256,
+           CASE WHEN count(DISTINCT street_code) FILTER (WHERE by_code) = 1
+                    THEN min(street_code) FILTER (WHERE by_code)
+                WHEN count(DISTINCT street_code) FILTER (WHERE by_code) = 0 AND count(DISTINCT street_code) = 1
+                    THEN min(street_code)
+           END AS street_code
+    FROM hints GROUP BY ALL
+),
+ids AS (
     SELECT DISTINCT file_sha256, record_id FROM {{rows}} WHERE id_ok
 ),
 votes AS (
@@ -15,38 +35,20 @@ votes AS (
     FROM ids JOIN {{dispatches}} AS d ON d.record_id = ids.record_id AND d.night < $night
     GROUP BY ALL
 ),
-streets AS (
-    SELECT DISTINCT street_code, street_name FROM {{admin}}
-),
-hints AS (
-    SELECT DISTINCT f.file_sha256, s.street_code
-    FROM {{files}} AS f JOIN streets AS s
-      ON list_contains(f.title_street_codes, s.street_code) OR contains(f.title_text, s.street_name)
-    WHERE f.status = 'read'
-),
-candidates AS (
-    SELECT file_sha256, street_code, sum(votes) AS votes, bool_or(hinted) AS hinted
-    FROM (SELECT file_sha256, street_code, votes, false AS hinted FROM votes
-          UNION ALL
-          SELECT file_sha256, street_code, 0 AS votes, true AS hinted FROM hints)
-    GROUP BY ALL
-),
-ranked AS (
-    SELECT *, row_number() OVER w AS rank, lead(votes) OVER w AS next_votes, lead(hinted) OVER w AS next_hinted
-    FROM candidates
-    WINDOW w AS (PARTITION BY file_sha256 ORDER BY votes DESC, hinted DESC, street_code)
-),
-chosen AS (
-    SELECT file_sha256, votes,
-           CASE WHEN next_votes IS NULL OR votes > next_votes OR (hinted AND NOT next_hinted)
-                THEN street_code END AS street_code
-    FROM ranked WHERE rank = 1
+voted AS (
+    SELECT file_sha256, CASE WHEN next_votes IS NULL OR votes > next_votes THEN street_code END AS street_code
+    FROM (SELECT *, row_number() OVER w AS rank, lead(votes) OVER w AS next_votes
+          FROM votes WINDOW w AS (PARTITION BY file_sha256 ORDER BY votes DESC, street_code))
+    WHERE rank = 1
 )
-SELECT f.reply_file, f.file_sha256, c.street_code,
-       CASE WHEN c.street_code IS NULL THEN NULL WHEN c.votes > 0 THEN 'records' ELSE 'titles' END
+SELECT f.reply_file, f.file_sha256, coalesce(t.street_code, v.street_code) AS street_code,
+       CASE WHEN t.street_code IS NOT NULL THEN 'titles' WHEN v.street_code IS NOT NULL THEN 'records' END
            AS attributed_by,
-       coalesce(c.votes, 0)::INTEGER AS votes
-FROM {{files}} AS f LEFT JOIN chosen AS c USING (file_sha256)
+       coalesce((SELECT votes FROM votes AS x WHERE x.file_sha256 = f.file_sha256
+                   AND x.street_code = coalesce(t.street_code, v.street_code)), 0)::INTEGER AS votes
+FROM {{files}} AS f
+LEFT JOIN titled AS t USING (file_sha256)
+LEFT JOIN voted AS v USING (file_sha256)
 WHERE f.status = 'read';
 
 -- name: assess_reply_rows

@@ -26,14 +26,15 @@ from streetlink.contracts import PUBLISHED_ITEMS, REVIEW_ITEMS, TRANSFER_ITEMS, 
 from streetlink.dispatch.sql import table_exists
 from streetlink.replies.settings import RepliesSettings, load_settings
 
-__all__ = ["build_published_items", "build_review_items"]
+__all__ = ["build_published_items", "build_review_items", "empty_table"]
 
 log = logging.getLogger(__name__)
 
 PKG = "streetlink.replies"
 
 
-def _empty(con: duckdb.DuckDBPyConnection, name: str, contract) -> str:
+def empty_table(con: duckdb.DuckDBPyConnection, name: str, contract) -> str:
+    """Create an empty temp table `name` with `contract`'s columns (a step's missing input)."""
     columns = ", ".join(f'"{c.name}" {c.dtype}' for c in contract.columns)
     sql.run(con, PKG, "items_empty", out=name, columns=columns)
     return name
@@ -52,20 +53,27 @@ def build_published_items(
     admin: str = "admin",
     cases: str | None = None,
     transfers: str | None = "transfer_items",
+    exclude: str | None = None,
     settings: RepliesSettings | None = None,
     out: str = "published_items",
 ) -> int:
-    """Create `out` (PUBLISHED_ITEMS) from tonight's decisions and transfers; return its rows."""
+    """Create `out` (PUBLISHED_ITEMS) from tonight's decisions and transfers; return its rows.
+
+    `exclude`: a table whose ``record_id``s are not published as new items (e.g. ``repeats``)."""
     settings = settings or load_settings()
     if cases is None or not table_exists(con, cases):
         sql.run(con, PKG, "items_no_cases", out="replies_no_cases")
         cases = "replies_no_cases"
     if transfers is None or not table_exists(con, transfers):
-        transfers = _empty(con, "replies_no_transfers", TRANSFER_ITEMS)
+        transfers = empty_table(con, "replies_no_transfers", TRANSFER_ITEMS)
+    if exclude is None or not table_exists(con, exclude):
+        sql.run(con, PKG, "items_empty", out="replies_no_exclude", columns="record_id VARCHAR")
+        exclude = "replies_no_exclude"
     rule = 'd."rule"' if "rule" in _columns(con, decisions) else "CAST(NULL AS VARCHAR)"
     sql.run(con, PKG, "items_published",
             {"published_at": published_at, "hours": settings.default_deadline_hours},
-            out=out, decisions=decisions, staged=staged, admin=admin, cases=cases, transfers=transfers, rule=rule)
+            out=out, decisions=decisions, staged=staged, admin=admin, cases=cases, transfers=transfers, rule=rule,
+            exclude=exclude)
     enforce(con, out, PUBLISHED_ITEMS)
     n = sql.run(con, PKG, "count_rows", table=out).fetchone()[0]
     log.info("published items: %d", n)
@@ -82,7 +90,7 @@ def build_review_items(
 ) -> int:
     """Create `out` (REVIEW_ITEMS): tonight's review decisions and unresolved transfers."""
     if transfer_review is None or not table_exists(con, transfer_review):
-        transfer_review = _empty(con, "replies_no_transfer_review", TRANSFER_REVIEW)
+        transfer_review = empty_table(con, "replies_no_transfer_review", TRANSFER_REVIEW)
     sql.run(con, PKG, "items_review", out=out, decisions=decisions, staged=staged, transfer_review=transfer_review)
     enforce(con, out, REVIEW_ITEMS)
     return int(sql.run(con, PKG, "count_rows", table=out).fetchone()[0])

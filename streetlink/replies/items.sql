@@ -30,6 +30,7 @@ new AS (
     LEFT JOIN {{staged}} AS s USING (record_id)
     LEFT JOIN {{cases}} AS c USING (record_id)
     WHERE d.decision = 'dispatched' AND d.record_id NOT IN (SELECT record_id FROM moved)
+      AND d.record_id NOT IN (SELECT record_id FROM {{exclude}})
 )
 SELECT i.record_id, i.source, i.street_code, i.committee_code, i.house_id, i.person_id, i.rule, i.basis,
        i.case_id, i.item_id, i.priority, i.rules, i.deadline,

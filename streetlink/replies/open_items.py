@@ -27,6 +27,7 @@ import duckdb
 from streetlink import sql
 from streetlink.contracts import OPEN_ITEMS, REPEATS, REPLY_LABELS, enforce
 from streetlink.dispatch.sql import table_exists
+from streetlink.replies.items import empty_table
 from streetlink.replies.ledger import ledger_tables
 from streetlink.replies.settings import RepliesSettings, load_settings
 
@@ -56,9 +57,7 @@ def item_status(
     t = ledger_tables(ledger)
     pending_given = pending_labels is not None and table_exists(con, pending_labels)
     if not pending_given:
-        columns = ", ".join(f'"{c.name}" {c.dtype}' for c in REPLY_LABELS.columns)
-        sql.run(con, PKG, "items_empty", out="replies_no_labels", columns=columns)
-        pending_labels = "replies_no_labels"
+        pending_labels = empty_table(con, "replies_no_labels", REPLY_LABELS)
     sql.run(con, PKG, "status_labels", {"night": night, "pending_given": pending_given},
             out="replies_status_labels", ledger_labels=t["labels"], pending=pending_labels)
     sql.run(con, PKG, "status_items",

@@ -59,8 +59,8 @@ def test_refusals_and_applied_rows(con, ledger, tmp_path, night1):
         rid(6): (True, None, "duplicate"),
         rid(7): (True, None, "duplicate"),
     }
-    street = con.execute("SELECT street_code, attributed_by FROM reply_file_streets").fetchall()
-    assert street == [(LJZ, "records")]
+    street = con.execute("SELECT street_code, attributed_by, votes FROM reply_file_streets").fetchall()
+    assert street == [(LJZ, "titles", 6)]  # rid 1, 2, 3, 5, 6, 7 were sent to 陆家嘴
     assert assessed["outcomes"] == {"applied": 4, "no_result": 1, "not_sent_to_this_street": 2,
                                     "unknown_record": 1, "unreadable_result": 1}
     # the dispatch each applied row answers, and its model version
@@ -111,6 +111,34 @@ def test_street_from_titles_when_no_record_is_known(con, ledger, tmp_path, night
     take_replies(con, ledger, READ_NIGHT, folder)
     assert con.execute("SELECT street_code, attributed_by FROM reply_file_streets").fetchall() == [(YJ, "titles")]
     assert labels(con) == {rid(98): (False, "unknown_record", "not_found")}
+
+
+def test_titles_say_which_street_even_against_the_records(con, ledger, tmp_path, night1):
+    # A 陆家嘴 packet whose only rows were copied in from 洋泾's: refused, not moved to 洋泾.
+    write_packet(tmp_path / "r" / "a.xlsx", LJZ, NIGHT, {"310115005001": [rid(20), rid(21)]},
+                 {rid(20): {"result": "已核实在住"}, rid(21): {"result": "已核实在住"}})
+    take_replies(con, ledger, READ_NIGHT, tmp_path / "r")
+    assert con.execute("SELECT street_code, attributed_by, votes FROM reply_file_streets").fetchall() == [
+        (LJZ, "titles", 0)]
+    assert {v[1] for v in labels(con).values()} == {"not_sent_to_this_street"}
+
+
+def test_records_say_which_street_when_titles_are_gone(con, ledger, tmp_path, night1):
+    path = write_packet(tmp_path / "r" / "a.xlsx", LJZ, NIGHT, {"310115005001": [rid(1), rid(2), rid(20)]},
+                        {rid(n): {"result": "已核实在住"} for n in (1, 2, 20)})
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    del wb["汇总"]
+    for ws in wb.worksheets:
+        ws.title = "Sheet1"
+        ws.delete_rows(1, 2)
+    wb.properties.title = None
+    wb.save(path)
+    take_replies(con, ledger, READ_NIGHT, tmp_path / "r")
+    assert con.execute("SELECT street_code, attributed_by, votes FROM reply_file_streets").fetchall() == [
+        (LJZ, "records", 2)]
+    assert labels(con)[rid(20)][1] == "not_sent_to_this_street"
 
 
 def test_a_packet_nobody_can_place_refuses_its_rows(con, ledger, tmp_path, night1):
