@@ -12,7 +12,7 @@ from streetlink.contracts.tables import (
 )
 
 # replies (streetlink/replies): reply rows, the ledger, transfers, open items
-from streetlink.contracts.replies import (  # noqa: E402
+from streetlink.contracts.replies import (
     CONFIRMING_RESULTS, ITEM_KINDS, LABEL_EVIDENCE, LEDGER_DISPATCHES, LEDGER_LABELS, OPEN_ITEMS,
     PUBLISHED_ITEMS, REFUSALS, REFUTING_RESULTS, REPEATS, REPLIES_PARQUET, REPLY_FILES,
     REPLY_LABELS, REPLY_RESULTS, REPLY_ROWS, REVIEW_ACTION_ROWS, REVIEW_ACTIONS, REVIEW_ITEMS,

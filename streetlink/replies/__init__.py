@@ -35,7 +35,12 @@ from streetlink.replies.committees import CommitteeResolver, Resolution
 from streetlink.replies.evidence import label_evidence
 from streetlink.replies.items import build_published_items, build_review_items
 from streetlink.replies.ledger import (
-    LEDGER_FILE, SCHEMA_VERSION, attached_ledger, ensure_ledger, ledger_path, record_night,
+    LEDGER_FILE,
+    SCHEMA_VERSION,
+    attached_ledger,
+    ensure_ledger,
+    ledger_path,
+    record_night,
 )
 from streetlink.replies.night import stage_publication, take_replies
 from streetlink.replies.open_items import OVERDUE_COLUMNS, find_repeats, open_items, overdue_items

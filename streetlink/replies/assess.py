@@ -28,7 +28,13 @@ import duckdb
 import pyarrow as pa
 
 from streetlink import sql
-from streetlink.contracts import REPLIES_PARQUET, REPLY_LABELS, REVIEW_ACTION_ROWS, check_table, enforce
+from streetlink.contracts import (
+    REPLIES_PARQUET,
+    REPLY_LABELS,
+    REVIEW_ACTION_ROWS,
+    check_table,
+    enforce,
+)
 from streetlink.errors import ContractViolation
 from streetlink.replies.committees import CommitteeResolver
 from streetlink.replies.ledger import ledger_tables

@@ -22,7 +22,13 @@ import logging
 import duckdb
 
 from streetlink import sql
-from streetlink.contracts import PUBLISHED_ITEMS, REVIEW_ITEMS, TRANSFER_ITEMS, TRANSFER_REVIEW, enforce
+from streetlink.contracts import (
+    PUBLISHED_ITEMS,
+    REVIEW_ITEMS,
+    TRANSFER_ITEMS,
+    TRANSFER_REVIEW,
+    enforce,
+)
 from streetlink.dispatch.sql import table_exists
 from streetlink.replies.settings import RepliesSettings, load_settings
 

@@ -38,7 +38,12 @@ import duckdb
 
 from streetlink import sql
 from streetlink.contracts import (
-    LEDGER_LABELS, PUBLISHED_ITEMS, REPLY_LABELS, REVIEW_ACTION_ROWS, REVIEW_ITEMS, enforce,
+    LEDGER_LABELS,
+    PUBLISHED_ITEMS,
+    REPLY_LABELS,
+    REVIEW_ACTION_ROWS,
+    REVIEW_ITEMS,
+    enforce,
 )
 from streetlink.dispatch.sql import table_exists
 from streetlink.errors import ContractViolation, StreetlinkError

@@ -139,7 +139,7 @@ def _workbook_title(path: Path) -> str | None:
             xml = z.read("docProps/core.xml").decode("utf-8", "replace")
     except (KeyError, OSError, zipfile.BadZipFile):
         return None
-    m = re.search(r"<dc:title>(.*?)</dc:title>", xml, re.S)
+    m = re.search(r"<dc:title>(.*?)</dc:title>", xml, re.DOTALL)
     return m.group(1) if m else None
 
 

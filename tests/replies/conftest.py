@@ -262,7 +262,13 @@ def ledger(tmp_path: Path) -> Path:
 def take_replies(con: duckdb.DuckDBPyConnection, ledger: Path, night: dt.date, folder: Path,
                  read_at: dt.datetime | None = None) -> tuple[dict, dict]:
     """Read `folder`, judge it against the ledger, plan transfers (nothing written yet)."""
-    from streetlink.replies import assess_replies, attached_ledger, plan_transfers, read_replies, register_replies
+    from streetlink.replies import (
+        assess_replies,
+        attached_ledger,
+        plan_transfers,
+        read_replies,
+        register_replies,
+    )
 
     register_replies(con, read_replies(folder))
     with attached_ledger(con, ledger):

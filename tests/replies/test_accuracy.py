@@ -10,7 +10,13 @@ import duckdb
 import numpy as np
 import pytest
 
-from streetlink.replies import attached_ledger, label_evidence, load_settings, measure_from_labels, wilson_interval
+from streetlink.replies import (
+    attached_ledger,
+    label_evidence,
+    load_settings,
+    measure_from_labels,
+    wilson_interval,
+)
 
 from .conftest import NIGHT, item, publish, rid
 

@@ -11,7 +11,16 @@ from streetlink.contracts import REPLIES_PARQUET, check_table
 from streetlink.replies import write_replies_parquet
 
 from .conftest import (
-    NIGHT, commit_replies, item, labels, mangle, publish, rid, take_replies, write_packet, write_review,
+    NIGHT,
+    commit_replies,
+    item,
+    labels,
+    mangle,
+    publish,
+    rid,
+    take_replies,
+    write_packet,
+    write_review,
 )
 
 LJZ, YJ = "310115005", "310115013"

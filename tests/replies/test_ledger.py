@@ -12,7 +12,18 @@ from streetlink.contracts import LEDGER_DISPATCHES, LEDGER_LABELS, check_table
 from streetlink.errors import StreetlinkError
 from streetlink.replies import SCHEMA_VERSION, attached_ledger, ensure_ledger
 
-from .conftest import NIGHT, PUBLISHED_ITEMS, commit_replies, create, item, ledger_dump, publish, rid, take_replies, write_packet
+from .conftest import (
+    NIGHT,
+    PUBLISHED_ITEMS,
+    commit_replies,
+    create,
+    item,
+    ledger_dump,
+    publish,
+    rid,
+    take_replies,
+    write_packet,
+)
 
 LJZ = "310115005"
 

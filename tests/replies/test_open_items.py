@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from streetlink.contracts import DECISIONS
-from streetlink.replies import OVERDUE_COLUMNS, attached_ledger, find_repeats, open_items, overdue_items
+from streetlink.replies import (
+    OVERDUE_COLUMNS,
+    attached_ledger,
+    find_repeats,
+    open_items,
+    overdue_items,
+)
 
 from .conftest import NIGHT, commit_replies, create, item, publish, rid, take_replies, write_packet
 

@@ -11,7 +11,12 @@ import openpyxl
 from streetlink.contracts import DECISIONS, STAGED_RECORDS
 from streetlink.dispatch import write_packets, write_review
 from streetlink.replies import (
-    attached_ledger, build_published_items, build_review_items, record_night, stage_publication, take_replies,
+    attached_ledger,
+    build_published_items,
+    build_review_items,
+    record_night,
+    stage_publication,
+    take_replies,
 )
 
 from .conftest import COMMITTEE_STREET, NIGHT, create, rid

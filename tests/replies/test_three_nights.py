@@ -11,7 +11,12 @@ import duckdb
 
 from streetlink.contracts import DECISIONS, STAGED_RECORDS
 from streetlink.replies import (
-    attached_ledger, measure_from_labels, record_night, stage_publication, take_replies, write_replies_parquet,
+    attached_ledger,
+    measure_from_labels,
+    record_night,
+    stage_publication,
+    take_replies,
+    write_replies_parquet,
 )
 
 from .conftest import create, ledger_dump, make_admin, rid, write_packet, write_review

@@ -9,7 +9,18 @@ import pytest
 from streetlink.contracts import DECISIONS, STAGED_RECORDS
 from streetlink.replies import build_published_items, build_review_items
 
-from .conftest import NIGHT, PUBLISHED_ITEMS, commit_replies, create, item, publish, rid, take_replies, write_packet, write_review
+from .conftest import (
+    NIGHT,
+    PUBLISHED_ITEMS,
+    commit_replies,
+    create,
+    item,
+    publish,
+    rid,
+    take_replies,
+    write_packet,
+    write_review,
+)
 
 LJZ, YJ = "310115005", "310115013"
 N26 = dt.date(2026, 11, 26)
