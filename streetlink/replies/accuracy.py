@@ -37,6 +37,7 @@ import duckdb
 
 from streetlink import sql
 from streetlink.contracts import CONFIRMING_RESULTS, REFUTING_RESULTS
+from streetlink.dispatch.sql import table_exists
 from streetlink.replies.open_items import item_status
 from streetlink.replies.settings import RepliesSettings, load_settings
 
@@ -109,7 +110,7 @@ def measure_from_labels(
             verdicts="replies_verdicts")
 
     names: dict[str, str] = {}
-    if admin is not None:
+    if admin is not None and table_exists(con, admin):
         names = dict(sql.run(con, PKG, "accuracy_street_names", admin=admin).fetchall())
 
     def named(rows: list[dict[str, Any]], key: str = "street_code") -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from streetlink import sql
 from streetlink.contracts import (
+    ADMIN,
     REPLIES_PARQUET,
     REPLY_LABELS,
     REVIEW_ACTION_ROWS,
@@ -88,6 +89,7 @@ def assess_replies(
     """
     settings = settings or load_settings()
     read_at = (read_at or dt.datetime.now()).replace(microsecond=0)
+    enforce(con, admin, ADMIN)  # codes as text: a CSV read without types would not match anything
     t = ledger_tables(ledger)
     params = {"night": night, "read_at": read_at, "rollover_days": settings.year_rollover_days}
     sql.run(con, PKG, "assess_file_streets", {"night": night}, out="reply_file_streets", rows=rows,
