@@ -7,7 +7,8 @@ Input (run connection): ``reply_labels`` and ``review_actions`` (``assess_replie
   ``not_our_area`` answer to the record's latest dispatch whose 转派至 names a Pudong
   committee (kind ``transfer``, ``transferred_from_street`` = the street that returned it),
   or a clerk's 派发 from the review workbook (kind ``manual``); with the display fields
-  from the ledger so the lead can map them into ``packet_rows`` of the target street;
+  from the ledger so the lead can map them into ``packet_rows`` of the target street
+  (without a dwelling: the one it was placed at is the refuted place);
 * ``transfer_review`` (TRANSFER_REVIEW) — the ones without a usable target, for the review
   queue with reason ``transfer_unresolved`` and why (``no_target``, ``ambiguous_name``,
   ``unknown_committee``, ``same_committee``, ``already_refuted``, ``no_candidate_code``).

@@ -19,8 +19,9 @@ refuted AS (  -- committees that already answered that the record is not theirs
     WHERE applied AND result IN ('wrong_address', 'not_our_area')
 ),
 returned AS (
+    -- the dwelling the record was placed at is the refuted place: the new street starts without it
     SELECT l.record_id, 'transfer' AS kind, l.street_code AS from_street, l.committee_code AS from_committee,
-           d.source, d.house_id, d.person_id, d.case_id, d.priority, d.rules,
+           d.source, NULL::VARCHAR AS house_id, d.person_id, d.case_id, d.priority, d.rules,
            d.name, d.phone, d.address, d.resolved_address,
            coalesce(d.original_night, d.night) AS original_night,
            l.transfer_text, l.corrected_address, l.note AS returned_note, l.checker AS returned_by, l.reply_file,
@@ -47,7 +48,7 @@ latest_action AS (
 ),
 clerked AS (
     SELECT c.record_id, 'manual' AS kind, NULL AS from_street, NULL AS from_committee,
-           q.source, q.house_id, q.person_id, NULL AS case_id, NULL AS priority, NULL AS rules,
+           q.source, NULL::VARCHAR AS house_id, q.person_id, NULL AS case_id, NULL AS priority, NULL AS rules,
            q.name, q.phone, q.address, q.resolved_address,
            c.review_night AS original_night,
            c.code_text AS transfer_text, NULL AS corrected_address, c.note AS returned_note,
