@@ -144,6 +144,9 @@ def record_night(
     """
     present = {name: table_exists(con, name) for name in (items, review_items, labels, review_actions,
                                                      reply_files, file_streets) if name}
+    for name, exists in present.items():
+        if not exists:
+            log.warning("record_night %s: no table %s on the connection; skipped", night, name)
     checks = ((items, PUBLISHED_ITEMS), (review_items, REVIEW_ITEMS), (labels, REPLY_LABELS),
               (review_actions, REVIEW_ACTION_ROWS))
     for name, contract in checks:
