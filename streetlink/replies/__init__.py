@@ -21,9 +21,10 @@ Input → output, in the order a night uses them (all Prefect-free; the flow wir
   6. ``write_replies_parquet(con, output_tmp / "replies.parquet")``             (assess.py)
   7. at publish: ``record_night(con, ledger_path(out), night, published_at=…,
      model_version=…)`` — the ledger's only write, one transaction, idempotent  (ledger.py)
-  8. for the report, the model card and training (ledger attached read-only):
-     ``measure_from_labels(con, night)`` (accuracy.py), ``label_evidence(con, night)``
-     (evidence.py)
+  8. for the report (before publication, tonight's labels pending):
+     ``measure_from_labels(con, night, pending_labels="reply_labels")``; for the model card
+     and training, from the ledger alone: ``measure_from_labels(con, night)`` (accuracy.py),
+     ``label_evidence(con, night)`` (evidence.py)
 
 Tunable numbers (default deadline, which results close an item, home-based rules, how
 many answers a rule needs, the interval's z) are in ``settings.json``.

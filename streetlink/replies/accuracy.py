@@ -89,14 +89,20 @@ def measure_from_labels(
     ledger: str = "ledger",
     admin: str | None = "admin",
     as_of: dt.datetime | None = None,
+    pending_labels: str | None = None,
     settings: RepliesSettings | None = None,
 ) -> dict[str, Any]:
-    """Accuracy, turnaround, coverage, open and overdue from every label read up to
-    `through_night`, for every dispatch published up to it. Returns the report's summary."""
+    """Accuracy, turnaround, coverage, open and overdue. Returns the report's summary.
+
+    From the ledger alone (default): every dispatch published up to `through_night` and
+    every label read up to it. With `pending_labels` (tonight's ``reply_labels``, for the
+    report written before publication): the dispatches published before `through_night`
+    and the ledger's labels before it plus tonight's, so a rerun reports the same."""
     settings = settings or load_settings()
     as_of = as_of or dt.datetime.combine(through_night + dt.timedelta(days=1), dt.time())
-    status = item_status(con, through_night, ledger=ledger, pending_labels=None,
-                         dispatch_before=through_night + dt.timedelta(days=1), settings=settings)
+    before = through_night if pending_labels else through_night + dt.timedelta(days=1)
+    status = item_status(con, through_night, ledger=ledger, pending_labels=pending_labels,
+                         dispatch_before=before, settings=settings)
     sql.run(con, PKG, "accuracy_macros")
     sql.run(con, PKG, "accuracy_verdicts", {"confirming": list(CONFIRMING_RESULTS), "refuting": list(REFUTING_RESULTS),
                                             "home_rules": list(settings.home_rules)},

@@ -40,7 +40,7 @@ def _decisions(rows):
     return out
 
 
-def _run(tmp_path, night, decisions=None):
+def _run(tmp_path, night, decisions=None, measure=False):
     """One night: replies, decide's output (given), publication. Returns the run connection."""
     con = duckdb.connect()
     make_admin(con)
@@ -54,6 +54,9 @@ def _run(tmp_path, night, decisions=None):
                            read_at=T.combine(night + dt.timedelta(days=1), dt.time(2)))
     published_at = T.combine(night + dt.timedelta(days=1), dt.time(3))
     staged = stage_publication(con, published_at=published_at)
+    if measure:  # the report is written before publication: tonight's labels are pending
+        with attached_ledger(con, ledger):
+            staged["report"] = measure_from_labels(con, night, pending_labels="reply_labels")
     write_replies_parquet(con, tmp_path / "out" / night.isoformat() / "replies.parquet")
     record_night(con, ledger, night, published_at=published_at, model_version="m1")
     return con, summary, staged
@@ -108,7 +111,7 @@ def test_three_nights(tmp_path):
         rid(30): {"result": "查无此人", "time": T(2026, 11, 26, 12)}})
     shutil.copy(r25 / "陆家嘴.xlsx", r26 / "陆家嘴(再次发送).xlsx")
     write_packet(r26 / "陆家嘴-补.xlsx", LJZ, N25, {"310115005001": [rid(40)]}, {rid(40): {"result": "已核实在住"}})
-    con, summary, staged = _run(tmp_path, N26)
+    con, summary, staged = _run(tmp_path, N26, measure=True)
     assert staged["published_items"] == 0 and staged["review_items"] == 1  # rid 21 → review
     outcomes = summary["assessed"]["outcomes"]
     assert outcomes == {"applied": 5, "repeated_reply": 3, "not_sent_to_this_street": 1}
@@ -123,6 +126,9 @@ def test_three_nights(tmp_path):
     with attached_ledger(con, ledger):
         s = measure_from_labels(con, N26)
     acc = s["committee_accuracy"]["overall"]
+    # what the report said before publication is what the ledger says after it
+    before = staged["report"]
+    assert before["committee_accuracy"] == s["committee_accuracy"] and before["turnaround"] == s["turnaround"]
     # dispatches: 5 (night 24) + 3 (night 25); answered: rid 1, 2, 3, 20, 21 (24) and 2, 30, 40 (25)
     assert (acc["dispatched"], acc["answered"], acc["judged"], acc["confirmed"]) == (8, 8, 7, 5)
     by_rule = {r["key"]: (r["judged"], r["confirmed"]) for r in s["committee_accuracy"]["by_rule"]}
