@@ -38,6 +38,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "conflicting_evidence": ("review", "地址与身份信息指向不同居村委"),
     "low_confidence": ("review", "匹配置信度不足"),
     "vague_address": ("review", "地址过于模糊且身份无法确认"),
+    # replies
+    "transfer_unresolved": ("review", "街镇退回（非本辖区）但转派目标无法确定"),
 }
 
 # Why a dispatched record went where it went: code -> Chinese label (shown in packets).
