@@ -17,3 +17,10 @@ __all__ = [
     "STAGED_RECORDS", "TRUTH", "Column", "Contract", "SourceSpec", "check_table", "enforce",
     "source_for_file",
 ]
+
+# screen (streetlink/screen): cases.parquet, case rows for packets, the kept screening input
+from streetlink.contracts.screen import (  # noqa: E402
+    CASE_ROWS, CASES, OPEN_ITEMS_READ, PRIORITY_VALUES, SCREEN_BASE,
+)
+
+__all__ += ["CASES", "CASE_ROWS", "OPEN_ITEMS_READ", "PRIORITY_VALUES", "SCREEN_BASE"]  # screen
