@@ -107,6 +107,7 @@ def diff_rules(output_day: Path, new_rules: Path | RuleSet, examples: int = 20) 
     con = duckdb.connect()
     try:
         con.execute("CREATE TABLE screen_base AS SELECT * FROM read_parquet(?)", [str(base_file)])
+        night = sql.run(con, PACKAGE, "diff_night", base="screen_base").fetchall()[0][0] or output_day.name
         for tag, rs in (("old", old), ("new", new)):
             evaluate_base(con, rs, results=f"{tag}_results", check=False)
             build_case_outputs(con, results=f"{tag}_results", cases=f"{tag}_cases", case_rows=f"{tag}_case_rows")
@@ -146,7 +147,7 @@ def diff_rules(output_day: Path, new_rules: Path | RuleSet, examples: int = 20) 
     finally:
         con.close()
     return RuleDiff(
-        night=output_day.name, in_force=old.info(), new=new.info(), rule_changes=_rule_changes(old, new),
+        night=night, in_force=old.info(), new=new.info(), rule_changes=_rule_changes(old, new),
         records=records, pushed=pushed, emergency_orders=emergency, transitions=transitions,
         by_rule=by_rule, changed_cases=len(changed), examples=changed[:examples],
         deadline_changes=sum(int(c["deadline_changes"]) for c in changed), published_mismatches=mismatches,

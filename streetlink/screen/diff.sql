@@ -40,3 +40,6 @@ FROM read_parquet({{published:literal}}) AS p
 FULL JOIN {{cases}} AS o USING (record_id)
 WHERE p.case_id IS DISTINCT FROM o.case_id OR p.priority IS DISTINCT FROM o.priority
    OR p.rules IS DISTINCT FROM o.rules OR p.deadline IS DISTINCT FROM o.deadline;
+
+-- name: diff_night
+SELECT CAST(any_value(record.night) AS VARCHAR) FROM {{base}};

@@ -109,10 +109,12 @@ WITH cases AS (
     SELECT DISTINCT case_key, case_hash, case_person_id FROM screen_cases
 ),
 matched AS (
-    SELECT DISTINCT c.case_key, o.record_id, o.night, o.rank
-    FROM cases AS c
-    JOIN screen_open AS o
-      ON o.case_hash = c.case_hash OR (c.case_person_id IS NOT NULL AND o.person_id = c.case_person_id)
+    -- two equi-joins, not one join on OR (which DuckDB runs as a nested loop)
+    SELECT c.case_key, o.record_id, o.night, o.rank
+    FROM cases AS c JOIN screen_open AS o ON o.case_hash = c.case_hash
+    UNION
+    SELECT c.case_key, o.record_id, o.night, o.rank
+    FROM cases AS c JOIN screen_open AS o ON o.person_id = c.case_person_id
 )
 SELECT case_key, count(DISTINCT record_id) AS open_items, count(DISTINCT night) AS open_nights,
        min(rank) AS open_rank, min(night) AS first_open_night
