@@ -153,3 +153,16 @@ def test_cases_parquet_has_every_record_once(rules, tiny, tmp_path):
         assert (tmp_path / paths[name].split(str(tmp_path) + "/")[1]).is_file()
     assert sorted(p.name for p in (tmp_path / "internal" / "screening_rules").iterdir()) == ["key_areas.csv",
                                                                                             "rules.toml"]
+
+
+def test_an_empty_night_and_an_unscreened_ledger(rules, tiny):
+    done = tiny.screen(rules)
+    assert done.summary["funnel"]["stages"]["received"] == 0 and done.case_rows() == []
+    # items published before screening existed have no case id and no priority
+    tiny.person("P1", "H1")
+    tiny.add("KK1", "checkpoint", person="P1", house="H1")
+    tiny.open("checkpoint:KK20261120", D(2026, 11, 20), None, person="P1", house="H1", priority=None)
+    done = tiny.screen(rules)
+    r = done.result("checkpoint:KK1")
+    assert r["case_id"] == case_id("20261124", "P|P1|疫情防控") and r["priority"] == "high"
+    assert done.fired("checkpoint:KK1") == ["seen_again_while_open"]
