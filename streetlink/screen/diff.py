@@ -106,19 +106,18 @@ def diff_rules(output_day: Path, new_rules: Path | RuleSet, examples: int = 20) 
     new = new_rules if isinstance(new_rules, RuleSet) else load_rules(new_rules)
     con = duckdb.connect()
     try:
-        con.execute("CREATE TABLE screen_base AS SELECT * FROM read_parquet(?)", [str(base_file)])
+        sql.run(con, PACKAGE, "read_parquet_table", target="screen_base", path=base_file)
         night = sql.run(con, PACKAGE, "diff_night", base="screen_base").fetchall()[0][0] or output_day.name
         for tag, rs in (("old", old), ("new", new)):
             evaluate_base(con, rs, results=f"{tag}_results", check=False)
             build_case_outputs(con, results=f"{tag}_results", cases=f"{tag}_cases", case_rows=f"{tag}_case_rows")
-            con.execute(f"CREATE TEMP TABLE {tag}_rules AS SELECT * FROM screen_rule_table")
         records, pushed = {}, {}
         for tag in ("old", "new"):
             rows = {p: (n, d) for p, n, d in sql.run(con, PACKAGE, "diff_priorities",
                                                      results=f"{tag}_results").fetchall()}
             records[tag] = {p: int(rows.get(p, (0, 0))[0]) for p in PRIORITY_VALUES}
             pushed[tag] = {p: int(rows.get(p, (0, 0))[1]) for p in PRIORITY_VALUES}
-        emergency = {t: int(con.execute(f"SELECT count(*) FROM {t}_case_rows WHERE emergency").fetchall()[0][0])
+        emergency = {t: int(sql.run(con, PACKAGE, "count_emergency", case_rows=f"{t}_case_rows").fetchall()[0][0])
                      for t in ("old", "new")}
         pair = {"old": "old_results", "new": "new_results"}
         transitions = [(a, b, int(n)) for a, b, n in sql.run(con, PACKAGE, "diff_transitions", **pair).fetchall()]

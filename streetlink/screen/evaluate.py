@@ -45,7 +45,7 @@ def _table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
     view = f"{name}_arrow"
     con.register(view, table)
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {view}")
+        sql.run(con, PACKAGE, "table_from_view", target=name, view=view)
     finally:
         con.unregister(view)
 
@@ -76,9 +76,7 @@ def _load_ruleset_tables(con: duckdb.DuckDBPyConnection, rs: RuleSet) -> None:
 
 
 def _match_areas(con: duckdb.DuckDBPyConnection, rs: RuleSet, base: str) -> int:
-    texts = [row[0] for row in con.execute(
-        f"SELECT DISTINCT m.text FROM (SELECT unnest(match_texts) AS m FROM {sql.identifier(base)}) "
-        "WHERE m.text IS NOT NULL").fetchall()]
+    texts = [row[0] for row in sql.run(con, PACKAGE, "distinct_match_texts", base=base).fetchall()]
     hits = AreaMatcher(rs.key_areas).match_all(texts)
     pairs = [(t, i) for t, found in hits.items() for i in found]
     _table(con, "screen_area_hits", pa.table({
@@ -104,7 +102,7 @@ def evaluate_base(con: duckdb.DuckDBPyConnection, rs: RuleSet, base: str = "scre
     With `check`, a symptomatic health-cloud report or a record tied to a key area inside
     its window that ends `normal` fails (RuleError): OUTPUTS.md forbids it.
     """
-    night = con.execute(f"SELECT any_value(record.night) FROM {sql.identifier(base)}").fetchall()[0][0]
+    night = sql.run(con, PACKAGE, "base_night", base=base).fetchall()[0][0]
     if night is None:
         night = dt.date.today()  # an empty night: nothing is evaluated, any date will do
     _load_ruleset_tables(con, rs)
@@ -112,7 +110,7 @@ def evaluate_base(con: duckdb.DuckDBPyConnection, rs: RuleSet, base: str = "scre
     fragments = {t: struct_type(t) for t in ("travel", "household")}
     sql.run(con, PACKAGE, "tie_key_areas", {"incubation_days": rs.parameters.incubation_days},
             base=base, hits="screen_area_hits", areas="screen_area_table", travel_type=fragments["travel"])
-    con.execute("CREATE OR REPLACE TEMP TABLE screen_household (record_id VARCHAR, urgent_cases INTEGER)")
+    sql.run(con, PACKAGE, "empty_table", target="screen_household", columns="record_id VARCHAR, urgent_cases INTEGER")
     sql.run(con, PACKAGE, "screen_input", base=base, household_type=fragments["household"])
     first = [r for r in rs.rules if not r.second_pass]
     second = [r for r in rs.rules if r.second_pass]
@@ -163,13 +161,13 @@ def base_from_rows(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]
     Each row: ``record_id`` and optionally the base columns (case_id defaults to one case
     per record) and dicts ``record``, ``person``, ``dwelling``, ``history``.
     """
-    ident = sql.identifier(table)
     columns = ", ".join(
         ["record_id VARCHAR", "case_id VARCHAR", "case_key VARCHAR", "continued BOOLEAN",
          "open_case_rank INTEGER", "open_case_deadline TIMESTAMP", "person_id VARCHAR", "home_id VARCHAR",
          "open_urgent_cases VARCHAR[]", 'match_texts STRUCT(via VARCHAR, "text" VARCHAR)[]']
         + [f'"{ns}" {struct_type(ns)}' for ns in KEPT_NAMESPACES])
-    con.execute(f"CREATE OR REPLACE TABLE {ident} ({columns})")
+    sql.run(con, PACKAGE, "base_table", target=table, columns=columns)
+    types = {f"{ns}_type": struct_type(ns) for ns in KEPT_NAMESPACES}
     for i, row in enumerate(rows):
         extra = sorted(set(row) - set(_BASE_DEFAULTS) - {"record_id", *KEPT_NAMESPACES})
         if extra:
@@ -177,16 +175,13 @@ def base_from_rows(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]
         r = {**_BASE_DEFAULTS, **row}
         record = {"night": "2026-11-24", "decision": "dispatched", "has_symptoms": False, "person_linked": False,
                   **(r.get("record") or {})}
-        case_id = r["case_id"] or f"C20261124-{i:010X}"
-        con.execute(
-            f"INSERT INTO {ident} SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(?::JSON AS STRUCT(via VARCHAR, \"text\" VARCHAR)[]), "
-            + ", ".join(f"CAST(?::JSON AS {struct_type(ns)})" for ns in KEPT_NAMESPACES),
-            [r["record_id"], case_id, r["case_key"] or f"R|{r['record_id']}", r["continued"],
-             r["open_case_rank"], r["open_case_deadline"], r["person_id"], r["home_id"],
-             r["open_urgent_cases"], json.dumps(r["match_texts"], ensure_ascii=False),
-             _struct_json("record", record)]
-            + [_struct_json(ns, r.get(ns)) for ns in KEPT_NAMESPACES[1:]],
-        )
+        params = {k: r[k] for k in _BASE_DEFAULTS if k != "match_texts"}
+        params |= {"record_id": r["record_id"], "case_id": r["case_id"] or f"C20261124-{i:010X}",
+                   "case_key": r["case_key"] or f"R|{r['record_id']}",
+                   "match_texts": json.dumps(r["match_texts"], ensure_ascii=False),
+                   "record": _struct_json("record", record)}
+        params |= {ns: _struct_json(ns, r.get(ns)) for ns in KEPT_NAMESPACES[1:]}
+        sql.run(con, PACKAGE, "base_row", params, target=table, **types)
 
 
 def check_floor(rs: RuleSet) -> None:
@@ -212,8 +207,7 @@ def check_floor(rs: RuleSet) -> None:
     try:
         base_from_rows(con, probes, "probe_base")
         evaluate_base(con, rs, base="probe_base", results="probe_results", check=False)
-        left = [r[0] for r in con.execute(
-            "SELECT record_id FROM probe_results WHERE priority = 'normal' ORDER BY record_id").fetchall()]
+        left = [r[0] for r in sql.run(con, PACKAGE, "normal_records", results="probe_results").fetchall()]
     finally:
         con.close()
     if left:

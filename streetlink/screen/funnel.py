@@ -48,9 +48,7 @@ def compute_funnel(con: duckdb.DuckDBPyConnection, rs: RuleSet, night: dt.date, 
     cases = _rows(sql.run(con, PACKAGE, "funnel_cases", results=results, decisions=decisions,
                           case_rows=case_rows))[0]
     fired = {r["rule"]: r for r in _rows(sql.run(con, PACKAGE, "funnel_by_rule", results=results))}
-    emergency_by_source = dict(con.execute(
-        f"SELECT s.source, count(*) FROM (SELECT unnest(sources) AS source FROM {sql.identifier(case_rows)} "
-        "WHERE emergency) AS s GROUP BY ALL").fetchall())
+    emergency_by_source = dict(sql.run(con, PACKAGE, "emergency_by_source", case_rows=case_rows).fetchall())
 
     by_source: dict[str, dict[str, int]] = {}
     cross: dict[str, dict[str, int]] = {d: dict.fromkeys(PRIORITY_VALUES, 0) for d in DECISION_VALUES}

@@ -41,3 +41,7 @@ SELECT source, decision, count(*) AS records
 FROM read_parquet({{links:literal}})
 GROUP BY ALL
 ORDER BY ALL;
+
+-- name: emergency_by_source
+SELECT s.source, count(*) FROM (SELECT unnest(sources) AS source FROM {{case_rows}} WHERE emergency) AS s
+GROUP BY s.source;

@@ -39,7 +39,7 @@ def load_rules(path: Path | None = None) -> RuleSet:
 def empty_open_items(con: duckdb.DuckDBPyConnection, name: str = "screen_no_open_items") -> str:
     """An empty table with the open-item columns (a first night, or no ledger yet)."""
     cols = ", ".join(f'"{c.name}" {c.dtype}' for c in OPEN_ITEMS_READ.columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {sql.identifier(name)} ({cols})")
+    sql.run(con, PACKAGE, "empty_table", target=name, columns=cols)
     return name
 
 
@@ -55,7 +55,7 @@ def build_screen_base(con: duckdb.DuckDBPyConnection, night: dt.date, rs: RuleSe
                         "matter": pa.array(list(rs.hotline_matters.values()), pa.string())})
     con.register("screen_matters_arrow", matters)
     try:
-        con.execute("CREATE OR REPLACE TEMP TABLE screen_matters AS SELECT * FROM screen_matters_arrow")
+        sql.run(con, PACKAGE, "table_from_view", target="screen_matters", view="screen_matters_arrow")
     finally:
         con.unregister("screen_matters_arrow")
     population = f"{warehouse}.population_std"

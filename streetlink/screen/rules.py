@@ -28,6 +28,7 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
+from streetlink import sql
 from streetlink.errors import StreetlinkError
 from streetlink.paths import PROJECT_ROOT
 from streetlink.screen.areas import KeyArea, read_key_areas
@@ -238,8 +239,8 @@ def check_condition(path: Path, name: str, condition: str) -> tuple[str, ...]:
 
 def _bind_checker() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    cols = ", ".join(f'NULL::{struct_type(ns)} AS "{ns}"' for ns in FIELDS)
-    con.execute(f"CREATE TABLE screen_input AS SELECT 'r' AS record_id, {cols} WHERE false")
+    sql.run(con, "streetlink.screen", "bind_table",
+            columns=", ".join(f'NULL::{struct_type(ns)} AS "{ns}"' for ns in FIELDS))
     return con
 
 
@@ -249,7 +250,7 @@ def check_binds(path: Path, rules: list[Rule]) -> None:
     try:
         for rule in rules:
             try:
-                kind = con.execute(f"DESCRIBE SELECT ({wrap(rule.condition)}) AS c FROM screen_input").fetchall()
+                kind = sql.run(con, "streetlink.screen", "bind_condition", condition=wrap(rule.condition)).fetchall()
             except duckdb.Error as exc:
                 first = str(exc).splitlines()[0]
                 raise _fail(path, f"rule {rule.name!r}: DuckDB cannot evaluate the condition: {first}") from None

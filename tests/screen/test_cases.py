@@ -166,3 +166,15 @@ def test_an_empty_night_and_an_unscreened_ledger(rules, tiny):
     r = done.result("checkpoint:KK1")
     assert r["case_id"] == case_id("20261124", "P|P1|疫情防控") and r["priority"] == "high"
     assert done.fired("checkpoint:KK1") == ["seen_again_while_open"]
+
+
+def test_the_outputs_can_be_written_by_a_later_step(rules, tiny, tmp_path):
+    # The lead screens after decide and writes with the other outputs: another connection.
+    tiny.add("KK1", "checkpoint")
+    run_db = tmp_path / "run.duckdb"
+    done = tiny.screen(rules, duckdb.connect(str(run_db)))
+    done.con.close()
+    con = duckdb.connect(str(run_db))
+    paths = write_screen_outputs(con, tmp_path / "night", rules, done.summary)
+    assert con.execute("SELECT count(*) FROM read_parquet(?)", [paths["cases"]]).fetchall() == [(1,)]
+    assert con.execute("SELECT count(*) FROM case_rows").fetchall() == [(1,)]
