@@ -155,7 +155,7 @@ def diff_rules(output_day: Path, new_rules: Path | RuleSet, examples: int = 20) 
 
 def _row(label: str, old: int, new: int) -> str:
     delta = new - old
-    return f"  {label:<28}{old:>8}{new:>8}{delta:>+8}" if delta else f"  {label:<28}{old:>8}{new:>8}{'':>8}"
+    return f"  {label:<36}{old:>8}{new:>8}{delta:>+8}" if delta else f"  {label:<36}{old:>8}{new:>8}{'':>8}"
 
 
 def format_diff(d: RuleDiff) -> str:
@@ -167,7 +167,7 @@ def format_diff(d: RuleDiff) -> str:
            f"key areas {d.new['key_areas_sha256'][:12]}", ""]
     out.append("Changes in the rule file:" if d.rule_changes else "No change in the rules themselves.")
     out += [f"  {c}" for c in d.rule_changes]
-    out += ["", f"  {'':<28}{'in force':>8}{'new':>8}{'change':>8}"]
+    out += ["", f"  {'':<36}{'in force':>8}{'new':>8}{'change':>8}"]
     for p in PRIORITY_VALUES:
         out.append(_row(f"records {p}", d.records["old"][p], d.records["new"][p]))
     for p in PRIORITY_VALUES:
