@@ -8,6 +8,7 @@
     streetlink baseline --date D --inbox I --registry R --out O  the naive "before" look-ups
     streetlink train --date D --inbox I --registry R           train the linkage models
     streetlink refresh-registry --registry R --out O           standardise the registries now
+    streetlink screen --rules NEW --date D --out O             what a rule change would do (writes nothing)
 
 Errors a user can act on are printed as one line with a non-zero exit status; ``--debug``
 shows the traceback.
@@ -130,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--warehouse", type=Path, help="DuckDB file (default: <out>/warehouse.duckdb)")
     p.add_argument("--force", action="store_true", help="refresh even if the registry files are unchanged")
     _add_engine_options(p)
+
+    p = sub.add_parser("screen", help="replay changed screening rules on a published night (writes nothing)")
+    p.add_argument("--rules", type=Path, required=True, help="the changed rules.toml (its key-area file beside it)")
+    p.add_argument("--date", type=_date, required=True, help="a published night, YYYY-MM-DD")
+    p.add_argument("--out", type=_existing_dir, required=True, help="output folder holding <out>/<date>/")
+    p.add_argument("--examples", type=int, default=20, help="changed cases to list (default: 20)")
     return parser
 
 

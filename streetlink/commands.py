@@ -174,6 +174,13 @@ def cmd_refresh_registry(args: argparse.Namespace, engine: EngineConfig) -> int:
     return EXIT_OK
 
 
+def cmd_screen(args: argparse.Namespace, engine: EngineConfig) -> int:
+    from streetlink.screen import diff_rules, format_diff
+
+    print(format_diff(diff_rules(args.out / args.date.isoformat(), args.rules, examples=args.examples)))
+    return EXIT_OK
+
+
 class _progress:
     """A rich progress bar fed by (stage, done, total) callbacks."""
 
@@ -210,5 +217,6 @@ __all__ = [
     "cmd_refresh_registry",
     "cmd_run",
     "cmd_simulate_replies",
+    "cmd_screen",
     "cmd_train",
 ]

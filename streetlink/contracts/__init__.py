@@ -31,3 +31,10 @@ __all__ += [  # replies
     "REPLY_FILES", "REPLY_LABELS", "REPLY_RESULTS", "REPLY_ROWS", "REVIEW_ACTIONS",
     "REVIEW_ACTION_ROWS", "REVIEW_ITEMS", "REVIEW_REPLY_ROWS", "TRANSFER_ITEMS", "TRANSFER_REVIEW",
 ]
+
+# screen (streetlink/screen): cases.parquet, case rows for packets, the kept screening input
+from streetlink.contracts.screen import (  # noqa: E402
+    CASE_ROWS, CASES, OPEN_ITEMS_READ, PRIORITY_VALUES, SCREEN_BASE,
+)
+
+__all__ += ["CASES", "CASE_ROWS", "OPEN_ITEMS_READ", "PRIORITY_VALUES", "SCREEN_BASE"]  # screen

@@ -1,0 +1,2 @@
+-- name: write_parquet
+COPY (SELECT * FROM {{table}}) TO {{path:literal}} (FORMAT parquet, COMPRESSION zstd);
