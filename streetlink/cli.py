@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="world variation(s): base (default), dirty_registry, phased_estates, shared_phones, "
                         "sloppy, movers, travel; combine with commas or by repeating (sloppy,movers)")
     p.add_argument("--clerk", choices=("basic", "thorough"),
-                   help="whose reasoning the truth follows (default: basic for base, thorough for a variation)")
+                   help="whose reasoning the truth follows (default: thorough; basic = generator 1.2)")
 
     p = sub.add_parser("simulate-replies", help="answer a night's packets and review workbook as simulated streets would")
     p.add_argument("--out", type=_existing_dir, required=True, help="the run's output folder (reads <out>/<date>/dispatch, review)")

@@ -174,14 +174,12 @@ acomm AS (
 ),
 housed AS (
     SELECT p.*,
-        CASE WHEN p.dwelling_from = 'home_or_address' AND p.home_fits_address THEN p.person_house
-             WHEN p.dwelling_from IN ('address', 'home_or_address') AND bd.p_dwelling >= $dwelling_min
-                  THEN bd.house_id
+        CASE WHEN p.dwelling_from = 'address' AND bd.p_dwelling >= $dwelling_min THEN bd.house_id
              WHEN p.dwelling_from = 'home' THEN p.person_house END AS house,
-        CASE WHEN p.dwelling_from = 'home_or_address' AND p.home_fits_address THEN p.home_p_dwelling
-             WHEN p.dwelling_from IN ('address', 'home_or_address') THEN bd.p_dwelling END AS house_p,
+        CASE WHEN p.dwelling_from = 'address' THEN bd.p_dwelling
+             WHEN p.dwelling_from = 'home' THEN p.home_p_dwelling END AS house_p,
         cm.p_committee AS committee_p,
-        CASE WHEN p.dwelling_from IN ('address', 'home_or_address') THEN bd.house_id END AS best_house
+        CASE WHEN p.dwelling_from = 'address' THEN bd.house_id END AS best_house
     FROM placed p
     LEFT JOIN best_dwelling bd ON bd.record_id = p.record_id AND bd.committee_code = p.committee AND bd.rk = 1
     LEFT JOIN acomm cm ON cm.record_id = p.record_id AND cm.committee_code = p.committee
@@ -213,7 +211,7 @@ SELECT
     CASE WHEN p.decision = 'dispatched' THEN substr(p.committee, 1, 9) END AS street_code,
     CASE WHEN p.decision = 'dispatched' THEN p.committee END AS committee_code,
     CASE WHEN p.decision = 'dispatched' THEN p.house END AS house_id,
-    CASE WHEN p.decision = 'dispatched' AND p.dwelling_from IN ('address', 'home_or_address')
+    CASE WHEN p.decision = 'dispatched' AND p.basis_from = 'address'
               THEN CASE WHEN p.house IS NOT NULL THEN p.house_p ELSE p.committee_p END
          WHEN p.decision <> 'dispatched' AND p.a_committee IS NOT NULL THEN p.p_committee
     END::DOUBLE AS address_match_probability,

@@ -32,8 +32,7 @@ class Rule:
     reason: str | None = None  # review/rejected reason code (None: the staged reject reason)
     committee: str | None = None  # evidence column holding the committee (dispatched)
     # which dwelling a dispatch names: 'address' (the committee's best dwelling when
-    # P >= dwelling_min), 'home' (the person's registered one), 'home_or_address' (the
-    # registered one when it fits the address, else as 'address'), None (committee level)
+    # P >= dwelling_min), 'home' (the person's registered one), None (committee level)
     dwelling: str | None = None
     # what the packet says it went by: 'address' (dwelling, building or village, from what
     # was found), 'place' (community or village named), 'committee' (named), 'home'
@@ -62,15 +61,22 @@ RULES: tuple[Rule, ...] = (
     R("unparseable_id_only", "rejected",
       "NOT has_address_text AND bad_id AND name_kind = 'none' AND phone_kind NOT IN ('mobile', 'landline')",
       "no address, and the only identity is an ID that is not one", reason="unparseable_id"),
+    # Before the address alone: when the certain person's registered dwelling is itself a
+    # reading of the address (among its candidates, nearly as likely as the best), the two
+    # pieces of evidence agree, and look-alikes elsewhere (an estate of the same name in
+    # another town, the phase left out) are told apart by who lives there.
+    R("registered_home_fits_address", "dispatched",
+      "p_person >= $person_min AND home_fits_address",
+      "the certain person's registered dwelling is one of the address's best readings",
+      committee="person_committee", dwelling="home", basis="address"),
     R("address_alone", "dispatched",
       "(p_committee >= $committee_min OR top_clear) AND NOT road_elsewhere",
       "the address alone places the committee (a certain person registered elsewhere has moved: the "
       "address is the newer evidence)", committee="a_committee", dwelling="address", basis="address"),
     R("address_and_person", "dispatched",
-      "p_person >= $person_min AND (p_home_committee >= $committee_supported_min OR home_fits_address)",
-      "the certain person's registered committee is among the address's candidates (or the registered "
-      "dwelling fits the address as well as any): who lives there tells look-alikes apart",
-      committee="person_committee", dwelling="home_or_address", basis="address"),
+      "p_person >= $person_min AND p_home_committee >= $committee_supported_min",
+      "the certain person's registered committee is well supported by the address (its best dwelling "
+      "there is named)", committee="person_committee", dwelling="address", basis="address"),
     R("road_elsewhere", "review", "road_elsewhere",
       "a road Pudong does not have, nothing saying Pudong, met only through lane/number/room on an "
       "unrelated road: another district's address written without the district",

@@ -89,7 +89,7 @@ THRESHOLDS: dict[str, Threshold] = {t.name: t for t in (
        (0.1, 0.2, 0.3, 0.5, 0.7, 0.9)),
     _T("home_fit_bits", 1.0,
        "the registered dwelling fits the address when its address weight is within this of the best candidate's",
-       ()),
+       (12, 8, 5, 3, 2, 1, 0)),
     # -- the registered home alone (vague addresses)
     _T("person_home_min", 0.99, "P(person) needed before a vague address goes to the registered home",
        (0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999)),

@@ -61,6 +61,7 @@ def dwelling_features_sql(housing_std: str = "housing_std") -> str:
             FROM (SELECT DISTINCT village FROM {housing_std} WHERE village IS NOT NULL)
         )
         SELECT '{REGISTRY_DATASET}' AS source_dataset, h.house_id AS unique_id, h.street_code,
+               h.street_code AS street_text, h.street_code AS street_hint,
                h.community, h.road, roads.road_py, h.road IS NOT NULL AS road_known, h.lane, h.number,
                h.room, h.village, villages.village_py, h.group_no, h.committee_code
         FROM {housing_std} h LEFT JOIN roads USING (road) LEFT JOIN villages USING (village)
@@ -123,7 +124,8 @@ def address_records_sql(records_std: str = "records_std", registry: str = "wh.dw
     """
     return f"""
         WITH r AS (
-            SELECT record_id, {_record_street()} AS street_code, community, road, lane,
+            SELECT record_id, {_record_street()} AS street_code, street_code_text AS street_text,
+                   street_code_hint AS street_hint, community, road, lane,
                    coalesce(number, building) AS number, room, village, group_no
             FROM {records_std}
             WHERE addr_scope <> 'outside'
@@ -138,6 +140,7 @@ def address_records_sql(records_std: str = "records_std", registry: str = "wh.dw
             FROM (SELECT DISTINCT village FROM r WHERE village IS NOT NULL)
         )
         SELECT '{RECORDS_DATASET}' AS source_dataset, r.record_id AS unique_id, r.street_code,
+               r.street_text, r.street_hint,
                r.community, r.road, roads.road_py,
                r.road IN (SELECT road FROM {registry} WHERE road IS NOT NULL) AS road_known,
                r.lane, r.number, r.room, r.village, villages.village_py, r.group_no,

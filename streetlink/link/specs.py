@@ -72,7 +72,8 @@ def _registry_null(col: str) -> dict[str, Any]:
 ADDRESS_SPEC = ModelSpec(
     name="address_model",
     description="record address → dwelling (实有房屋)",
-    feature_columns=("unique_id", "street_code", "community", "road", "road_py", "road_known", "lane",
+    feature_columns=("unique_id", "street_code", "street_text", "street_hint", "community", "road",
+                     "road_py", "road_known", "lane",
                      "number", "room", "village", "village_py", "group_no", "committee_code"),
     # Only the *record's* silence is a null level. A dwelling without the field the record
     # names (a road for a village house) is a level of its own, so that the u of "road
@@ -128,10 +129,19 @@ ADDRESS_SPEC = ModelSpec(
             _registry_null("group_no"),
             _exact("group_no"),
         ),
+        # Two sources of a street, kept apart because they are wrong at very different rates:
+        # a street or town written in the address itself (金杨新村街道艺墅花园3号) is the writer's
+        # own knowledge, while the source's street field (所属街镇, residence.street) is a
+        # drop-down or an operator's guess, blank or wrong in a share of records.
         _comparison(
-            "street", "street/town named in the record (text or the source's street field)",
-            _record_null("street_code"),
-            _exact("street_code", "street equal"),
+            "street", "street/town written in the address text",
+            _record_null("street_text"),
+            _exact("street_text", "street equal"),
+        ),
+        _comparison(
+            "street_hint", "street/town from the source's street field (a hint)",
+            _record_null("street_hint"),
+            _exact("street_hint", "street equal"),
         ),
     ),
     blocking_rules=(

@@ -99,11 +99,11 @@ def generate(
     `variation`: world variations to apply ('sloppy', 'sloppy,movers', …; None or 'base':
     the base world), see ``streetlink.synth.variations``. `clerk`: whose reasoning the
     truth's ``person_identifiable`` and ``placeable`` follow, 'basic' (generator 1.2) or
-    'thorough' (1.3: ``streetlink.synth.clerk``); default thorough for a varied world and
-    basic for the base world, so that a base world's truth stays what it was."""
+    'thorough' (1.3: ``streetlink.synth.clerk``, the default: the person links now do what
+    that clerk does, so every world's truth follows the same reasoning)."""
     started = time.perf_counter()
     habits = habits_for(variation)
-    clerk = clerk or ("thorough" if habits.names else "basic")
+    clerk = clerk or "thorough"
     if clerk not in CLERKS:
         raise StreetlinkError(f"unknown clerk {clerk!r}; choose one of {', '.join(CLERKS)}")
     spec = get_profile(profile)

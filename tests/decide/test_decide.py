@@ -128,7 +128,8 @@ def test_each_rule_gives_its_decision(tiny):
     # review rows carry their candidates for the clerk
     assert '"H3"' in d["r_ambig"]["candidates_json"] and '"H1"' in d["r_ambig"]["candidates_json"]
     assert {rid: r["rule"] for rid, r in d.items() if rid in ("r_home", "r_lookalike", "r_relative")} == {
-        "r_home": "person_registered_home", "r_lookalike": "address_and_person", "r_relative": "vague_address"}
+        "r_home": "person_registered_home", "r_lookalike": "registered_home_fits_address",
+        "r_relative": "vague_address"}
 
     # The standing decision (the default): the registered home as the only place evidence goes
     # to review, the home suggested as the first candidate; everything else is unchanged.
