@@ -372,4 +372,4 @@ def hotline_content(kind: str, addr: str | None, origin: str, rng: random.Random
     ])
 
 
-__all__ = ["Writer", "hint_text", "hotline_content", "street_short", "re"]
+__all__ = ["Writer", "hint_text", "hotline_content", "street_short"]

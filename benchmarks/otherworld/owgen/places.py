@@ -261,6 +261,10 @@ def build_places(ref: Reference, habits: dict, n_dwellings: int, rng: random.Ran
             continue
         s = committees[c][0]
         stem = _committee_stem(committees[c][1])
+        if len(stem) < 2:
+            # 第一居委会 / 第二居委会: the estate takes the town's name (祝桥一村)
+            m = re.search(r"第([一二三四五六七八九十]+)", committees[c][1])
+            stem = re.sub(r"(街道|新镇|镇)$", "", streets[s]) + (m.group(1) + "村" if m else "新村")
         name = stem if re.search(r"[村苑园城庭邸湾府]$", stem) else stem + rng.choice(SYNTH_SUFFIX)
         if rng.random() < h["numbered_estate_name"]:
             road = rng.choice(roads_by_street.get(s) or all_roads)
