@@ -10,6 +10,7 @@ the written number, and room when one is written); the street field narrows them
 still more than one (or the address is vague) and the record identifies a person by one of
 the exact rules below, and the record is about that person's own home, the person's
 registered home decides. `placeable` = that procedure ends on exactly the true committee.
+An estate name that reads as an address (浦三路628弄) is read both ways.
 
 Identity (exact rules, in order):
   id_exact          the typed ID (read through width, case, spaces, 15->18 digits)
@@ -35,6 +36,7 @@ from .text import digits_only, estate_base, road_stem, to_simplified
 FW = str.maketrans("０１２３４５６７８９ＸｘＸ", "0123456789XXX")
 DOTS = str.maketrans({".": "·", "•": "·", "・": "·", "．": "·", "‧": "·"})
 TITLE = re.compile(r"^(.+?)(先生|女士)$")
+ROAD_LANE_NAME = re.compile(r"^(.+?(?:路|街|公路|大道))(\d+)弄(?:小区)?$")
 
 
 def norm_name(s: str | None) -> str | None:
@@ -161,6 +163,11 @@ class Clerk:
                         out.add(c)
         elif kind == "community":
             num, room = spec["number"], spec["room"]
+            m = ROAD_LANE_NAME.match(spec["name"])
+            if m:
+                # an estate named like an address (浦三路628弄) also reads as that road and lane
+                out |= self.candidates({"kind": "urban", "road": m.group(1), "lane": m.group(2),
+                                        "number": num, "room": room, "towns": None})
             for name in self.community_names(spec["name"]):
                 if num is None:
                     out |= self.comm[name]
