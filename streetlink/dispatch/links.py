@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from streetlink.contracts import LINKS, REASONS, check_table
-from streetlink.dispatch.sql import table_ref
+from streetlink.sql import identifier as table_ref
 from streetlink.errors import ContractViolation
 
 __all__ = ["check_links", "write_links"]

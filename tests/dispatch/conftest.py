@@ -122,7 +122,9 @@ def build_night(con: duckdb.DuckDBPyConnection, overrides: dict[str, dict] | Non
         decisions.append(d)
         std.append({"record_id": rid, "source": source, "name_kind": "full", "id_status": "valid",
                     "phone_kind": "mobile", "addr_scope": "pudong", "addr_precision": "room",
-                    "address_clean": f"浦东新区测试路{100 + i}弄{i}号{i}01室（标准）", "road": "测试路"})
+                    "address_clean": f"浦东新区测试路{100 + i}弄{i}号{i}01室（标准）", "road": "测试路",
+                    "lane": str(100 + i), "number": str(i), "room": f"{i}01",
+                    **overrides.get(rid, {}).get("std", {})})
         expected[rid] = {**d, **{k: s[k] for k in ("name", "id_number", "phone", "address")}}
     create(con, "staged_records", STAGED_RECORDS, staged)
     create(con, "records_std", RECORDS_STD, std)
