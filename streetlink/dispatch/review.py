@@ -51,7 +51,8 @@ from streetlink.dispatch.xlsx import (
 )
 
 __all__ = [
-    "MAX_CANDIDATES", "REVIEW_RESULTS", "candidate_label", "outside_group", "parse_candidates",
+    "MAX_CANDIDATES", "REVIEW_RESULTS", "candidate_label", "candidate_probabilities", "outside_group",
+    "parse_candidates",
     "review_note", "write_review",
 ]
 
@@ -136,13 +137,23 @@ def candidate_label(c: dict, committees: dict[str, tuple[str, str, str]]) -> str
     return " ".join(str(v) for v in (code, street_code) if v) or "未知居村委"
 
 
+def candidate_probabilities(c: dict) -> str:
+    """What the probabilities say, committee first: that is what a clerk decides."""
+    p, pc = c.get("probability"), c.get("committee_probability")
+    parts = []
+    if isinstance(pc, (int, float)):
+        parts.append(f"居村委概率 {pc:.0%}")
+    if isinstance(p, (int, float)):
+        parts.append(("房屋概率" if c.get("kind") == "address" else "身份概率") + f" {p:.0%}")
+    return " · ".join(parts)
+
+
 def _candidate_basis(c: dict) -> str:
     kind = _KIND_LABELS.get(c.get("kind"), str(c.get("kind") or ""))
     label = c.get("label")
-    p = c.get("probability")
     lines = [f"{kind}：{label}" if label else kind]
-    if isinstance(p, (int, float)):
-        lines.append(f"概率 {p:.0%}")
+    if candidate_probabilities(c):
+        lines.append(candidate_probabilities(c))
     return "\n".join(lines)
 
 
@@ -153,7 +164,9 @@ def review_note(reason: str | None, candidates: list[dict], committees: dict[str
     for k, c in enumerate(candidates[:MAX_CANDIDATES], start=1):
         code = c.get("committee_code")
         name = committees.get(code, (None, "", ""))[2] or code or "未知居村委"
-        p = c.get("probability")
+        p = c.get("committee_probability")
+        if not isinstance(p, (int, float)):
+            p = c.get("probability")
         via = "身份" if c.get("kind") == "person" else "地址"
         parts.append(f"候选{k} {name}（{via}{f' {p:.0%}' if isinstance(p, (int, float)) else ''}）")
     return note + ("：" + "；".join(parts) if parts else "")

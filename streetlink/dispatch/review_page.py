@@ -27,7 +27,7 @@ import jinja2
 from streetlink import sql
 from streetlink.contracts import REASONS, SOURCES
 from streetlink.dispatch.review import (
-    MAX_CANDIDATES, candidate_label, outside_group, parse_candidates, review_note,
+    MAX_CANDIDATES, candidate_label, candidate_probabilities, outside_group, parse_candidates, review_note,
 )
 from streetlink.dispatch.tables import stand_in, table_exists
 from streetlink.report.masking import mask_id, mask_phone
@@ -64,7 +64,7 @@ def _ticks(lo: float, hi: float) -> list[float]:
     return [first + i * step for i in range(int((hi - first) // step) + 1)]
 
 
-def waterfall(match_weight: float | None, parts: list[dict[str, Any]], width: int = 440,
+def waterfall(match_weight: float | None, parts: list[dict[str, Any]], width: int = 520,
               row: int = 15) -> dict[str, Any] | None:
     """Bars of an SVG waterfall: prior, each non-zero comparison, the total; None without weights."""
     if match_weight is None or not parts:
@@ -83,7 +83,8 @@ def waterfall(match_weight: float | None, parts: list[dict[str, Any]], width: in
     values = [0.0] + [b["start"] for b in bars] + [b["end"] for b in bars]
     lo, hi = min(values), max(values)
     lo, hi = math.floor(lo - 0.5), math.ceil(hi + 0.5)
-    left, plot = 150, width - 150 - 50
+    left = 230  # room for 「小区：community equal」-style labels
+    plot = width - left - 50
 
     def x(v: float) -> float:
         return round(left + plot * (v - lo) / (hi - lo), 1)
@@ -145,12 +146,15 @@ def write_review_page(
         for c in candidates[:2 * MAX_CANDIDATES]:
             cid = c.get("house_id") if c.get("kind") == "address" else c.get("person_id")
             w = weights.get((r["record_id"], str(c.get("kind")), str(cid)))
-            p = c.get("probability")
+            p = c.get("committee_probability")
+            if not isinstance(p, (int, float)):
+                p = c.get("probability")
             shown.append({
                 "where": candidate_label(c, committees),
                 "kind": "地址" if c.get("kind") == "address" else "身份（登记住址）",
                 "label": c.get("label") or "",
                 "probability": p if isinstance(p, (int, float)) else None,
+                "probabilities": candidate_probabilities(c),
                 "chart": waterfall(w["match_weight"], w["parts"]) if w else None,
             })
         cards.append({

@@ -49,7 +49,7 @@ def test_review_page_draws_the_evidence_of_each_candidate(con, night, tmp_path):
     card = html[html.index("checkpoint:KK20261120000011</h2>"):]
     card = card[:card.index("</section>")]
     assert card.count("<svg") == 3  # the two dwellings and the person
-    assert "310115007001 齐河居委会（周家渡街道）" in card and "47%" in card
+    assert "310115007001 齐河居委会（周家渡街道）" in card and "居村委概率 52% · 房屋概率 47%" in card
     assert ">路：road equal</text>" in card and ">+6.5</text>" in card and ">比特</text>" in card
     assert "无逐项权重" in card  # the fourth candidate has no weights in the tables
     assert "内部资料 注意保密" in html and "北京时间" in html

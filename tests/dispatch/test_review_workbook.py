@@ -60,12 +60,13 @@ def test_candidates_carry_their_code_first_and_the_note_is_plain_chinese(review_
     assert row["标准化地址"] == "浦东新区测试路110弄10号1001室（标准）"
     assert row["候选数"] == 4
     assert row["候选1居村委"] == "310115007001 齐河居委会（周家渡街道）"  # rank 1 first, not list order
-    assert row["候选1依据"] == "地址：浦东新区测试路1号\n概率 47%"
+    assert row["候选1依据"] == "地址：浦东新区测试路1号\n居村委概率 52% · 房屋概率 47%"  # committee first
+    assert row["候选2依据"] == "地址：浦东新区测试路2号\n房屋概率 41%"
     assert row["候选2居村委"] == "310115004002 潍坊二村居委会（潍坊新村街道）"
     assert row["候选3依据"].startswith("身份（登记住址）：人口库登记住址")
     assert "第四候选" not in str(row)  # only the top 3 are shown
     assert row["说明"].startswith(REVIEW_NOTES["address_ambiguous"])
-    assert "候选1 齐河居委会（地址 47%）" in row["说明"]
+    assert "候选1 齐河居委会（地址 52%）；候选2 潍坊二村居委会（地址 41%）" in row["说明"]
     assert "说明10" not in str(row)  # the decide stage's own explanation is not shown
 
 
