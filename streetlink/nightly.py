@@ -155,9 +155,13 @@ def prepare_workspace(config: RunConfig) -> RunWorkspace:
     config.out.mkdir(parents=True, exist_ok=True)
     config.reports_dir.mkdir(parents=True, exist_ok=True)
     started = shanghai_now()
-    work_dir = config.out / ".work" / f"{config.date_str}-{started:%Y%m%dT%H%M%S}"
-    if work_dir.exists():
-        shutil.rmtree(work_dir)
+    work_root = config.out / ".work"
+    # A killed run of this date leaves its scratch folder; one run per date at a time is
+    # assumed (as for the staging folders, see dispatch.swap.recover).
+    for stale in sorted(work_root.glob(f"{config.date_str}-*")) if work_root.is_dir() else ():
+        log.warning("removing the scratch folder of an earlier run: %s", stale)
+        shutil.rmtree(stale, ignore_errors=True)
+    work_dir = work_root / f"{config.date_str}-{started:%Y%m%dT%H%M%S}"
     work_dir.mkdir(parents=True)
     output_tmp = staging_dir_for(config.output_day)
     try:

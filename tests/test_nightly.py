@@ -96,3 +96,14 @@ def test_listeners_hear_steps_start_and_end(config):
         remove()
     total = len(nightly.STEPS)
     assert heard == [("publish_outputs", "start", total, total), ("publish_outputs", "done", total, total)]
+
+
+def test_a_killed_runs_scratch_folder_goes_with_the_next_run_of_its_date(config):
+    killed = config.out / ".work" / f"{DATE.isoformat()}-20261125T020000"
+    (killed / "steps").mkdir(parents=True)
+    other_night = config.out / ".work" / "2026-11-23-20261124T020000"
+    other_night.mkdir()
+    ws = nightly.prepare_workspace(config)
+    assert not killed.exists() and other_night.exists()  # another date's run may still be going
+    nightly.abandon(ws)
+    assert sorted(p.name for p in (config.out / ".work").iterdir()) == [other_night.name]
