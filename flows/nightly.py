@@ -20,7 +20,13 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from streetlink import nightly
-from streetlink.config import EngineConfig, RunConfig, night_for_start, output_mode_from_env, parse_mode
+from streetlink.config import (
+    EngineConfig,
+    RunConfig,
+    night_for_start,
+    output_mode_from_env,
+    parse_mode,
+)
 from streetlink.paths import models_dir
 
 # Steps hold DuckDB files, not values: caching or retrying them blindly would be wrong.
@@ -145,8 +151,8 @@ def _publish_artifact(config: RunConfig, result: nightly.RunResult) -> None:
         "",
         "| records | dispatched | review | rejected | in-district rate | overall rate |",
         "|---|---|---|---|---|---|",
-        f"| {_n(head.get('records'))} | {_n(head.get('dispatched'))} | {_n(head.get('review'))} "
-        f"| {_n(head.get('rejected'))} | {_pct(head.get('in_district_rate'))} | {_pct(head.get('match_rate'))} |",
+        (f"| {_n(head.get('records'))} | {_n(head.get('dispatched'))} | {_n(head.get('review'))} "
+         f"| {_n(head.get('rejected'))} | {_pct(head.get('in_district_rate'))} | {_pct(head.get('match_rate'))} |"),
         "",
         f"Report: [{result.report_path}](file://{Path(result.report_path).resolve()})",
     ]

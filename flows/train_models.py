@@ -18,7 +18,13 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from flows.nightly import engine_config, ingest_inbox, refresh_registry, standardise_records, step_task
+from flows.nightly import (
+    engine_config,
+    ingest_inbox,
+    refresh_registry,
+    standardise_records,
+    step_task,
+)
 from streetlink import nightly
 from streetlink.config import RunConfig
 from streetlink.link.models import install_models

@@ -80,7 +80,10 @@ def prefect_api() -> Iterator[str | None]:
         yield PREFECT_API_URL.value()
         return
     from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+    from prefect.settings import (
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        temporary_settings,
+    )
 
     server = SubprocessASGIServer()
     with _children_die_with_us():
@@ -103,7 +106,7 @@ def _drain_to_api() -> None:
     for service in (APILogWorker, EventsWorker):
         try:
             service.drain_all(timeout=10)
-        except Exception as exc:  # the run is done; a lost log line to the UI is not a failure
+        except Exception as exc:  # noqa: BLE001 -- the run is done; a lost log line to the UI is not a failure
             log.debug("could not drain %s: %s", service.__name__, exc)
 
 
@@ -328,9 +331,6 @@ class _progress:
 
 __all__ = [
     "StreetlinkError",
-    "die_with_parent_preexec",
-    "prefect_api",
-    "step_progress",
     "cmd_baseline",
     "cmd_demo",
     "cmd_evaluate",
@@ -338,4 +338,7 @@ __all__ = [
     "cmd_refresh_registry",
     "cmd_run",
     "cmd_train",
+    "die_with_parent_preexec",
+    "prefect_api",
+    "step_progress",
 ]

@@ -103,7 +103,7 @@ def add_listener(listener: Listener) -> Callable[[], None]:
 def _tell(name: str, event: str) -> None:
     names = [s.__name__ for s in STEPS]
     position = names.index(name) + 1 if name in names else 0
-    for listener in list(_LISTENERS):
+    for listener in _LISTENERS:
         listener(name, event, position, len(names))
 
 
@@ -247,7 +247,11 @@ def decide_records(ws: RunWorkspace) -> dict[str, Any]:
 def write_outputs(ws: RunWorkspace) -> dict[str, Any]:
     """links.parquet, one packet per street, the review workbook and page (into the temporary folder)."""
     from streetlink.dispatch import (
-        build_packet_rows, write_links, write_packets, write_review, write_review_page,
+        build_packet_rows,
+        write_links,
+        write_packets,
+        write_review,
+        write_review_page,
     )
 
     published = dt.datetime.fromisoformat(ws.started_at)

@@ -84,9 +84,8 @@ def test_the_temporary_server_is_started_tied_to_us(monkeypatch):
 def test_a_configured_server_is_used_as_it_is(monkeypatch):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with temporary_settings({PREFECT_API_URL: "http://prefect.example:4200/api"}):
-        with commands.prefect_api() as url:
-            assert url == "http://prefect.example:4200/api"
+    with temporary_settings({PREFECT_API_URL: "http://prefect.example:4200/api"}), commands.prefect_api() as url:
+        assert url == "http://prefect.example:4200/api"
 
 
 def test_no_progress_display_off_a_terminal(monkeypatch):

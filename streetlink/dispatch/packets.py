@@ -36,8 +36,15 @@ import duckdb
 
 from streetlink import sql
 from streetlink.contracts import (
-    CHECK_RESULTS, DISPATCH_REASONS, OVERDUE_ITEMS, PACKET_FILL_IN, PACKET_ROWS, SOURCE_NAMES, SOURCES,
-    check_table, enforce,
+    CHECK_RESULTS,
+    DISPATCH_REASONS,
+    OVERDUE_ITEMS,
+    PACKET_FILL_IN,
+    PACKET_ROWS,
+    SOURCE_NAMES,
+    SOURCES,
+    check_table,
+    enforce,
 )
 from streetlink.contracts.packets import DEFAULT_DISPATCH_REASON, PRIORITY_LABELS
 from streetlink.dispatch.tables import columns_of, stand_in, table_exists
@@ -124,8 +131,8 @@ _INSTRUCTIONS = (
     "填报说明：",
     "1. 各居村委的记录在以居村委命名的工作表中，按小区/路、弄、号、室（村、组、号）排列，可单独打印或转交居村委。",
     "2. 「应急派单」所列为紧急事项，请立即处置；其核查结果在所属居村委工作表中填写。",
-    "3. 请在黄色列中填写：核查结果（下拉选择）、核查时间（日期和时间）、核查人；"
-    "非本辖区请在「转派至」写明居村委名称或12位代码，地址错误或非本辖区请在「正确地址」写明实际地址；其他情况写在备注。",
+    ("3. 请在黄色列中填写：核查结果（下拉选择）、核查时间（日期和时间）、核查人；"
+     "非本辖区请在「转派至」写明居村委名称或12位代码，地址错误或非本辖区请在「正确地址」写明实际地址；其他情况写在备注。"),
     "4. 请勿修改、删除「记录编号」列；核查完成后将本文件退回区城运中心（大数据中心）。",
     "5. 本表含个人信息，仅限核查工作使用，不得外传。内部资料，注意保密。",
 )

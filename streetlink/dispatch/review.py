@@ -287,8 +287,8 @@ def _write_summary(ws, styles, run_date: dt.date, review: list[dict], outside: l
             ws.write_string(row, 0, group, styles.text)
             ws.write_number(row, 1, n, styles.count)
     row += 2
-    for line in ("「待复核」表：在黄色列选择处理结果；派发时在「派发居村委代码」填写12位居村委代码（按文本保存，"
-                 "须为登记库中的代码）；填写处理人、处理时间。请勿修改记录编号。",
+    for line in (("「待复核」表：在黄色列选择处理结果；派发时在「派发居村委代码」填写12位居村委代码（按文本保存，"
+                  "须为登记库中的代码）；填写处理人、处理时间。请勿修改记录编号。"),
                  "「区外记录」表：按所属区／省排列，可整组选择「区外转办」。",
                  "内部资料，注意保密。"):
         ws.merge_range(row, 0, row, 3, line, styles.note)
@@ -311,7 +311,7 @@ def _write_codes(wb, styles, committees: dict[str, tuple[str, str, str]]) -> Non
     ws.write_string(0, 2, "街镇", styles.header)
     codes = sorted(committees)
     for i, code in enumerate(codes, start=1):
-        street_code, street_name, name = committees[code]
+        _, street_name, name = committees[code]
         ws.write_string(i, 0, code, styles.text)
         ws.write_string(i, 1, cell_text(name), styles.text)
         ws.write_string(i, 2, cell_text(street_name), styles.text)

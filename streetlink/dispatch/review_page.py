@@ -27,7 +27,12 @@ import jinja2
 from streetlink import sql
 from streetlink.contracts import REASONS, SOURCES
 from streetlink.dispatch.review import (
-    MAX_CANDIDATES, candidate_label, candidate_probabilities, outside_group, parse_candidates, review_note,
+    MAX_CANDIDATES,
+    candidate_label,
+    candidate_probabilities,
+    outside_group,
+    parse_candidates,
+    review_note,
 )
 from streetlink.dispatch.tables import stand_in, table_exists
 from streetlink.report.masking import mask_id, mask_phone

@@ -77,7 +77,7 @@ def duration(seconds: object) -> str:
         return "—"
     if seconds < 60:
         return f"{seconds:.1f} 秒"
-    minutes, rest = divmod(int(round(seconds)), 60)
+    minutes, rest = divmod(round(seconds), 60)
     if minutes < 60:
         return f"{minutes} 分 {rest} 秒"
     hours, minutes = divmod(minutes, 60)

@@ -23,8 +23,8 @@ from typing import Any
 
 import duckdb
 
-from streetlink.contracts import BASES, REASONS, SOURCE_NAMES, SOURCES
 from streetlink import sql
+from streetlink.contracts import BASES, REASONS, SOURCE_NAMES, SOURCES
 from streetlink.dispatch.tables import stand_in, table_exists
 from streetlink.report.masking import mask_id, mask_name, mask_phone
 from streetlink.report.run_info import RunInfo
@@ -37,8 +37,8 @@ SUMMARY_SCHEMA = "streetlink.run_summary/2"
 RATE_DEFINITIONS = {
     "in_district_rate": ("区内派发率", "派发记录 ÷（全部记录 − 地址在浦东新区以外的记录）：浦东街镇能够接收的记录中派发出去的比例"),
     "match_rate": ("总体派发率", "派发记录 ÷ 全部记录（含地址在浦东新区以外、待复核和已拒绝的记录）"),
-    "street_rate": ("街镇派发率", "派发到该街镇的记录 ÷（派发到该街镇的记录 + 最可能属于该街镇的待复核记录）；"
-                                 "浦东新区以外的记录不属于任何街镇，不计入"),
+    "street_rate": ("街镇派发率", ("派发到该街镇的记录 ÷（派发到该街镇的记录 + 最可能属于该街镇的待复核记录）；"
+                                  "浦东新区以外的记录不属于任何街镇，不计入")),
 }
 REVIEW_SAMPLE_SIZE = 12
 _SAMPLE_PER_REASON = 2

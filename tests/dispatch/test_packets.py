@@ -172,7 +172,7 @@ def test_rows_are_in_walking_order(con, make_night, rid, tmp_path):
     make_night(con, {rid(sources[n], n): {"std": door, "decision": {
         "committee_code": "310115007001", "street_code": "310115007", "house_id": None}}
         for n, door in doors.items()})
-    wb, sheets = read_packet(by_street(packets(con, tmp_path))["310115007"])
+    _, sheets = read_packet(by_street(packets(con, tmp_path))["310115007"])
     order = [r["记录编号"][-4:] for r in rows_of(sheets["齐河居委会"])]
     # 测试路 12弄3号402室, 12弄3号1202室, 102弄; then 甲路 (another road); then the village
     assert order[:3] == ["0004", "0001", "0007"]

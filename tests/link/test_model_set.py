@@ -10,7 +10,13 @@ import pytest
 
 from streetlink.dispatch.swap import current_umask
 from streetlink.errors import ModelError
-from streetlink.link.models import DECISION_FILE, check_model_set, install_models, load_decision, model_info
+from streetlink.link.models import (
+    DECISION_FILE,
+    check_model_set,
+    install_models,
+    load_decision,
+    model_info,
+)
 from streetlink.paths import models_dir
 
 
