@@ -382,6 +382,10 @@ def discard_workspace(ws: RunWorkspace) -> None:
     for path in (ws.output_tmp, ws.report_tmp):
         shutil.rmtree(path, ignore_errors=True)
     _remove_work(ws, keep=False)
+    try:  # the reports folder prepare_workspace made, if nothing was ever published there
+        ws.config.reports_dir.rmdir()
+    except OSError:
+        pass
 
 
 def abandon(ws: RunWorkspace) -> None:
