@@ -121,7 +121,8 @@ def step_progress(title: str) -> Iterator[None]:
     from streetlink import nightly
 
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+                        TimeElapsedColumn(), console=Console(stderr=True, soft_wrap=True, highlight=False,
+                                                              markup=False), transient=True,
                         redirect_stderr=True, redirect_stdout=False)
     task = progress.add_task(title, total=len(nightly.STEPS))
 
