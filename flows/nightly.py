@@ -3,6 +3,10 @@
 Tasks pass a ``RunWorkspace`` (paths), never tables: the data stays in the run's DuckDB
 file. Deployed by ``prefect.yaml`` (cron 02:00 Asia/Shanghai, concurrency 1); run locally
 by ``streetlink run`` on Prefect's temporary server.
+
+Without a ``date`` the night is the Shanghai day before the flow run's *scheduled* start
+(``streetlink.config.night_for_start``): right on a machine whose clock is UTC, and for a
+run that waited in the queue past midnight. A failed run removes what it did not publish.
 """
 
 from __future__ import annotations
@@ -16,7 +20,13 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from streetlink import nightly
-from streetlink.config import EngineConfig, RunConfig
+from streetlink.config import (
+    EngineConfig,
+    RunConfig,
+    night_for_start,
+    output_mode_from_env,
+    parse_mode,
+)
 from streetlink.paths import models_dir
 
 # Steps hold DuckDB files, not values: caching or retrying them blindly would be wrong.
@@ -63,9 +73,17 @@ def publish_outputs(ws: nightly.RunWorkspace) -> dict[str, Any]:
     return nightly.publish_outputs(ws)
 
 
-def _yesterday() -> str:
-    # The 02:00 run handles the day that has just ended (Asia/Shanghai wall clock).
-    return (dt.date.today() - dt.timedelta(days=1)).isoformat()
+def night_of_this_run(date: str | None) -> dt.date:
+    """`date` if given, else the night before this flow run's scheduled start (Shanghai)."""
+    if date:
+        return dt.date.fromisoformat(date)
+    from prefect.runtime import flow_run
+
+    return night_for_start(flow_run.scheduled_start_time)
+
+
+def engine_config(memory_limit: str | None, threads: int | None) -> EngineConfig:
+    return EngineConfig(**{k: v for k, v in (("memory_limit", memory_limit), ("threads", threads)) if v})
 
 
 @flow(name="streetlink-nightly", log_prints=False)
@@ -74,33 +92,48 @@ def nightly_run(
     inbox: str = "inbox",
     registry: str = "registry",
     out: str = "outputs",
-    reports: str = "reports",
+    reports: str | None = None,
     warehouse: str | None = None,
     models: str | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
+    output_mode: str | None = None,
+    deadline_hours: float | None = None,
+    keep_work: bool = False,
 ) -> dict[str, Any]:
-    """Ingest → standardise → link → decide → dispatch → report, for one date."""
+    """Ingest → standardise → link → decide → dispatch → report, for one date.
+
+    Relative paths are relative to the working directory: the deployment's pull step sets
+    it to $STREETLINK_HOME (prefect.yaml). `reports` defaults to <out>/reports.
+    """
     logger = get_run_logger()
-    engine = EngineConfig(**{k: v for k, v in (("memory_limit", memory_limit), ("threads", threads)) if v})
+    optional: dict[str, Any] = {}
+    if deadline_hours is not None:
+        optional["deadline_hours"] = float(deadline_hours)
     config = RunConfig(
-        date=dt.date.fromisoformat(date or _yesterday()), inbox=Path(inbox), registry=Path(registry),
-        out=Path(out), reports=Path(reports), warehouse=Path(warehouse) if warehouse else None,
-        models=Path(models) if models else models_dir(), engine=engine,
+        date=night_of_this_run(date), inbox=Path(inbox), registry=Path(registry),
+        out=Path(out), reports=Path(reports) if reports else None,
+        warehouse=Path(warehouse) if warehouse else None,
+        models=Path(models) if models else models_dir(), engine=engine_config(memory_limit, threads),
+        output_mode=parse_mode(output_mode) if output_mode else output_mode_from_env(),
+        keep_work=keep_work, **optional,
     )
     ws = nightly.prepare_workspace(config)
     logger.info("run %s: inbox %s", config.date_str, config.inbox_day)
-
-    refresh_registry(ws)
-    ingested = ingest_inbox(ws)
-    logger.info("ingested: %s", ingested["staged"])
-    standardise_records(ws)
-    link_records(ws)
-    decided = decide_records(ws)
-    logger.info("decided: %s", {k: v for k, v in decided.items() if k != "seconds"})
-    write_outputs(ws)
-    write_report(ws)
-    publish_outputs(ws)
+    try:
+        refresh_registry(ws)
+        ingested = ingest_inbox(ws)
+        logger.info("ingested: %s", ingested["staged"])
+        standardise_records(ws)
+        link_records(ws)
+        decided = decide_records(ws)
+        logger.info("decided: %s", {k: v for k, v in decided.items() if k not in ("seconds", "thresholds")})
+        write_outputs(ws)
+        write_report(ws)
+        publish_outputs(ws)
+    except BaseException:
+        nightly.abandon(ws)
+        raise
 
     result = nightly.finish(ws)
     _publish_artifact(config, result)
@@ -116,10 +149,10 @@ def _publish_artifact(config: RunConfig, result: nightly.RunResult) -> None:
     lines = [
         f"## streetlink {config.date_str}" + (" — PARTIAL RUN" if result.partial else ""),
         "",
-        "| records | dispatched | review | rejected | match rate |",
-        "|---|---|---|---|---|",
-        f"| {head.get('records', '')} | {head.get('dispatched', '')} | {head.get('review', '')} "
-        f"| {head.get('rejected', '')} | {head.get('match_rate', '')} |",
+        "| records | dispatched | review | rejected | in-district rate | overall rate |",
+        "|---|---|---|---|---|---|",
+        (f"| {_n(head.get('records'))} | {_n(head.get('dispatched'))} | {_n(head.get('review'))} "
+         f"| {_n(head.get('rejected'))} | {_pct(head.get('in_district_rate'))} | {_pct(head.get('match_rate'))} |"),
         "",
         f"Report: [{result.report_path}](file://{Path(result.report_path).resolve()})",
     ]
@@ -127,3 +160,11 @@ def _publish_artifact(config: RunConfig, result: nightly.RunResult) -> None:
         lines.append(f"- failed file `{f['path']}`: {f['reason']}")
     create_markdown_artifact(markdown="\n".join(lines), key="streetlink-nightly-summary",
                              description=f"streetlink nightly run {config.date_str}")
+
+
+def _n(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else "—"
+
+
+def _pct(value: object) -> str:
+    return f"{value:.2%}" if isinstance(value, float) else "—"

@@ -15,6 +15,8 @@ from prefect.cache_policies import NO_CACHE
 from streetlink.config import EngineConfig
 from streetlink.warehouse import ensure_warehouse
 
+# Relative paths are relative to the working directory ($STREETLINK_HOME in a deployment).
+
 
 @task(cache_policy=NO_CACHE)
 def standardise_registry(registry: str, warehouse: str, force: bool, engine: EngineConfig) -> dict[str, Any]:

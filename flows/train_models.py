@@ -1,21 +1,27 @@
 """Training flow: standardise one night against the registries and train both models.
 
-Writes ``linkage_models/{address_model,person_model,decision}.json`` and ``MODEL_CARD.md``.
-Given ground truth (synthetic data), the decision thresholds are chosen on it: on the
-training night and on every further *world* given (other seeds, other world variations),
-for the worst of them (``streetlink.decide.search``).
+Writes ``address_model.json``, ``person_model.json``, ``decision.json`` and ``MODEL_CARD.md``
+into a hidden temporary folder beside the target, then swaps the complete set in as the
+target folder (``streetlink.link.models.install_models``): a run that stops halfway leaves
+the old set as it was, and no temporary folder behind. Given ground truth (synthetic data),
+the decision thresholds are chosen on it: on the training night and on every further
+*world* given (other seeds, other world variations), for the worst of them
+(``streetlink.decide.search``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
 
 from flows.nightly import (
+    engine_config,
     ingest_inbox,
     link_records,
     refresh_registry,
@@ -24,8 +30,8 @@ from flows.nightly import (
 )
 from streetlink import nightly
 from streetlink.config import EngineConfig, RunConfig
+from streetlink.link.models import install_models
 from streetlink.link.training import train_on_workspace
-from streetlink.paths import models_dir as default_models_dir
 
 
 def _description(inbox: Path) -> dict[str, Any]:
@@ -95,22 +101,34 @@ def train_models(
     date: str,
     inbox: str,
     registry: str,
+    models: str,
     work: str = "outputs/training",
-    models: str | None = None,
     truth: str | None = None,
     worlds: list[str] | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> dict[str, Any]:
+    """Train on `date`'s records and install the new set as the folder `models`."""
     logger = get_run_logger()
-    engine = EngineConfig(**{k: v for k, v in (("memory_limit", memory_limit), ("threads", threads)) if v})
     config = RunConfig(date=dt.date.fromisoformat(date), inbox=Path(inbox), registry=Path(registry),
-                       out=Path(work), reports=Path(work) / "reports", engine=engine)
+                       out=Path(work), reports=Path(work) / "reports", engine=engine_config(memory_limit, threads))
+    target = Path(models)
+    target.parent.mkdir(parents=True, exist_ok=True)
     ws = nightly.prepare_workspace(config)
-    refresh_registry(ws)
-    ingest_inbox(ws)
-    standardise_records(ws)
-    result = train(ws, models or str(default_models_dir()), truth, list(worlds or []), engine)
-    logger.info("trained: %s", {k: v["version"] for k, v in result["models"].items()})
-    nightly.discard_workspace(ws)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    try:
+        refresh_registry(ws)
+        ingest_inbox(ws)
+        standardise_records(ws)
+        result = train(ws, str(staging), truth, list(worlds or []), config.engine)
+        install_models(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # after the swap: the previous set
+        nightly.discard_workspace(ws)
+    for info in result["models"].values():
+        info["path"] = str(target / Path(info["path"]).name)
+    result["decision"] = str(target / Path(result["decision"]).name)
+    result["model_card"] = str(target / Path(result["model_card"]).name)
+    result.pop("info", None)  # paths inside the temporary folder
+    logger.info("trained and installed in %s: %s", target, {k: v["version"] for k, v in result["models"].items()})
     return result

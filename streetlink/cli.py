@@ -11,7 +11,8 @@
     streetlink screen --rules NEW --date D --out O             what a rule change would do (writes nothing)
 
 Errors a user can act on are printed as one line with a non-zero exit status; ``--debug``
-shows the traceback.
+shows the traceback. Log records are one plain line each on stderr, times in Beijing
+time; Prefect's own records go the same way (``flows/logging.yml``).
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ import argparse
 import datetime as dt
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
 from streetlink import __version__
 from streetlink.errors import StreetlinkError
 
-__all__ = ["build_parser", "main"]
+__all__ = ["LineFormatter", "StderrHandler", "build_parser", "main"]
 
 log = logging.getLogger("streetlink")
 
@@ -52,6 +54,16 @@ def _existing_dir(text: str) -> Path:
     return path
 
 
+def _mode(text: str) -> int:
+    from streetlink.config import parse_mode
+    from streetlink.errors import StreetlinkError
+
+    try:
+        return parse_mode(text)
+    except StreetlinkError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 6GB (default: $STREETLINK_MEMORY_LIMIT or 6GB)")
     p.add_argument("--threads", type=int, help="DuckDB threads (default: $STREETLINK_THREADS or 2)")
@@ -71,14 +83,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--inbox", type=_existing_dir, required=True, help="inbox folder holding one folder per date")
     p.add_argument("--registry", type=_existing_dir, required=True, help="registry folder (admin, housing, population)")
     p.add_argument("--out", type=Path, required=True, help="output folder; the night goes to <out>/<date>/")
-    p.add_argument("--reports", type=Path, default=Path("reports"), help="reports folder (default: reports)")
+    p.add_argument("--reports", type=Path,
+                   help="reports folder (default: <out>/reports; the trend uses only this output root's nights)")
     p.add_argument("--warehouse", type=Path, help="standardised-registry DuckDB file (default: <out>/warehouse.duckdb)")
     p.add_argument("--models", type=Path, help="linkage model folder (default: linkage_models/)")
+    p.add_argument("--output-mode", type=_mode, metavar="MODE",
+                   help="permission mode of the published files, octal, e.g. 0640 for group-readable; folders "
+                        "get x where r is set (default: $STREETLINK_OUTPUT_MODE, else what the umask allows)")
+    p.add_argument("--deadline-hours", type=float, metavar="H",
+                   help="hours a street has to answer (default: $STREETLINK_DEADLINE_HOURS or 24)")
+    p.add_argument("--keep-work", action="store_true", help="keep the scratch folder of a failed run")
     _add_engine_options(p)
 
     p = sub.add_parser("demo", help="generate the built-in demo data and run the nightly flow on it")
     p.add_argument("--dir", type=Path, default=Path("outputs/demo"), help="where the demo data and outputs go")
-    p.add_argument("--reports", type=Path, default=Path("reports"), help="reports folder (default: reports)")
+    p.add_argument("--reports", type=Path, help="reports folder (default: <dir>/out/reports)")
 
     p = sub.add_parser("generate", help="generate a synthetic Pudong (registries, nightly inboxes, ground truth)")
     p.add_argument("--profile", choices=("small", "medium", "pudong"), default="small")
@@ -113,12 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--registry", type=_existing_dir, required=True)
     p.add_argument("--out", type=Path, required=True, help="writes <out>/<date>/baseline_links.parquet")
 
-    p = sub.add_parser("train", help="train the address and person linkage models (writes linkage_models/)")
+    p = sub.add_parser("train", help="train the address and person linkage models (writes <work>/models/)")
     p.add_argument("--date", type=_date, required=True, help="a night whose records to train on")
     p.add_argument("--inbox", type=_existing_dir, required=True)
     p.add_argument("--registry", type=_existing_dir, required=True)
     p.add_argument("--work", type=Path, default=Path("outputs/training"), help="scratch folder")
-    p.add_argument("--models", type=Path, help="where to write the models (default: linkage_models/)")
+    p.add_argument("--models", type=Path,
+                   help="model folder to replace with the new set (default: <work>/models; pass linkage_models "
+                        "to replace the installed models)")
     p.add_argument("--truth", type=Path, help="optional truth file of the same night: thresholds are then chosen on it")
     p.add_argument("--world", type=_existing_dir, action="append", default=[], metavar="DIR",
                    help="a further generated world (inbox/, registry/, truth/) whose nights the thresholds "
@@ -151,12 +172,55 @@ def _engine(args: argparse.Namespace):
     return EngineConfig(**kwargs)
 
 
-def _setup_logging(debug: bool) -> None:
-    from rich.logging import RichHandler
+class LineFormatter(logging.Formatter):
+    """One line per record: `2026-11-25 02:00:13 INFO    streetlink.link: text` (Beijing time).
 
-    handler = RichHandler(show_path=debug, rich_tracebacks=debug, markup=False)
-    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, format="%(message)s",
-                        handlers=[handler], force=True)
+    Line breaks inside a message become " | " so that a record never spans lines; a flow
+    or task run's records name the run. Tracebacks are kept (they come only with --debug
+    or from a crash) — as further lines, which a reader of the log needs whole.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
+
+    def converter(self, timestamp: float):  # type: ignore[override]
+        from streetlink.config import SHANGHAI
+
+        return dt.datetime.fromtimestamp(timestamp, SHANGHAI).timetuple()
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = " | ".join(part.strip() for part in record.message.splitlines() if part.strip())
+        run = getattr(record, "task_run_name", None) or getattr(record, "flow_run_name", None)
+        if run:
+            record.message = f"[{run}] {record.message}"
+        return super().formatMessage(record)
+
+
+class StderrHandler(logging.StreamHandler):
+    """A stream handler that writes to whatever sys.stderr is now (a progress display swaps it)."""
+
+    def __init__(self, level: int = logging.NOTSET) -> None:
+        super().__init__(sys.stderr)
+        self.setLevel(level)
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
+def _setup_logging(debug: bool) -> None:
+    # Prefect configures logging from a file when imported: point it at ours (plain lines).
+    os.environ.setdefault("PREFECT_LOGGING_SETTINGS_PATH", str(Path(__file__).resolve().parents[1] / "flows"
+                                                                / "logging.yml"))
+    handler = StderrHandler()
+    handler.setFormatter(LineFormatter())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+    logging.getLogger("streetlink").setLevel(logging.DEBUG if debug else logging.INFO)
+    logging.getLogger("flows").setLevel(logging.DEBUG if debug else logging.INFO)
     # Splink and Prefect are chatty at INFO; our own stages report what matters. Splink
     # also warns, every night, that the lane comparison has no null level: by design (a
     # record's missing lane is evidence, see streetlink/link/specs.py).
@@ -165,11 +229,24 @@ def _setup_logging(debug: bool) -> None:
     logging.getLogger("splink").setLevel(logging.DEBUG if debug else logging.ERROR)
 
 
+def _stop_on_sigterm():
+    """SIGTERM (a stopped service, `kill`) unwinds like Ctrl-C: temporary folders and the
+    temporary Prefect server are removed on the way out. Returns the previous handler."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (an embedding application): leave signals alone
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_logging(args.debug)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    previous = _stop_on_sigterm()
     try:
         from streetlink import commands
 
@@ -188,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"streetlink: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
               file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -1,21 +1,147 @@
-"""What each command-line command does: parse nothing, print little, call flows and packages."""
+"""What each command-line command does: parse nothing, print little, call flows and packages.
+
+Two things here keep a run an operator can leave alone:
+
+* ``prefect_api`` — without a configured server (``PREFECT_API_URL``) the flow needs
+  Prefect's temporary server, a child process. Started here rather than lazily by
+  Prefect, with the Linux parent-death signal set in the child: however this process
+  ends (SIGKILL included) the server ends with it, instead of lingering as an orphan.
+* ``step_progress`` — on a terminal, a progress display of the night's steps with the
+  elapsed time, so a 70-second link step visibly runs; elsewhere (cron, a worker) only
+  the one-line log records.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
+import ctypes.util
 import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
 
-from streetlink.config import EngineConfig, RunConfig
+from streetlink.config import EngineConfig, RunConfig, output_mode_from_env
 from streetlink.errors import StreetlinkError
 from streetlink.paths import models_dir
 
 log = logging.getLogger(__name__)
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)  # soft wrap: paths stay whole
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
+_PR_SET_PDEATHSIG = 1
+_SERVER_START_SECONDS = 120
+
+
+def die_with_parent_preexec(parent: int | None = None):
+    """A `preexec_fn` that makes the child get SIGKILL when this process ends (Linux)."""
+    parent = os.getpid() if parent is None else parent
+    libc_name = ctypes.util.find_library("c")
+
+    def preexec() -> None:
+        if libc_name is not None and sys.platform.startswith("linux"):
+            ctypes.CDLL(libc_name, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+
+    return preexec
+
+
+@contextlib.contextmanager
+def _children_die_with_us() -> Iterator[None]:
+    """While inside, every subprocess.Popen child is tied to this process's life."""
+    original = subprocess.Popen
+    preexec = die_with_parent_preexec()
+
+    class TiedPopen(original):  # type: ignore[misc, valid-type]
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("preexec_fn", preexec)
+            super().__init__(*args, **kwargs)
+
+    subprocess.Popen = TiedPopen  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        subprocess.Popen = original  # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def prefect_api() -> Iterator[str | None]:
+    """The Prefect API to run flows against: the configured one, or a temporary server tied to us."""
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        yield PREFECT_API_URL.value()
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import (
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        temporary_settings,
+    )
+
+    server = SubprocessASGIServer()
+    with _children_die_with_us():
+        # Prefect's 20 s default is not enough on a busy 2-core machine (measured 21 s).
+        server.start(timeout=max(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value(), _SERVER_START_SECONDS))
+    try:
+        with temporary_settings({PREFECT_API_URL: server.api_url}):
+            yield server.api_url
+            _drain_to_api()
+    finally:
+        server.stop()
+
+
+def _drain_to_api() -> None:
+    """Send the flow's queued logs and events while the temporary server still listens
+    (else Prefect reports "Error logging to API" at exit)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (APILogWorker, EventsWorker):
+        try:
+            service.drain_all(timeout=10)
+        except Exception as exc:  # noqa: BLE001 -- the run is done; a lost log line to the UI is not a failure
+            log.debug("could not drain %s: %s", service.__name__, exc)
+
+
+@contextlib.contextmanager
+def step_progress(title: str) -> Iterator[None]:
+    """A live display of the night's steps on a terminal (nothing when stderr is not one)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from streetlink import nightly
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=Console(stderr=True, soft_wrap=True, highlight=False,
+                                                              markup=False), transient=True,
+                        redirect_stderr=True, redirect_stdout=False)
+    task = progress.add_task(title, total=len(nightly.STEPS))
+
+    def listen(step: str, event: str, position: int, total: int) -> None:
+        if event == "start":
+            progress.update(task, description=f"{title}: {step}", completed=position - 1, total=total)
+        elif event == "done":
+            progress.update(task, completed=position)
+
+    remove = nightly.add_listener(listen)
+    try:
+        with progress:
+            yield
+    finally:
+        remove()
+
+
+def _rate(value: object) -> str:
+    return f"{value:.2%}" if isinstance(value, float) else "—"
 
 
 def _print_result(result: dict) -> int:
@@ -26,7 +152,10 @@ def _print_result(result: dict) -> int:
     console.print(f"[bold]Report[/bold]   {result['report_path']}")
     head = result.get("headline") or {}
     if head:
-        console.print("  " + ", ".join(f"{k} {v}" for k, v in head.items()))
+        counts = " · ".join(f"{k} {head[k]:,}" for k in ("records", "dispatched", "review", "rejected")
+                            if isinstance(head.get(k), int))
+        console.print(f"  {counts} · in-district rate {_rate(head.get('in_district_rate'))}"
+                      f" · overall rate {_rate(head.get('match_rate'))}")
     if result.get("partial"):
         for f in result.get("failed_files", []):
             console.print(f"[red]failed file[/red] {f['path']}: {f['reason']}")
@@ -38,20 +167,24 @@ def _print_result(result: dict) -> int:
 def _run_flow(config: RunConfig) -> int:
     from flows.nightly import nightly_run
 
-    result = nightly_run(
-        date=config.date_str, inbox=str(config.inbox), registry=str(config.registry),
-        out=str(config.out), reports=str(config.reports),
-        warehouse=str(config.warehouse) if config.warehouse else None,
-        models=str(config.models), memory_limit=config.engine.memory_limit,
-        threads=config.engine.threads,
-    )
+    with prefect_api(), step_progress(f"night {config.date_str}"):
+        result = nightly_run(
+            date=config.date_str, inbox=str(config.inbox), registry=str(config.registry),
+            out=str(config.out), reports=str(config.reports_dir),
+            warehouse=str(config.warehouse) if config.warehouse else None,
+            models=str(config.models), memory_limit=config.engine.memory_limit,
+            threads=config.engine.threads,
+            output_mode=f"{config.output_mode:04o}" if config.output_mode is not None else None,
+            deadline_hours=config.deadline_hours, keep_work=config.keep_work,
+        )
     return _print_result(result)
 
 
 def _check_inputs(config: RunConfig) -> None:
-    """Fail in one line before Prefect starts (its temporary server takes ~15 s)."""
-    if not config.inbox_day.is_dir():
-        raise StreetlinkError(f"no inbox folder for {config.date_str}: {config.inbox_day}")
+    """Fail in one line before Prefect starts (its temporary server takes ~10 s)."""
+    from streetlink.nightly import check_inbox
+
+    check_inbox(config)
     missing = [n for n in ("admin", "housing", "population")
                if not any((config.registry / f"{n}.{ext}").is_file() for ext in ("csv", "parquet"))]
     if missing:
@@ -62,10 +195,13 @@ def _check_inputs(config: RunConfig) -> None:
 
 
 def cmd_run(args: argparse.Namespace, engine: EngineConfig) -> int:
+    optional = {"deadline_hours": args.deadline_hours} if args.deadline_hours is not None else {}
     config = RunConfig(
         date=args.date, inbox=args.inbox, registry=args.registry, out=args.out,
         reports=args.reports, warehouse=args.warehouse,
         models=args.models or models_dir(), engine=engine,
+        output_mode=args.output_mode if args.output_mode is not None else output_mode_from_env(),
+        keep_work=args.keep_work, **optional,
     )
     _check_inputs(config)
     return _run_flow(config)
@@ -151,15 +287,20 @@ def cmd_baseline(args: argparse.Namespace, engine: EngineConfig) -> int:
 def cmd_train(args: argparse.Namespace, engine: EngineConfig) -> int:
     from flows.train_models import train_models
 
-    result = train_models(
-        date=args.date.isoformat(), inbox=str(args.inbox), registry=str(args.registry),
-        work=str(args.work), models=str(args.models or models_dir()),
-        truth=str(args.truth) if args.truth else None,
-        worlds=[str(w) for w in args.world],
-        memory_limit=engine.memory_limit, threads=engine.threads,
-    )
+    target = args.models or (args.work / "models")
+    with prefect_api():
+        result = train_models(
+            date=args.date.isoformat(), inbox=str(args.inbox), registry=str(args.registry),
+            work=str(args.work), models=str(target),
+            truth=str(args.truth) if args.truth else None,
+            worlds=[str(w) for w in args.world],
+            memory_limit=engine.memory_limit, threads=engine.threads,
+        )
     for name, info in result["models"].items():
         console.print(f"{name}: {info['path']} (sha256 {info['sha256'][:12]}…)")
+    if not args.models:
+        console.print(f"Review {target / 'MODEL_CARD.md'}; to use these models, run with --models {target} "
+                      f"(or STREETLINK_MODELS={target}), or train again with --models {models_dir()}.")
     return EXIT_OK
 
 
@@ -167,8 +308,9 @@ def cmd_refresh_registry(args: argparse.Namespace, engine: EngineConfig) -> int:
     from flows.refresh_registry import refresh_registry
 
     warehouse = args.warehouse or (args.out / "warehouse.duckdb")
-    info = refresh_registry(registry=str(args.registry), warehouse=str(warehouse), force=args.force,
-                            memory_limit=engine.memory_limit, threads=engine.threads)
+    with prefect_api():
+        info = refresh_registry(registry=str(args.registry), warehouse=str(warehouse), force=args.force,
+                                memory_limit=engine.memory_limit, threads=engine.threads)
     state = "rebuilt" if info["refreshed"] else "unchanged, reused"
     console.print(f"warehouse {info['path']} {state}: " + ", ".join(f"{k} {v:,}" for k, v in info["rows"].items()))
     return EXIT_OK
@@ -219,4 +361,7 @@ __all__ = [
     "cmd_simulate_replies",
     "cmd_screen",
     "cmd_train",
+    "die_with_parent_preexec",
+    "prefect_api",
+    "step_progress",
 ]

@@ -1,8 +1,15 @@
 """Typed configuration of a nightly run, with defaults a user would expect.
 
-Every value can come from the command line; the DuckDB resource limits can also come from
-the environment (``STREETLINK_MEMORY_LIMIT``, ``STREETLINK_THREADS``) so that a Prefect
-deployment sets them per machine in ``prefect.yaml``.
+Every value can come from the command line; the per-machine ones can also come from the
+environment so that a Prefect deployment sets them in ``prefect.yaml``:
+
+    STREETLINK_MEMORY_LIMIT, STREETLINK_THREADS   DuckDB resources (6GB, 2)
+    STREETLINK_OUTPUT_MODE                        permission mode of published files, octal
+                                                  (e.g. 0640: group-readable); folders get
+                                                  the same bits plus x where r is set.
+                                                  Default: what the umask allows (0666/0777
+                                                  minus the umask), as for any new file.
+    STREETLINK_DEADLINE_HOURS                     hours a street has to answer (24)
 """
 
 from __future__ import annotations
@@ -11,12 +18,41 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
+from streetlink.errors import StreetlinkError
 from streetlink.paths import models_dir
 
-__all__ = ["EngineConfig", "RunConfig", "connect"]
+__all__ = [
+    "SHANGHAI", "EngineConfig", "RunConfig", "connect", "night_for_start", "output_mode_from_env",
+    "parse_mode", "shanghai_now", "to_shanghai",
+]
+
+# Every time a person reads (reports, packets, deadlines) is Beijing time, whatever the
+# machine's clock says.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def to_shanghai(moment: dt.datetime) -> dt.datetime:
+    """`moment` on the Shanghai wall clock (a naive time is taken to be UTC, as servers keep it)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(SHANGHAI)
+
+
+def shanghai_now() -> dt.datetime:
+    return dt.datetime.now(SHANGHAI).replace(microsecond=0)
+
+
+def night_for_start(start: dt.datetime) -> dt.date:
+    """The night a run starting at `start` handles: the Shanghai day before the start.
+
+    02:00 Shanghai is 18:00 UTC of the day before, so the date must come from the Shanghai
+    wall clock, and from the *scheduled* start: a run queued past midnight keeps its night.
+    """
+    return to_shanghai(start).date() - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -42,7 +78,8 @@ def connect(
     if temp_dir is None and str(database) not in (":memory:", ""):
         temp_dir = Path(str(database) + ".tmp")
     if temp_dir is not None:
-        Path(temp_dir).mkdir(parents=True, exist_ok=True)
+        # Not created here: DuckDB makes it when it first spills and removes it on close,
+        # so a run that never spills leaves no empty folder behind.
         con.execute(f"SET temp_directory = '{Path(temp_dir).as_posix()}'")
     # Progress bars from DuckDB would interleave with ours.
     con.execute("SET enable_progress_bar = false")
@@ -57,10 +94,14 @@ class RunConfig:
     inbox: Path
     registry: Path
     out: Path
-    reports: Path = Path("reports")
+    reports: Path | None = None  # default: <out>/reports (the trend is then this root's own)
     warehouse: Path | None = None  # default: <out>/warehouse.duckdb
     models: Path = field(default_factory=models_dir)
     engine: EngineConfig = field(default_factory=EngineConfig)
+    output_mode: int | None = field(default_factory=lambda: output_mode_from_env())
+    deadline_hours: float = field(
+        default_factory=lambda: float(os.environ.get("STREETLINK_DEADLINE_HOURS", "24")))
+    keep_work: bool = False  # keep the scratch folder of a failed run (debugging)
 
     @property
     def date_str(self) -> str:
@@ -79,5 +120,27 @@ class RunConfig:
         return self.out / self.date_str
 
     @property
+    def reports_dir(self) -> Path:
+        return self.reports if self.reports is not None else self.out / "reports"
+
+    @property
     def report_day(self) -> Path:
-        return self.reports / self.date_str
+        return self.reports_dir / self.date_str
+
+
+def parse_mode(text: str) -> int:
+    """'0640' / '640' / '0o640' → 0o640; refuses anything that is not a file mode."""
+    try:
+        mode = int(text.strip().removeprefix("0o"), 8)
+    except ValueError:
+        raise StreetlinkError(f"not an octal permission mode: {text!r} (e.g. 0640)") from None
+    if not 0 <= mode <= 0o777:
+        raise StreetlinkError(f"not a permission mode: {text!r} (0000–0777)")
+    if not mode & 0o600 == 0o600:
+        raise StreetlinkError(f"permission mode {text!r} would lock the owner out (needs 0600)")
+    return mode
+
+
+def output_mode_from_env() -> int | None:
+    text = os.environ.get("STREETLINK_OUTPUT_MODE")
+    return parse_mode(text) if text else None

@@ -10,7 +10,12 @@ saw. ``flows/nightly.py`` wires the same steps as Prefect tasks; ``run_night`` r
 in-process (benchmarks, tests).
 
 Everything for a date is written under temporary folders and swapped in whole by
-``publish_outputs``: a crash never leaves half a night behind.
+``publish_outputs``: a crash never leaves half a night behind, and a run that fails is
+``abandon``-ed: its temporary folders are removed (the scratch folder is kept only when
+the configuration asks, for debugging). Times people read are Beijing time.
+
+Listeners (``add_listener``) hear each step start and end: the command line draws its
+progress display from them on a terminal.
 """
 
 from __future__ import annotations
@@ -27,13 +32,16 @@ from typing import Any
 
 import duckdb
 
-from streetlink.config import RunConfig, connect
+from streetlink.config import RunConfig, connect, shanghai_now
 from streetlink.errors import StreetlinkError
 
 __all__ = [
     "STEPS",
     "RunResult",
     "RunWorkspace",
+    "abandon",
+    "add_listener",
+    "check_inbox",
     "decide_records",
     "discard_workspace",
     "finish",
@@ -81,6 +89,24 @@ class RunWorkspace:
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+# (step name, "start" | "done" | "failed", position 1…, number of steps)
+Listener = Callable[[str, str, int, int], None]
+_LISTENERS: list[Listener] = []
+
+
+def add_listener(listener: Listener) -> Callable[[], None]:
+    """Call `listener` as each step starts and ends; returns the function that removes it."""
+    _LISTENERS.append(listener)
+    return lambda: _LISTENERS.remove(listener) if listener in _LISTENERS else None
+
+
+def _tell(name: str, event: str) -> None:
+    names = [s.__name__ for s in STEPS]
+    position = names.index(name) + 1 if name in names else 0
+    for listener in _LISTENERS:
+        listener(name, event, position, len(names))
+
+
 def _timed(name: str):
     """Record the step's wall time in its summary and keep the summary on disk."""
 
@@ -88,9 +114,15 @@ def _timed(name: str):
         def step(ws: RunWorkspace) -> dict[str, Any]:
             t0 = time.perf_counter()
             log.info("%s: started", name)
-            summary = fn(ws)
+            _tell(name, "start")
+            try:
+                summary = fn(ws)
+            except BaseException:
+                _tell(name, "failed")
+                raise
             summary["seconds"] = round(time.perf_counter() - t0, 3)
             log.info("%s: done in %.1f s", name, summary["seconds"])
+            _tell(name, "done")
             return ws.save_step(name, summary)
 
         step.__name__ = fn.__name__
@@ -101,28 +133,45 @@ def _timed(name: str):
     return wrap
 
 
+def check_inbox(config: RunConfig) -> None:
+    """Fail in one line when the night has nothing to read (before anything is written)."""
+    from streetlink.ingest import inbox_inputs
+
+    if not config.inbox_day.is_dir():
+        raise StreetlinkError(f"no inbox folder for {config.date_str}: {config.inbox_day}")
+    if not inbox_inputs(config.inbox_day):
+        raise StreetlinkError(
+            f"the inbox folder for {config.date_str} holds no extract to read: {config.inbox_day} "
+            "(expected checkpoint*.csv, hotline*.xlsx, healthcloud*.jsonl)")
+
+
 def prepare_workspace(config: RunConfig) -> RunWorkspace:
     """Check the inputs exist and create the run's temporary folders."""
     from streetlink.dispatch import staging_dir_for
 
-    if not config.inbox_day.is_dir():
-        raise StreetlinkError(f"no inbox folder for {config.date_str}: {config.inbox_day}")
+    check_inbox(config)
     if not config.registry.is_dir():
         raise StreetlinkError(f"registry folder not found: {config.registry}")
     config.out.mkdir(parents=True, exist_ok=True)
-    config.reports.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    work_dir = config.out / ".work" / f"{config.date_str}-{stamp}"
-    if work_dir.exists():
-        shutil.rmtree(work_dir)
+    config.reports_dir.mkdir(parents=True, exist_ok=True)
+    started = shanghai_now()
+    work_root = config.out / ".work"
+    # A killed run of this date leaves its scratch folder; one run per date at a time is
+    # assumed (as for the staging folders, see dispatch.swap.recover).
+    for stale in sorted(work_root.glob(f"{config.date_str}-*")) if work_root.is_dir() else ():
+        log.warning("removing the scratch folder of an earlier run: %s", stale)
+        shutil.rmtree(stale, ignore_errors=True)
+    work_dir = work_root / f"{config.date_str}-{started:%Y%m%dT%H%M%S}"
     work_dir.mkdir(parents=True)
-    return RunWorkspace(
-        config=config,
-        work_dir=work_dir,
-        output_tmp=staging_dir_for(config.output_day),
-        report_tmp=staging_dir_for(config.report_day),
-        started_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-    )
+    output_tmp = staging_dir_for(config.output_day)
+    try:
+        report_tmp = staging_dir_for(config.report_day)
+    except BaseException:
+        shutil.rmtree(output_tmp, ignore_errors=True)
+        shutil.rmtree(work_dir, ignore_errors=True)
+        raise
+    return RunWorkspace(config=config, work_dir=work_dir, output_tmp=output_tmp, report_tmp=report_tmp,
+                        started_at=started.isoformat())
 
 
 @_timed("refresh_registry")
@@ -196,19 +245,31 @@ def decide_records(ws: RunWorkspace) -> dict[str, Any]:
 
 @_timed("write_outputs")
 def write_outputs(ws: RunWorkspace) -> dict[str, Any]:
-    """links.parquet, one packet per street, the review workbook (into the temporary folder)."""
-    from streetlink.dispatch import write_links, write_packets, write_review
+    """links.parquet, one packet per street, the review workbook and page (into the temporary folder)."""
+    from streetlink.dispatch import (
+        build_packet_rows,
+        write_links,
+        write_packets,
+        write_review,
+        write_review_page,
+    )
 
+    published = dt.datetime.fromisoformat(ws.started_at)
+    review_dir = ws.output_tmp / "review"
     con = ws.connect()
     try:
         con.execute("CREATE OR REPLACE TEMP VIEW admin AS SELECT * FROM wh.admin")
         n_links = write_links(con, ws.output_tmp / "links.parquet")
-        packets = write_packets(con, ws.output_tmp / "dispatch", ws.config.date)
-        n_review = write_review(con, ws.output_tmp / "review" / f"review_{ws.config.date_str}.xlsx",
-                                ws.config.date)
+        n_items = build_packet_rows(con, published, deadline_hours=ws.config.deadline_hours,
+                                    housing="wh.housing_std", population="wh.population_std")
+        packets = write_packets(con, ws.output_tmp / "dispatch", ws.config.date, published_at=published)
+        n_review = write_review(con, review_dir / f"review_{ws.config.date_str}.xlsx", ws.config.date)
+        write_review_page(con, review_dir / f"review_{ws.config.date_str}.html", ws.config.date,
+                          generated_at=published)
     finally:
         con.close()
-    return {"links": n_links, "packets": [p.name for p in packets], "review_rows": n_review}
+    return {"links": n_links, "packet_items": n_items, "packets": [p.name for p in packets],
+            "review_rows": n_review}
 
 
 @_timed("write_report")
@@ -223,7 +284,7 @@ def write_report(ws: RunWorkspace) -> dict[str, Any]:
         summary = summarise_run(con, run_info)
     finally:
         con.close()
-    history = load_history(ws.config.reports, before=ws.config.date)
+    history = load_history(ws.config.reports_dir, before=ws.config.date, out=ws.config.out)
     html = render_match_rate(summary, history, ws.report_tmp / "match_rate.html")
     (ws.output_tmp / "run_summary.json").write_text(
         json.dumps(summary, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
@@ -249,8 +310,8 @@ def build_run_info(ws: RunWorkspace):
     return RunInfo(
         run_date=ws.config.date,
         started_at=dt.datetime.fromisoformat(ws.started_at),
-        finished_at=dt.datetime.now().astimezone(),
-        inbox=ws.config.inbox, registry=ws.config.registry, out=ws.config.out, reports=ws.config.reports,
+        finished_at=shanghai_now(),
+        inbox=ws.config.inbox, registry=ws.config.registry, out=ws.config.out, reports=ws.config.reports_dir,
         files=[FileResult(**f) for f in ingest.get("files", [])],
         rows_read=staged.get("rows_read", {}),
         duplicates_collapsed=staged.get("duplicates_collapsed", {}),
@@ -263,9 +324,11 @@ def build_run_info(ws: RunWorkspace):
 
 @_timed("publish_outputs")
 def publish_outputs(ws: RunWorkspace) -> dict[str, Any]:
-    """Swap the night's outputs and report in whole, then drop the scratch folder."""
-    from streetlink.dispatch import publish
+    """Give the night's files their permission mode, then swap outputs and report in whole."""
+    from streetlink.dispatch import apply_mode, publish
 
+    for tmp in (ws.output_tmp, ws.report_tmp):
+        apply_mode(tmp, ws.config.output_mode)
     publish(ws.output_tmp, ws.config.output_day)
     publish(ws.report_tmp, ws.config.report_day)
     return {"output_dir": str(ws.config.output_day), "report_dir": str(ws.config.report_day)}
@@ -301,21 +364,48 @@ def finish(ws: RunWorkspace) -> RunResult:
         headline=report.get("summary", {}),
         step_seconds=seconds,
     )
-    shutil.rmtree(ws.work_dir, ignore_errors=True)
+    _remove_work(ws, keep=False)
     return result
+
+
+def _remove_work(ws: RunWorkspace, keep: bool) -> None:
+    if not keep:
+        shutil.rmtree(ws.work_dir, ignore_errors=True)
+    try:  # <out>/.work itself, once no run uses it
+        ws.work_dir.parent.rmdir()
+    except OSError:
+        pass
 
 
 def discard_workspace(ws: RunWorkspace) -> None:
     """Remove a workspace that publishes nothing (training), temporary folders included."""
-    for path in (ws.work_dir, ws.output_tmp, ws.report_tmp):
+    for path in (ws.output_tmp, ws.report_tmp):
         shutil.rmtree(path, ignore_errors=True)
+    _remove_work(ws, keep=False)
+    try:  # the reports folder prepare_workspace made, if nothing was ever published there
+        ws.config.reports_dir.rmdir()
+    except OSError:
+        pass
+
+
+def abandon(ws: RunWorkspace) -> None:
+    """After a failure: remove the unpublished night; keep the scratch folder only if asked."""
+    for path in (ws.output_tmp, ws.report_tmp):
+        shutil.rmtree(path, ignore_errors=True)
+    _remove_work(ws, keep=ws.config.keep_work)
+    if ws.config.keep_work:
+        log.warning("run failed: its scratch folder is kept for inspection: %s", ws.work_dir)
 
 
 def run_night(config: RunConfig) -> RunResult:
     """All steps in-process, without Prefect (benchmarks and tests)."""
     ws = prepare_workspace(config)
-    for step in STEPS:
-        step(ws)
+    try:
+        for step in STEPS:
+            step(ws)
+    except BaseException:
+        abandon(ws)
+        raise
     return finish(ws)
 
 
@@ -327,6 +417,7 @@ def _as_dict(obj: Any) -> Any:
 
 def _headline(summary: dict[str, Any]) -> dict[str, Any]:
     totals = summary.get("totals", {})
-    head = {k: totals.get(k) for k in ("records", "dispatched", "review", "rejected", "match_rate", "reconciled")}
+    head = {k: totals.get(k) for k in ("records", "dispatched", "review", "rejected", "in_district_rate",
+                                       "match_rate", "reconciled")}
     head["partial"] = summary.get("partial")
     return head

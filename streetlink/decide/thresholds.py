@@ -182,6 +182,10 @@ def load_decision(models_dir: Path) -> dict[str, Any]:
             values["address_margin_bits"] = None
     body["thresholds"] = validate_thresholds(values, where=str(path))
     body["sha256"] = hashlib.sha256(data).hexdigest()
+    if body.get("address_model") or body.get("person_model"):
+        from streetlink.link.models import check_model_set
+
+        check_model_set(Path(models_dir))  # thresholds chosen for other model versions are refused
     return body
 
 

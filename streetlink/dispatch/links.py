@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 
 from streetlink.contracts import LINKS, REASONS, check_table
-from streetlink.dispatch.sql import table_ref
 from streetlink.errors import ContractViolation
+from streetlink.sql import identifier as table_ref
 
 __all__ = ["check_links", "write_links"]
 

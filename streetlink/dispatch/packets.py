@@ -1,188 +1,373 @@
-"""Write one Excel packet per street: the records the street office must check, by committee.
+"""One Excel packet per street, written from one relation: ``packet_rows`` (PACKET_ROWS).
 
-Input: ``decisions`` (DECISIONS), ``staged_records`` (STAGED_RECORDS) and ``admin`` (ADMIN).
-Output: ``<out_dir>/<street_code>_<street_name>.xlsx`` for every street that received at
-least one dispatched record, holding ONLY that street's records:
+``build_packet_rows`` makes tonight's rows from the decisions (one dispatched record, one
+item); screening cases and transfers are other producers of the same table.
+``write_packets`` writes ``<out_dir>/<street_code>_<street_name>.xlsx`` for every street
+with at least one row, holding ONLY that street's rows:
 
-* sheet ``汇总`` — the date, totals, counts by committee × source (each committee linked
-  to its sheet), counts by source, and how to fill in and return the packet;
-* one sheet per committee (named after it), in committee-code order, each with the same
-  columns: the source fields a worker needs to find the person and the door (full name,
-  ID, phone: packets are operational, not masked), the standardised address, why the
-  record was sent there, other source details, and the shaded fill-in columns
-  核查结果 (drop-down), 核查时间, 核查人, 备注.
+* ``应急派单`` (first, only when the street has urgent items) — the urgent items of every
+  committee, a list to act on at once; they are answered in their committee's sheet;
+* ``汇总`` — the date, totals, counts by committee × source (each committee linked to its
+  sheet), counts by source, and how to fill in and return the packet;
+* one sheet per committee (named after it), in committee-code order: urgent items first,
+  then walking order (小区/路, 弄, 号, 室; 村, 组, 号); what the visit needs (the person
+  concerned, the standard address and the address as written, one plain-Chinese line on
+  why it was sent here, the other source details) and the yellow fill-in columns of
+  REPLIES.md (核查结果 drop-down, 核查时间 as a date and time, 核查人, 转派至, 正确地址, 备注);
+* ``逾期未核查`` (last, only when ``overdue_items`` has rows for the street) — items of
+  earlier nights still open past their deadline, with the same fill-in columns.
 
-One sheet per committee because the committee is the unit of work: the street office
-forwards or prints each committee's sheet as it is, and every sheet has the same columns so
-the returned packet is read back uniformly by 记录编号. Before anything is written the
-dispatched records are checked against the registry: a committee unknown to ``admin``, or
-belonging to a different street than the decision says, stops the stage (ContractViolation).
+Every sheet prints one page wide with the page header 街镇 · 居委会 · 日期 · 第 x/y 页 and
+the footer 内部资料 注意保密, and is protected (no password) except its fill-in columns.
+No registry ids or model weights are printed; the checkpoint's licence plate is not; a
+hotline caller who may be a neighbour is not printed beside the matter (packet_rows.sql).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
+import re
 from collections import Counter
 from itertools import groupby
 from pathlib import Path
 
 import duckdb
 
-from streetlink.contracts import BASES, SOURCE_NAMES, SOURCES
-from streetlink.dispatch.sql import load_sql
+from streetlink import sql
+from streetlink.contracts import (
+    CHECK_RESULTS,
+    DISPATCH_REASONS,
+    OVERDUE_ITEMS,
+    PACKET_FILL_IN,
+    PACKET_ROWS,
+    SOURCE_NAMES,
+    SOURCES,
+    check_table,
+    enforce,
+)
+from streetlink.contracts.packets import DEFAULT_DISPATCH_REASON, PRIORITY_LABELS
+from streetlink.dispatch.tables import columns_of, stand_in, table_exists
 from streetlink.dispatch.xlsx import (
     Col,
     Styles,
     add_choice_list,
+    add_datetime_check,
     cell_text,
     file_name_part,
     new_workbook,
+    print_setup,
+    protect,
     sheet_name,
     write_table,
     write_title,
 )
 from streetlink.errors import ContractViolation
 
-__all__ = ["CHECK_RESULTS", "PACKET_COLUMNS", "basis_text", "format_details", "write_packets"]
+__all__ = [
+    "COMMITTEE_COLUMNS", "DEFAULT_DEADLINE_HOURS", "HIDDEN_DETAIL_KEYS", "build_packet_rows",
+    "walking_key", "write_packets",
+]
 
 log = logging.getLogger(__name__)
 
-SQL_DIR = Path(__file__).parent
-
-PACKET_COLUMNS: tuple[Col, ...] = (
-    Col("记录编号", 22),
-    Col("来源", 13),
-    Col("时间", 19, "datetime"),
-    Col("姓名", 10),
-    Col("证件号码", 21),
-    Col("联系电话", 15),
-    Col("原始地址", 40, "wrap"),
-    Col("标准地址", 36, "wrap"),
-    Col("居村委", 16),
-    Col("派发依据", 40, "wrap"),
-    Col("其他信息", 48, "wrap"),
-    Col("核查结果", 14, "fill"),
-    Col("核查时间", 12, "fill_date"),
-    Col("核查人", 10, "fill"),
-    Col("备注", 24, "fill"),
-)
-CHECK_RESULTS: tuple[str, ...] = ("已核实在住", "已核实不在住", "查无此人", "地址错误", "已离沪", "其他")
-_RESULT_COL = [c.header for c in PACKET_COLUMNS].index("核查结果")
+PACKAGE = "streetlink.dispatch"
+DEFAULT_DEADLINE_HOURS = 24.0
+# Source details a door-knock does not need (minimum necessary).
+HIDDEN_DETAIL_KEYS = ("车牌号码",)
+WITHHELD_NOTE = "来电人信息不随单打印；如需联系来电人，请凭工单编号经12345热线回访"
+URGENT_SHEET, SUMMARY_SHEET, OVERDUE_SHEET = "应急派单", "汇总", "逾期未核查"
 _HEADER_ROW = 2  # title, subtitle, then the header
+_BLANK_ROWS = 30  # drop-downs reach this far below the data, for rows a worker adds
+_SHORT_SOURCE = {"checkpoint": "道口登记", "hotline": "12345热线", "healthcloud": "健康云自报"}
+
+_FILL_COLUMNS: tuple[Col, ...] = (
+    Col("核查结果", 10, "fill"),
+    Col("核查时间", 11.5, "fill_datetime"),
+    Col("核查人", 7, "fill"),
+    Col("转派至", 10, "fill"),
+    Col("正确地址", 13, "fill"),
+    Col("备注", 11, "fill"),
+)
+assert tuple(c.header for c in _FILL_COLUMNS) == PACKET_FILL_IN
+
+COMMITTEE_COLUMNS: tuple[Col, ...] = (
+    Col("序号", 4.5, "count"),
+    Col("记录编号", 15),
+    Col("优先级", 5.5),
+    Col("截止时间", 11, "deadline"),
+    Col("姓名", 8),
+    Col("证件号码／电话", 19),
+    Col("地址", 27),
+    Col("派发原因", 18),
+    Col("其他信息", 24),
+    *_FILL_COLUMNS,
+)
+_URGENT_COLUMNS: tuple[Col, ...] = (
+    Col("序号", 4.5, "count"),
+    Col("记录编号", 15),
+    Col("居村委", 14),
+    Col("截止时间", 11, "deadline"),
+    Col("姓名", 8),
+    Col("证件号码／电话", 19),
+    Col("地址", 30),
+    Col("派发原因", 22),
+    Col("其他信息", 30),
+)
+_OVERDUE_COLUMNS: tuple[Col, ...] = (
+    Col("序号", 4.5, "count"),
+    Col("记录编号", 15),
+    Col("居村委", 14),
+    Col("派发日期", 10),
+    Col("截止时间", 11, "deadline"),
+    Col("已逾期", 8),
+    Col("姓名", 8),
+    Col("联系电话", 12),
+    Col("地址", 27),
+    *_FILL_COLUMNS,
+)
 
 _INSTRUCTIONS = (
     "填报说明：",
-    "1. 各居村委的记录在以居村委命名的工作表中，可单独打印或转交居村委。",
-    "2. 请在黄色列中填写：核查结果（下拉选择）、核查时间、核查人、备注。",
-    "3. 请勿修改、删除「记录编号」列，核查完成后将本文件退回区城运中心（大数据中心）。",
-    "4. 本表含个人信息，仅限核查工作使用，不得外传。",
+    "1. 各居村委的记录在以居村委命名的工作表中，按小区/路、弄、号、室（村、组、号）排列，可单独打印或转交居村委。",
+    "2. 「应急派单」所列为紧急事项，请立即处置；其核查结果在所属居村委工作表中填写。",
+    ("3. 请在黄色列中填写：核查结果（下拉选择）、核查时间（日期和时间）、核查人；"
+     "非本辖区请在「转派至」写明居村委名称或12位代码，地址错误或非本辖区请在「正确地址」写明实际地址；其他情况写在备注。"),
+    "4. 请勿修改、删除「记录编号」列；核查完成后将本文件退回区城运中心（大数据中心）。",
+    "5. 本表含个人信息，仅限核查工作使用，不得外传。内部资料，注意保密。",
 )
 
-
-def _percent(p: float | None) -> str | None:
-    return None if p is None else f"{p:.0%}"
+_NATURAL = re.compile(r"(\d+)")
 
 
-def basis_text(basis: str | None, explanation: str | None,
-               address_p: float | None, person_p: float | None) -> str:
-    """派发依据: the basis label, the confidences, and the decide stage's one-line explanation."""
-    parts = [BASES.get(basis, basis or "未注明依据")]
-    confidences = [f"{label}置信度{_percent(p)}" for label, p in (("地址", address_p), ("身份", person_p))
-                   if p is not None]
-    head = parts[0] + (f"（{'，'.join(confidences)}）" if confidences else "")
-    return f"{head}；{explanation}" if explanation else head
+def _natural(text: str | None) -> tuple:
+    """'12弄' < '102弄': digits compare as numbers; None sorts last."""
+    if text is None or text == "":
+        return ((2, ""),)
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in _NATURAL.split(text) if part)
 
 
-def _detail_value(value: object) -> str:
-    if isinstance(value, list):
-        return "、".join(_detail_value(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def format_details(details: str | None, address_context: str | None = None) -> str:
-    """其他信息: the details JSON as 「标签：值」 lines, plus the address context if not among them."""
-    lines: list[str] = []
-    values: set[str] = set()
-    if details:
-        try:
-            parsed = json.loads(details)
-        except (TypeError, ValueError):
-            parsed = details
-        if isinstance(parsed, dict):
-            for key, value in parsed.items():
-                if value in (None, "", [], {}):
-                    continue
-                text = _detail_value(value)
-                values.add(text)
-                lines.append(f"{key}：{text}")
-        else:
-            lines.append(str(parsed))
-    if address_context and address_context not in values:
-        lines.append(f"地址说明：{address_context}")
-    return "\n".join(lines)
-
-
-def _record_values(r: dict) -> list[object]:
-    event_time = r["event_time"] if r["event_time"] is not None else r["event_time_raw"]
-    return [
-        r["record_id"],
-        SOURCES[r["source"]].label if r["source"] in SOURCES else r["source"],
-        event_time,
-        r["name"],
-        r["id_number"],
-        r["phone"],
-        r["address"],
-        r["resolved_address"],
-        r["committee_name"],
-        basis_text(r["basis"], r["explanation"], r["address_match_probability"],
-                   r["person_match_probability"]),
-        format_details(r["details"], r["address_context"]),
-        None, None, None, None,
-    ]
-
-
-def _check_packet_rows(con: duckdb.DuckDBPyConnection, base: str) -> None:
-    checks = (
-        ("NOT staged", "dispatched record(s) missing from staged records"),
-        ("committee_name IS NULL", "dispatched to a committee unknown to the admin table"),
-        ("committee_name IS NOT NULL AND admin_street_code IS DISTINCT FROM street_code",
-         "dispatched to a committee of another street"),
+def walking_key(row: dict) -> tuple:
+    """Urgent first, then 小区/路, 弄 (组), 号, 室 as a worker walks them; unplaced rows last."""
+    return (
+        0 if row["priority"] == "urgent" else 1,
+        row["walk_place"] is None,
+        _natural(row["walk_place"]), _natural(row["walk_block"]),
+        _natural(row["walk_number"]), _natural(row["walk_room"]),
+        row["event_time"] or dt.datetime.max, row["item_id"],
     )
-    probes = ", ".join(
-        f"count(*) FILTER (WHERE {c}), (list(record_id ORDER BY record_id) FILTER (WHERE {c}))[1:3]"
-        for c, _ in checks
-    )
-    row = con.execute(f"SELECT {probes} FROM ({base})").fetchone()
-    violations = [
-        f"{message}: {row[2 * i]} record(s), e.g. {', '.join(row[2 * i + 1])}"
-        for i, (_, message) in enumerate(checks) if row[2 * i]
-    ]
+
+
+def _reasons_table(con: duckdb.DuckDBPyConnection, name: str = "dispatch_reasons") -> str:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {sql.identifier(name)} (rule VARCHAR, basis VARCHAR, text VARCHAR)")
+    con.executemany(f"INSERT INTO {sql.identifier(name)} VALUES (?, ?, ?)", [list(r) for r in DISPATCH_REASONS])
+    return name
+
+
+def _check_dispatched(con: duckdb.DuckDBPyConnection, decisions: str, staged: str, admin: str) -> None:
+    row = sql.run(con, PACKAGE, "check_dispatched", decisions=decisions, staged=staged, admin=admin).fetchall()[0]
+    messages = ("dispatched record(s) missing from staged records",
+                "dispatched to a committee unknown to the admin table",
+                "dispatched to a committee of another street")
+    violations = [f"{m}: {row[2 * i]} record(s), e.g. {', '.join(row[2 * i + 1])}"
+                  for i, m in enumerate(messages) if row[2 * i]]
     if violations:
         raise ContractViolation("dispatch packets", violations)
 
 
+def build_packet_rows(
+    con: duckdb.DuckDBPyConnection,
+    published_at: dt.datetime,
+    *,
+    deadline_hours: float = DEFAULT_DEADLINE_HOURS,
+    decisions: str = "decisions",
+    staged: str = "staged_records",
+    admin: str = "admin",
+    records_std: str | None = "records_std",
+    housing: str | None = None,
+    population: str | None = None,
+    out: str = "packet_rows",
+) -> int:
+    """Create `out` (PACKET_ROWS) from tonight's dispatched records; return its row count.
+
+    `published_at` (Shanghai wall-clock time) + `deadline_hours` is each item's deadline.
+    `housing` (housing_std) gives the resolved dwelling's parts for the walking order,
+    `population` (population_std) says whether a hotline caller lives at the place; either
+    may be absent (then the record's own address parts, and the caller is not printed).
+    """
+    _check_dispatched(con, decisions, staged, admin)
+    std = records_std if records_std and table_exists(con, records_std) else stand_in(
+        con, "packet_no_records_std", ("record_id", "road", "community", "lane", "number", "room", "village",
+                                       "group_no"))
+    house = housing if housing and table_exists(con, housing) else stand_in(
+        con, "packet_no_housing", ("house_id", "road", "community", "lane", "number", "room", "village",
+                                   "group_no"))
+    people = population if population and table_exists(con, population) else stand_in(
+        con, "packet_no_population", ("person_id", "house_id"))
+    rule = "d.rule" if "rule" in columns_of(con, decisions) else "NULL::VARCHAR"
+    published = published_at.replace(tzinfo=None, second=0, microsecond=0)
+    sql.run(con, PACKAGE, "packet_rows_from_decisions", {
+        "hidden_detail_keys": list(HIDDEN_DETAIL_KEYS), "default_reason": DEFAULT_DISPATCH_REASON,
+        "withheld_note": WITHHELD_NOTE, "published_at": published, "deadline_hours": float(deadline_hours),
+    }, packet_rows=out, decisions=decisions, staged=staged, admin=admin, records_std=std, housing=house,
+        population=people, reasons=_reasons_table(con), rule=rule)
+    enforce(con, out, PACKET_ROWS)
+    n = con.execute(f"SELECT count(*) FROM {sql.identifier(out)}").fetchall()[0][0]
+    log.info("packet rows: %d item(s)", n)
+    return int(n)
+
+
+# ---------------------------------------------------------------- cells of one row
+
+def _source_line(r: dict) -> str:
+    sources = "、".join(_SHORT_SOURCE.get(s, s) for s in dict.fromkeys(r["sources"]))
+    when = r["event_time"].strftime("%m-%d %H:%M") if r["event_time"] else r["event_time_raw"]
+    return f"{sources} {when}" if when else sources
+
+
+def _other_info(r: dict) -> str:
+    lines = [_source_line(r)]
+    if r["details"]:
+        lines.append(r["details"])
+    if r["contact_note"]:
+        lines.append(r["contact_note"])
+    return "\n".join(lines)
+
+
+def _id_and_phone(id_number: str | None, phone: str | None) -> str | None:
+    return "\n".join(v for v in (id_number, phone) if v) or None
+
+
+def _compact(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def _address(r: dict) -> str | None:
+    resolved, written = r["resolved_address"], r["address"]
+    if not resolved:
+        return written
+    if written and _compact(written) not in _compact(resolved):
+        return f"{resolved}\n（原：{written}）"
+    return resolved
+
+
+def _reason(r: dict) -> str:
+    if r["kind"] == "transfer":
+        origin = f"由{r['transferred_from']}" if r["transferred_from"] else ""
+        return f"【转派】{origin}退回转派；{r['reason_text']}"
+    if r["kind"] == "manual":
+        return f"【人工派发】{r['reason_text']}"
+    return r["reason_text"]
+
+
+def _record_ids(r: dict) -> str:
+    return "；".join(r["record_ids"])
+
+
+def _committee_values(i: int, r: dict) -> list[object]:
+    return [i, _record_ids(r), PRIORITY_LABELS.get(r["priority"], r["priority"]), r["deadline"],
+            r["person_name"], _id_and_phone(r["person_id_number"], r["person_phone"]), _address(r),
+            _reason(r), _other_info(r), *(None for _ in _FILL_COLUMNS)]
+
+
+def _urgent_values(i: int, r: dict) -> list[object]:
+    return [i, _record_ids(r), r["committee_name"], r["deadline"], r["person_name"],
+            _id_and_phone(r["person_id_number"], r["person_phone"]), _address(r), _reason(r), _other_info(r)]
+
+
+def _overdue_for(night: dt.datetime, deadline: dt.datetime) -> str:
+    hours = max(0, int((night - deadline).total_seconds() // 3600))
+    days, rest = divmod(hours, 24)
+    if not days:
+        return f"{rest}小时"
+    return f"{days}天{rest}小时" if rest else f"{days}天"
+
+
+def _priority_formats(styles: Styles, rows: list[dict], col: int) -> list[dict[int, object]]:
+    out = []
+    for r in rows:
+        fmt = {"urgent": styles.urgent, "high": styles.high}.get(r["priority"])
+        out.append({col: fmt} if fmt is not None else {})
+    return out
+
+
+# ---------------------------------------------------------------- sheets
+
+def _fill_in_checks_at(ws, cols: tuple[Col, ...], n: int) -> None:
+    headers = [c.header for c in cols]
+    first, last = _HEADER_ROW + 1, _HEADER_ROW + n
+    add_choice_list(ws, first, last, headers.index("核查结果"), tuple(CHECK_RESULTS),
+                    "核查结果：" + "、".join(CHECK_RESULTS), blank_rows=_BLANK_ROWS)
+    add_datetime_check(ws, first, last, headers.index("核查时间"), "核查时间", blank_rows=_BLANK_ROWS)
+
+
+def _finish_sheet(ws, cols: tuple[Col, ...], n: int, left: str, center: str) -> None:
+    ws.print_area(0, 0, _HEADER_ROW + max(n, 1), len(cols) - 1)
+    print_setup(ws, _HEADER_ROW, left=left, center=center)
+    protect(ws)
+
+
+def _write_committee(wb, styles: Styles, street_name: str, run_date: dt.date, sheet: str,
+                     code: str, name: str, rows: list[dict]) -> None:
+    ws = wb.add_worksheet(sheet)
+    urgent = sum(r["priority"] == "urgent" for r in rows)
+    deadline = min(r["deadline"] for r in rows)
+    write_title(ws, styles, 0, f"居村委：{name}（{code}）",
+                f"{street_name} · {run_date.isoformat()} · 共 {len(rows)} 条"
+                + (f"（紧急 {urgent} 条）" if urgent else "")
+                + f" · 最早截止 {deadline:%m-%d %H:%M} · 请在黄色列填写核查结果")
+    n = write_table(ws, styles, _HEADER_ROW, COMMITTEE_COLUMNS,
+                    (_committee_values(i, r) for i, r in enumerate(rows, start=1)), freeze_cols=2,
+                    row_formats=_priority_formats(styles, rows, 2))
+    _fill_in_checks_at(ws, COMMITTEE_COLUMNS, n)
+    _finish_sheet(ws, COMMITTEE_COLUMNS, n, f"{street_name} · {name}", f"{run_date.isoformat()} 派发核查清单")
+
+
+def _write_urgent(ws, styles: Styles, street_name: str, run_date: dt.date, rows: list[dict]) -> None:
+    write_title(ws, styles, 0, f"应急派单：{street_name} {run_date.isoformat()}",
+                f"紧急事项 {len(rows)} 条，请立即处置 · 核查结果请在所属居村委工作表中填写")
+    n = write_table(ws, styles, _HEADER_ROW, _URGENT_COLUMNS,
+                    (_urgent_values(i, r) for i, r in enumerate(rows, start=1)), freeze_cols=2)
+    _finish_sheet(ws, _URGENT_COLUMNS, n, f"{street_name} · 应急派单", f"{run_date.isoformat()} 应急派单")
+
+
+def _write_overdue(ws, styles: Styles, street_name: str, run_date: dt.date, now: dt.datetime,
+                   rows: list[dict]) -> None:
+    write_title(ws, styles, 0, f"逾期未核查：{street_name}",
+                f"截至 {now:%Y-%m-%d %H:%M}，以往派发、已过截止时间仍未反馈 {len(rows)} 条 · "
+                "可在本表黄色列直接填写核查结果")
+    values = (
+        [i, r["record_id"], r["committee_name"], r["night"].isoformat(), r["deadline"],
+         _overdue_for(now, r["deadline"]), r["name"], r["phone"], r["resolved_address"],
+         *(None for _ in _FILL_COLUMNS)]
+        for i, r in enumerate(rows, start=1)
+    )
+    n = write_table(ws, styles, _HEADER_ROW, _OVERDUE_COLUMNS, values, freeze_cols=2)
+    _fill_in_checks_at(ws, _OVERDUE_COLUMNS, n)
+    _finish_sheet(ws, _OVERDUE_COLUMNS, n, f"{street_name} · 逾期未核查", f"{run_date.isoformat()}")
+
+
 def _write_summary(ws, styles: Styles, street_code: str, street_name: str, run_date: dt.date,
-                   committees: list[tuple[str, str, Counter, str]]) -> None:
-    total = sum(sum(c.values()) for _, _, c, _ in committees)
+                   committees: list[tuple[str, str, Counter, int, str]], n_overdue: int) -> None:
+    total = sum(sum(c.values()) for _, _, c, _, _ in committees)
+    urgent = sum(u for *_, u, _ in committees)
     row = write_title(ws, styles, 0, f"{street_name}（{street_code}）派发核查清单",
-                      f"日期 {run_date.isoformat()} · 记录合计 {total} 条 · 居村委 {len(committees)} 个")
+                      f"日期 {run_date.isoformat()} · 记录合计 {total} 条 · 紧急 {urgent} 条 · "
+                      f"居村委 {len(committees)} 个" + (f" · 逾期未核查 {n_overdue} 条" if n_overdue else ""))
     row += 1
-    headers = ["居村委代码", "居村委", *(SOURCES[s].label for s in SOURCE_NAMES), "合计", "工作表"]
+    headers = ["居村委代码", "居村委", *(SOURCES[s].label for s in SOURCE_NAMES), "合计", "其中紧急", "工作表"]
     for c, h in enumerate(headers):
         ws.write_string(row, c, h, styles.header)
     by_source: Counter = Counter()
-    for code, name, counts, sheet in committees:
+    for code, name, counts, n_urgent, sheet in committees:
         row += 1
         ws.write_string(row, 0, code, styles.text)
         ws.write_string(row, 1, cell_text(name), styles.text)
         for c, s in enumerate(SOURCE_NAMES, start=2):
             ws.write_number(row, c, counts.get(s, 0), styles.count)
         ws.write_number(row, 2 + len(SOURCE_NAMES), sum(counts.values()), styles.count)
-        ws.write_url(row, 3 + len(SOURCE_NAMES), f"internal:'{sheet}'!A1", styles.link, string=sheet)
+        ws.write_number(row, 3 + len(SOURCE_NAMES), n_urgent, styles.count)
+        ws.write_url(row, 4 + len(SOURCE_NAMES), f"internal:'{sheet}'!A1", styles.link, string=sheet)
         by_source.update(counts)
     row += 1
     ws.write_string(row, 0, "合计", styles.total)
@@ -190,6 +375,7 @@ def _write_summary(ws, styles: Styles, street_code: str, street_name: str, run_d
     for c, s in enumerate(SOURCE_NAMES, start=2):
         ws.write_number(row, c, by_source.get(s, 0), styles.total_count)
     ws.write_number(row, 2 + len(SOURCE_NAMES), total, styles.total_count)
+    ws.write_number(row, 3 + len(SOURCE_NAMES), urgent, styles.total_count)
     row += 2
     ws.write_string(row, 0, "来源", styles.header)
     ws.write_string(row, 1, "条数", styles.header)
@@ -199,69 +385,94 @@ def _write_summary(ws, styles: Styles, street_code: str, street_name: str, run_d
         ws.write_number(row, 1, by_source.get(s, 0), styles.count)
     row += 2
     for line in _INSTRUCTIONS:
-        ws.write_string(row, 0, line)
+        ws.merge_range(row, 0, row, 4 + len(SOURCE_NAMES), line, styles.note)
+        ws.set_row(row, 28 if len(line) > 60 else 16)
         row += 1
-    ws.set_column(0, 0, 16)
-    ws.set_column(1, 1, 22)
-    ws.set_column(2, 2 + len(SOURCE_NAMES), 13)
-    ws.set_column(3 + len(SOURCE_NAMES), 3 + len(SOURCE_NAMES), 22)
-    ws.set_paper(9)
+    ws.set_column(0, 0, 14)
+    ws.set_column(1, 1, 20)
+    ws.set_column(2, 3 + len(SOURCE_NAMES), 11)
+    ws.set_column(4 + len(SOURCE_NAMES), 4 + len(SOURCE_NAMES), 20)
+    ws.print_area(0, 0, row, 4 + len(SOURCE_NAMES))
+    print_setup(ws, None, left=f"{street_name} · 汇总", center=f"{run_date.isoformat()} 派发核查清单",
+                landscape=False)
+    protect(ws)
 
 
-def _write_street(path: Path, street_code: str, street_name: str, run_date: dt.date,
-                  rows: list[dict]) -> None:
+def _write_street(path: Path, street_code: str, street_name: str, run_date: dt.date, now: dt.datetime,
+                  rows: list[dict], overdue: list[dict]) -> None:
     wb, styles = new_workbook(path, f"{street_name}派发核查清单 {run_date.isoformat()}", run_date)
-    summary = wb.add_worksheet("汇总")
-    taken = {"汇总"}
-    committees: list[tuple[str, str, Counter, str]] = []
+    taken = {SUMMARY_SHEET, URGENT_SHEET, OVERDUE_SHEET}
+    urgent = sorted((r for r in rows if r["priority"] == "urgent"),
+                    key=lambda r: (r["committee_code"], walking_key(r)))
+    urgent_ws = wb.add_worksheet(URGENT_SHEET) if urgent else None
+    summary = wb.add_worksheet(SUMMARY_SHEET)
+    committees: list[tuple[str, str, Counter, int, str]] = []
     for committee_code, group in groupby(rows, key=lambda r: r["committee_code"]):
-        records = list(group)
+        records = sorted(group, key=walking_key)
         name = records[0]["committee_name"]
         sheet = sheet_name(name, taken, committee_code)
-        ws = wb.add_worksheet(sheet)
-        write_title(ws, styles, 0, f"居村委：{name}（{committee_code}）",
-                    f"{street_name} · {run_date.isoformat()} · 共 {len(records)} 条 · 请在黄色列填写核查结果")
-        n = write_table(ws, styles, _HEADER_ROW, PACKET_COLUMNS, (_record_values(r) for r in records),
-                        freeze_cols=1)
-        add_choice_list(ws, _HEADER_ROW + 1, _HEADER_ROW + n, _RESULT_COL, CHECK_RESULTS,
-                        "核查结果：" + "、".join(CHECK_RESULTS))
-        committees.append((committee_code, name, Counter(r["source"] for r in records), sheet))
-    _write_summary(summary, styles, street_code, street_name, run_date, committees)
-    summary.activate()
+        _write_committee(wb, styles, street_name, run_date, sheet, committee_code, name, records)
+        counts = Counter(s for r in records for s in r["sources"])
+        committees.append((committee_code, name, counts, sum(r["priority"] == "urgent" for r in records), sheet))
+    if urgent_ws is not None:
+        _write_urgent(urgent_ws, styles, street_name, run_date, urgent)
+    if overdue:
+        _write_overdue(wb.add_worksheet(OVERDUE_SHEET), styles, street_name, run_date, now, overdue)
+    _write_summary(summary, styles, street_code, street_name, run_date, committees, len(overdue))
+    (urgent_ws or summary).activate()
+    (urgent_ws or summary).set_first_sheet()
     wb.close()
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(query, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values)) for values in cursor.fetchall()]
+
+
+def _overdue_rows(con: duckdb.DuckDBPyConnection, overdue: str | None, admin: str) -> dict[str, list[dict]]:
+    if not overdue or not table_exists(con, overdue):
+        return {}
+    violations = check_table(con, sql.identifier(overdue), OVERDUE_ITEMS)
+    if violations:
+        raise ContractViolation(OVERDUE_ITEMS.name, violations)
+    rows = _fetch(con, f"""
+        SELECT o.*, coalesce(a.committee_name, o.committee_code) AS committee_name
+        FROM {sql.identifier(overdue)} AS o LEFT JOIN {sql.identifier(admin)} AS a USING (committee_code)
+        ORDER BY o.street_code, o.committee_code, o.deadline, o.record_id""")
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        out.setdefault(r["street_code"], []).append(r)
+    return out
 
 
 def write_packets(
     con: duckdb.DuckDBPyConnection,
     out_dir: Path,
     run_date: dt.date,
-    decisions: str = "decisions",
-    staged: str = "staged_records",
+    *,
+    published_at: dt.datetime | None = None,
+    packet_rows: str = "packet_rows",
+    overdue: str | None = "overdue_items",
     admin: str = "admin",
 ) -> list[Path]:
-    """Write one packet per street that received records; return their paths (by street code)."""
-    base = load_sql(SQL_DIR / "packet_rows.sql", decisions=decisions, staged=staged, admin=admin)
-    _check_packet_rows(con, base)
+    """Write one packet per street with rows in `packet_rows`; return their paths (by street code).
+
+    `published_at` (Shanghai time; default: the run date's end) says how long an overdue
+    item has been overdue.
+    """
+    enforce(con, sql.identifier(packet_rows), PACKET_ROWS)
+    now = (published_at or dt.datetime.combine(run_date + dt.timedelta(days=1), dt.time())).replace(tzinfo=None)
+    overdue_by_street = _overdue_rows(con, overdue, admin)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    streets = con.execute(
-        f"SELECT street_code, any_value(street_name) FROM ({base}) GROUP BY street_code ORDER BY street_code"
-    ).fetchall()
+    rows = _fetch(con, f"SELECT * FROM {sql.identifier(packet_rows)} ORDER BY street_code, committee_code, item_id")
     paths: list[Path] = []
-    for street_code, street_name in streets:
-        cursor = con.execute(
-            f"SELECT * FROM ({base}) WHERE street_code = ? "
-            "ORDER BY committee_code, event_time NULLS LAST, record_id",
-            [street_code],
-        )
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, values)) for values in cursor.fetchall()]
-        # Belt and braces: a packet never carries another street's record.
-        strays = [r["record_id"] for r in rows if r["street_code"] != street_code]
-        if strays:
-            raise ContractViolation("dispatch packets", [f"{street_code} packet got other streets' records"])
+    for street_code, group in groupby(rows, key=lambda r: r["street_code"]):
+        mine = list(group)
+        street_name = mine[0]["street_name"]
         path = out_dir / f"{street_code}_{file_name_part(street_name)}.xlsx"
-        _write_street(path, street_code, street_name, run_date, rows)
-        log.info("packet %s: %d record(s)", path.name, len(rows))
+        _write_street(path, street_code, street_name, run_date, now, mine, overdue_by_street.get(street_code, []))
+        log.info("packet %s: %d item(s)", path.name, len(mine))
         paths.append(path)
     return paths

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from streetlink.errors import StreetlinkError
 
-__all__ = ["publish", "recover", "staging_dir_for"]
+__all__ = ["apply_mode", "current_umask", "publish", "recover", "staging_dir_for"]
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,40 @@ def _exchange(a: Path, b: Path) -> bool:
     if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
         return False
     raise OSError(err, os.strerror(err), str(b))
+
+
+def current_umask() -> int:
+    """The process umask (read from /proc where it can be, without changing it)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def apply_mode(root: Path, file_mode: int | None) -> None:
+    """Give every file under `root` `file_mode` and every folder the same bits plus x where r.
+
+    Temporary folders and files are created private (0700 / 0600); before a night is
+    published its tree gets the configured mode, or — `file_mode` None — what the umask
+    allows a new file (0666 & ~umask) and folder (0777 & ~umask), as if written in place.
+    """
+    if file_mode is None:
+        mask = current_umask()
+        file_mode, dir_mode = 0o666 & ~mask, 0o777 & ~mask
+    else:
+        dir_mode = file_mode | ((file_mode & 0o444) >> 2)
+    root = Path(root)
+    os.chmod(root, dir_mode)
+    for dirpath, dirnames, filenames in os.walk(root):
+        for d in dirnames:
+            os.chmod(os.path.join(dirpath, d), dir_mode)
+        for f in filenames:
+            os.chmod(os.path.join(dirpath, f), file_mode)
 
 
 def publish(temp_dir: Path, final_dir: Path, *, atomic_exchange: bool = True) -> None:

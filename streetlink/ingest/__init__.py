@@ -10,7 +10,7 @@ Steps, in flow order:
 Glossary of the staged columns: see ``streetlink.contracts.tables``.
 """
 
-from streetlink.ingest.inbox import FileResult, InboxBatch, read_inbox
+from streetlink.ingest.inbox import FileResult, InboxBatch, inbox_inputs, read_inbox
 from streetlink.ingest.raw_layer import write_raw
 from streetlink.ingest.registry import RegistryLoad, load_registry, registry_fingerprint
 from streetlink.ingest.stage import MAX_VALUE_LENGTH, StageSummary, stage_records
@@ -21,6 +21,7 @@ __all__ = [
     "InboxBatch",
     "RegistryLoad",
     "StageSummary",
+    "inbox_inputs",
     "load_registry",
     "read_inbox",
     "registry_fingerprint",

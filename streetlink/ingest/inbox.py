@@ -24,7 +24,7 @@ from streetlink.ingest.read_csv import read_source_csv
 from streetlink.ingest.read_jsonl import read_source_jsonl
 from streetlink.ingest.read_xlsx import read_source_xlsx
 
-__all__ = ["FileResult", "InboxBatch", "read_inbox"]
+__all__ = ["FileResult", "InboxBatch", "inbox_inputs", "read_inbox"]
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,20 @@ def _combine(parts: list[pa.Table], spec: SourceSpec) -> pa.Table:
         return empty_records(spec)
     # Files of one source may carry different extra columns: union them by name.
     return pa.concat_tables(parts, promote_options="default")
+
+
+def inbox_inputs(day_dir: Path) -> list[Path]:
+    """What a night has to read: files a source claims (or nearly: a wrong suffix, which
+    then fails with its reason) and returned workbooks in ``replies/``. Empty: nothing to run."""
+    day_dir = Path(day_dir)
+    if not day_dir.is_dir():
+        return []
+    found = [p for p in sorted(day_dir.iterdir())
+             if p.is_file() and (source_for_file(p.name) is not None or _wrong_suffix_source(p.name) is not None)]
+    replies = day_dir / "replies"
+    if replies.is_dir():
+        found += sorted(p for p in replies.iterdir() if p.is_file() and p.suffix.lower() == ".xlsx")
+    return found
 
 
 def read_inbox(

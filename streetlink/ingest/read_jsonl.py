@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 LIST_FIELDS = frozenset({"travel_history", "symptoms"})
 # A bad line is kept for audit, but not without bound.
 _MAX_LINE_KEPT = 10_000
+# What a self-report is about: a line without any of these (a report_id, perhaps a time)
+# says nothing about the export's fields, so it never makes the file fail for a "missing"
+# field; it becomes a record of its own, rejected downstream (no address, no identity).
+_SUBSTANCE = ("name", "id_no", "mobile", "residence")
 
 _ASCII_BLANK = b" \t\r"
 
@@ -122,10 +126,13 @@ def _parse_line(
         obj = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
         if not isinstance(obj, dict):
             return nothing, None, "bad_json_line"
-        values, well_typed, extra = layout.flatten(obj, seen)
+        fields: set[str] = set()
+        values, well_typed, extra = layout.flatten(obj, fields)
         extra_text = _json_text(extra) if extra else None
     except (ValueError, RecursionError):  # not UTF-8 (a ValueError), not JSON, absurdly deep
         return nothing, None, "bad_json_line"
+    if any(obj.get(key) is not None for key in _SUBSTANCE):
+        seen.update(fields)
     objects_seen.update(p for p in layout.nested if isinstance(obj.get(p), dict))
     return values, extra_text, None if well_typed else "wrong_field_type"
 
@@ -157,9 +164,9 @@ def read_source_jsonl(path: Path, spec: SourceSpec) -> RawRecords:
         errors.append(error)
         lines.append(raw.decode("utf-8", errors="replace")[:_MAX_LINE_KEPT] if error else None)
 
-    if len(errors) > bad:
-        # A field is missing from the export only if no record carries it; a field of a
-        # nested object counts only where such an object was sent at all.
+    if seen:
+        # A field is missing from the export only if no record of substance carries it; a
+        # field of a nested object counts only where such an object was sent at all.
         missing = [
             p
             for p in layout.paths

@@ -7,6 +7,12 @@
 
 A model's hash is the sha256 of its file's bytes; every report shows it. Files hold no
 timestamp, so retraining on the same data reproduces the same bytes and the same hash.
+
+The four files are one set: ``decision.json`` names the versions of the two models its
+thresholds were chosen for, and ``check_model_set`` (run by ``model_info`` and
+``load_decision``, so before any night is linked) refuses a folder where they differ.
+Training writes a new set into a temporary sibling folder and ``install_models`` swaps it
+in whole, so a training run that stops halfway leaves the old set untouched.
 """
 
 from __future__ import annotations
@@ -22,8 +28,11 @@ from streetlink.link.specs import SPECS
 
 __all__ = [
     "DECISION_FILE",
+    "MODEL_CARD",
     "MODEL_FILES",
     "LinkageModel",
+    "check_model_set",
+    "install_models",
     "load_model",
     "model_info",
     "save_model",
@@ -31,6 +40,7 @@ __all__ = [
 
 MODEL_FILES = {"address_model": "address_model.json", "person_model": "person_model.json"}
 DECISION_FILE = "decision.json"
+MODEL_CARD = "MODEL_CARD.md"
 FORMAT_VERSION = 1
 
 
@@ -104,11 +114,66 @@ def load_model(models_dir: Path, name: str) -> LinkageModel:
                         path=path, splink_settings=settings, training=body.get("training", {}))
 
 
+def _read_decision(models_dir: Path) -> dict[str, Any]:
+    path = models_dir / DECISION_FILE
+    if not path.is_file():
+        raise ModelError(f"decision thresholds missing: {path} (train with `streetlink train`)")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"decision thresholds {path} are not valid JSON: {exc}") from None
+
+
+def check_model_set(models_dir: Path, models: dict[str, LinkageModel] | None = None) -> None:
+    """Refuse a decision.json whose thresholds were chosen for other model versions."""
+    models_dir = Path(models_dir)
+    decision = _read_decision(models_dir)
+    models = models or {name: load_model(models_dir, name) for name in MODEL_FILES}
+    wrong = [(name, decision[name], m.version) for name, m in models.items()
+             if decision.get(name) is not None and decision[name] != m.version]
+    if wrong:
+        named = ", ".join(f"{n} {want}" for n, want, _ in wrong)
+        found = ", ".join(f"{n} {got}" for n, _, got in wrong)
+        raise ModelError(
+            f"{models_dir / DECISION_FILE} was chosen for {named}, but {models_dir} holds {found}: "
+            "the model files do not belong together (a training run that stopped halfway?); "
+            "restore the matching set or retrain")
+
+
+def install_models(staging: Path, target: Path) -> None:
+    """Swap the complete set trained into `staging` (a sibling of `target`) in as `target`.
+
+    The new set is checked first (both models, decision.json naming them, the model
+    card); other files of the old folder are carried over; the folder is then exchanged
+    whole (dispatch.swap.publish), so readers see the old set or the new one, never a mix.
+    """
+    import shutil
+
+    from streetlink.dispatch.swap import apply_mode, publish
+
+    staging, target = Path(staging), Path(target)
+    missing = [f for f in (*MODEL_FILES.values(), DECISION_FILE, MODEL_CARD) if not (staging / f).is_file()]
+    if missing:
+        raise ModelError(f"training left an incomplete model set in {staging}: {', '.join(missing)} missing")
+    check_model_set(staging)
+    if target.is_dir():
+        for extra in target.iterdir():
+            if extra.is_file() and not (staging / extra.name).exists():
+                shutil.copy2(extra, staging / extra.name)
+    apply_mode(staging, None)  # temporary folders are private; models are read by other accounts
+    publish(staging, target)
+
+
 def model_info(models_dir: Path) -> dict[str, Any]:
-    """Name, version and hash of each model and of the thresholds: for reports."""
+    """Name, version and hash of each model and of the thresholds: for reports.
+
+    Fails (ModelError) when the thresholds name other model versions than the files hold.
+    """
     info: dict[str, Any] = {}
-    for name in MODEL_FILES:
-        m = load_model(models_dir, name)
+    models = {name: load_model(models_dir, name) for name in MODEL_FILES}
+    if (models_dir / DECISION_FILE).is_file():
+        check_model_set(models_dir, models)
+    for name, m in models.items():
         info[name] = {"version": m.version, "sha256": m.sha256, "path": str(m.path),
                       "lambda": m.splink_settings.get("probability_two_random_records_match")}
     if (models_dir / DECISION_FILE).is_file():

@@ -108,7 +108,8 @@ def build_night(con: duckdb.DuckDBPyConnection, overrides: dict[str, dict] | Non
                 {"kind": "address", "rank": 2, "house_id": "H2", "committee_code": "310115004002",
                  "street_code": "310115004", "label": "浦东新区测试路2号", "probability": 0.41},
                 {"kind": "address", "rank": 1, "house_id": "H1", "committee_code": "310115007001",
-                 "street_code": "310115007", "label": "浦东新区测试路1号", "probability": 0.47},
+                 "street_code": "310115007", "label": "浦东新区测试路1号", "probability": 0.47,
+                 "committee_probability": 0.52},
                 {"kind": "person", "rank": 3, "person_id": "P9", "committee_code": "310115005001",
                  "street_code": "310115005", "label": "人口库登记住址", "probability": 0.12},
                 {"kind": "address", "rank": 4, "committee_code": "310115005002",
@@ -122,7 +123,9 @@ def build_night(con: duckdb.DuckDBPyConnection, overrides: dict[str, dict] | Non
         decisions.append(d)
         std.append({"record_id": rid, "source": source, "name_kind": "full", "id_status": "valid",
                     "phone_kind": "mobile", "addr_scope": "pudong", "addr_precision": "room",
-                    "address_clean": f"浦东新区测试路{100 + i}弄{i}号{i}01室（标准）", "road": "测试路"})
+                    "address_clean": f"浦东新区测试路{100 + i}弄{i}号{i}01室（标准）", "road": "测试路",
+                    "lane": str(100 + i), "number": str(i), "room": f"{i}01",
+                    **overrides.get(rid, {}).get("std", {})})
         expected[rid] = {**d, **{k: s[k] for k in ("name", "id_number", "phone", "address")}}
     create(con, "staged_records", STAGED_RECORDS, staged)
     create(con, "records_std", RECORDS_STD, std)

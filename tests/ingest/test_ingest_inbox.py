@@ -89,3 +89,16 @@ def test_missing_day_folder_is_an_error(tmp_path):
 def test_empty_day_gives_empty_tables(inbox):
     batch = read_inbox(inbox.day)
     assert batch.files == [] and all(t.num_rows == 0 for t in batch.tables.values())
+
+
+def test_inbox_inputs_are_extracts_near_misses_and_replies(inbox):
+    from streetlink.ingest import inbox_inputs
+
+    (inbox.day / "README.txt").write_text("说明", encoding="utf-8")
+    (inbox.day / "archive").mkdir()
+    assert inbox_inputs(inbox.day) == []  # nothing to run: the night must say so
+    assert inbox_inputs(inbox.day / "missing") == []
+    (inbox.day / "hotline_2026-11-24.xls").write_bytes(b"old format")  # fails with its reason later
+    (inbox.day / "replies").mkdir()
+    (inbox.day / "replies" / "回执.xlsx").write_bytes(b"PK")
+    assert [p.name for p in inbox_inputs(inbox.day)] == ["hotline_2026-11-24.xls", "回执.xlsx"]

@@ -142,3 +142,22 @@ def test_lone_surrogates_and_absurd_nesting_cannot_break_the_file(inbox):
     assert rows[0]["report_id"] == "HC?X" and rows[0]["name"] == "?"
     assert rows[1]["_error"] == "bad_json_line"
     assert rows[2]["_error"] is None
+
+
+@pytest.mark.parametrize("lines", [
+    [{"report_id": "HC1"}],
+    [{"report_id": "HC1", "submitted_at": "2026-11-24T08:15:02+08:00", "id_type": "居民身份证"}],
+    [{"report_id": "HC1", "name": None, "id_no": None, "mobile": None, "residence": None}],
+])
+def test_a_report_with_nothing_but_its_id_is_a_record_not_a_failed_file(inbox, lines):
+    # No name, ID, phone or residence: nothing to say about the export's fields. The line is
+    # kept (and rejected downstream: no address, no identity), never lost with its file.
+    records, rows = _read(inbox, lines)
+    assert [r["report_id"] for r in rows] == ["HC1"] and rows[0]["_error"] is None
+    assert records.bad_lines == 0
+
+
+def test_an_empty_report_beside_real_ones_does_not_hide_a_missing_field(inbox):
+    real = [{k: v for k, v in inbox.healthcloud_record(n).items() if k != "arrival_date"} for n in (1, 2)]
+    with pytest.raises(InputFileError, match="missing required field.*arrival_date"):
+        _read(inbox, [{"report_id": "HC9"}, *real])
