@@ -141,9 +141,9 @@ def candidates_sql(pairs: str, kind: str) -> str:
             )
             SELECT *, substr(committee_code, 1, 9) AS street_code,
                    count(*) OVER (PARTITION BY record_id) AS n_candidates,
-                   sum(odds) OVER (PARTITION BY record_id) AS total_odds,
-                   sum(odds) OVER (PARTITION BY record_id, building_key) AS building_odds,
-                   sum(odds) OVER (PARTITION BY record_id, committee_code) AS committee_odds,
+                   sum(odds ORDER BY house_id) OVER (PARTITION BY record_id) AS total_odds,
+                   sum(odds ORDER BY house_id) OVER (PARTITION BY record_id, building_key) AS building_odds,
+                   sum(odds ORDER BY house_id) OVER (PARTITION BY record_id, committee_code) AS committee_odds,
                    row_number() OVER (PARTITION BY record_id ORDER BY match_weight DESC, house_id) AS rank
             FROM s
         """
@@ -155,7 +155,7 @@ def candidates_sql(pairs: str, kind: str) -> str:
             FROM {pairs}
         )
         SELECT *, count(*) OVER (PARTITION BY record_id) AS n_candidates,
-               sum(odds) OVER (PARTITION BY record_id) AS total_odds,
+               sum(odds ORDER BY person_id) OVER (PARTITION BY record_id) AS total_odds,
                row_number() OVER (PARTITION BY record_id ORDER BY match_weight DESC, person_id) AS rank
         FROM s
     """
