@@ -12,6 +12,7 @@ Modules, in the order a value meets them:
     numerals    Chinese numerals, converted only next to an address unit
     places      streets/towns in full, short, old and merged forms; places outside Pudong
     addresses   an address → road / lane / number / room or village / group / number …
+                (a package of named steps in order: ``python -m streetlink.standardise.addresses``)
     gazetteer   roads, communities, villages, committees of *this* registry, built at refresh
     identity    the set-based record and registry paths for names, IDs and phones
     housing     the set-based registry path for dwellings
