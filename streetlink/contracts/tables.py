@@ -186,7 +186,11 @@ HOUSING_STD = Contract(
     name="housing_std",
     grain="one row per dwelling, standardised once per registry refresh",
     # the delivered columns, parts normalised as the address parser normalises records'
-    columns=tuple(Column("community", V) if c.name == "community_name" else c for c in HOUSING.columns),
+    columns=tuple(Column("community", V) if c.name == "community_name" else c for c in HOUSING.columns) + (
+        # address standardisation (issue 10): the estate key and what was repaired
+        Column("community_base", V, description="the estate without phase/zone/小区 (addresses.community_base)"),
+        Column("repairs", V, description="registry repair kinds applied, comma-separated (repairs.REPAIR_KINDS)"),
+    ),
 )
 
 POPULATION_STD = Contract(

@@ -53,6 +53,7 @@ from __future__ import annotations
 from streetlink.standardise.addresses.clean import (
     CLEAN_STEPS,
     clean_address_text,
+    community_base,
     normalise_name,
     normalise_village,
     split_lane,
@@ -86,6 +87,7 @@ __all__ = [
     "address_key",
     "building_key",
     "clean_address_text",
+    "community_base",
     "format_address",
     "normalise_name",
     "normalise_village",

@@ -27,6 +27,7 @@ __all__ = [
     "QUALIFIER_BRACKETS",
     "clean",
     "clean_address_text",
+    "community_base",
     "digits_in_name_to_chinese",
     "noise",
     "normalise_name",
@@ -224,6 +225,28 @@ def normalise_village(value: object) -> str | None:
     if name is None:
         return None
     return name if name.endswith("村") else name + "村"
+
+
+# 菱翔苑三期, 思凡南苑西区, 绿洲四期东区, 馨苑北块, 齐河小区一期: the estate is the name before
+# its phase, zone or block. Numbered estates (济阳一村, 金桥二村) are different estates: kept.
+_ESTATE_PART = re.compile(
+    rf"(?:[{NUMERAL_CHARS}0-9]+期)?(?:[东南西北中][区块]|[A-Z{NUMERAL_CHARS}0-9]{{1,2}}[区块])?$"
+)
+
+
+def community_base(name: str | None) -> str | None:
+    """The estate a community name belongs to, without phase, zone, block or 小区.
+
+    The same rule keys housing_std and the record parser, so that a resident who says
+    某某苑 finds every phase of 某某苑 (西区, 东区, 一期 …) as a candidate.
+    """
+    if not name:
+        return None
+    base = _ESTATE_PART.sub("", name) if len(name) > 2 else name
+    if len(base) < 2:
+        base = name
+    stripped = base.removesuffix("小区")
+    return stripped if len(stripped) >= 2 else base
 
 
 _LANE_SPLIT = re.compile(r"^(.*?)弄(.+?)支弄$")

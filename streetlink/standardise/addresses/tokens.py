@@ -33,6 +33,7 @@ __all__ = [
     "is_group",
     "name_like",
     "read_by_shape",
+    "split_community_before_road",
 ]
 
 
@@ -302,7 +303,7 @@ def read_by_shape(fragment: str, nxt: Tok | None, prev: Tok | None, context_mode
                 end = after.end()
                 out.append(Tok("community", rest[:end]))
             else:
-                split = _split_community_before_road(head, first.start())
+                split = split_community_before_road(head, first.start())
                 if split:
                     out.append(Tok("community", head[:split]))
                     head = head[split:]
@@ -320,7 +321,7 @@ def read_by_shape(fragment: str, nxt: Tok | None, prev: Tok | None, context_mode
     return out
 
 
-def _split_community_before_road(head: str, suffix_start: int) -> int | None:
+def split_community_before_road(head: str, suffix_start: int) -> int | None:
     """勤奋小区中山路 → 4 (community 勤奋小区, road 中山路); None when not two names."""
     split = None
     for m in _COMMUNITY_STRONG.finditer(head, 0, suffix_start):
