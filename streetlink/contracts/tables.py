@@ -131,6 +131,8 @@ RECORDS_STD = Contract(
         Column("road_raw", V, description="the road as typed, before a typo was corrected"),
         Column("committee_code_text", V, pattern=COMMITTEE_CODE, description="a committee named in the address"),
         Column("address_key", V, description="road弄支弄号室 / village组号室 key, as in housing_std"),
+        # address standardisation (issue 10): an estate spoken without its phase finds every phase
+        Column("community_base", V, description="the estate without phase/zone/小区, as housing_std.community_base"),
     ),
 )
 

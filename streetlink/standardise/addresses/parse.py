@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from streetlink.standardise.addresses.clean import CLEAN_STEPS, clean
+from streetlink.standardise.addresses.clean import CLEAN_STEPS, clean, community_base
 from streetlink.standardise.addresses.context import (
     apply_division_context,
     looks_like_divisions,
@@ -19,7 +19,7 @@ from streetlink.standardise.addresses.context import (
 from streetlink.standardise.addresses.draft import Draft
 from streetlink.standardise.addresses.parts import AddressParts, make_key, precision_of
 from streetlink.standardise.addresses.read import READ_STEPS, read_address, read_landmark
-from streetlink.standardise.addresses.resolve import resolve_with_gazetteer
+from streetlink.standardise.addresses.resolve import RESOLVE_STEPS, resolve_with_gazetteer
 from streetlink.standardise.addresses.steps import Step, run_steps
 from streetlink.standardise.addresses.tokens import COMMUNITY_END
 from streetlink.standardise.gazetteer import Gazetteer
@@ -35,6 +35,7 @@ class _Parsing:
     gaz: Gazetteer | None
     context: str | None
     context_kind: str | None  # "text" | "divisions" | None (no context)
+    street_hint: str | None  # the source's street field, resolved to a code
     normalised: str | None = None
     cleaned: str | None = None
     draft: Draft | None = None
@@ -66,7 +67,8 @@ def _hotline_text(p: _Parsing) -> None:
 
 
 def _resolve(p: _Parsing) -> None:
-    resolve_with_gazetteer(p.draft, p.gaz, outside=p.draft.outside_place is not None)
+    resolve_with_gazetteer(p.draft, p.gaz, outside=p.draft.outside_place is not None,
+                           street_hint=p.street_hint)
 
 
 def _finish(p: _Parsing) -> None:
@@ -88,9 +90,9 @@ PARSE_STEPS = (
          _hotline_text,
          when=lambda p: p.context_kind == "text" and p.cleaned is not None and p.draft.outside_place is None,
          when_text="a text context and an address in Pudong"),
-    Step("resolve_with_gazetteer", "a typed road/village/community → the one known name; a committee's code",
-         _resolve),
-    Step("finish_parts", "scope, precision, address_key", _finish),
+    Step("resolve_with_gazetteer", "RESOLVE_STEPS: typed names → the one known name; a road completed "
+         "within the stated street", _resolve, steps=RESOLVE_STEPS),
+    Step("finish_parts", "scope, precision, address_key, community_base", _finish),
 )
 
 
@@ -100,6 +102,7 @@ def parse_address(
     context: str | None = None,
     *,
     context_kind: str | None = None,
+    street_hint: str | None = None,
 ) -> AddressParts:
     """Parse one free-text address into its parts (never raises on any string).
 
@@ -108,11 +111,13 @@ def parse_address(
     health cloud's "province city district" (another province/city or Shanghai district
     means outside; blank or 市辖区 means nothing). ``context_kind`` ("text" or
     "divisions") says which; by default it is guessed from the shape of the context.
+    ``street_hint``: the street code of the source's street field (所属街镇, residence.street),
+    used only to complete a road within the stated street when the text names none.
     """
     kind = None
     if context:
         kind = context_kind or ("divisions" if looks_like_divisions(context) else "text")
-    return run_steps(PARSE_STEPS, _Parsing(text, gazetteer, context or None, kind)).parts
+    return run_steps(PARSE_STEPS, _Parsing(text, gazetteer, context or None, kind, street_hint)).parts
 
 
 def finish_parts(d: Draft, address_clean: str | None) -> AddressParts:
@@ -144,6 +149,7 @@ def finish_parts(d: Draft, address_clean: str | None) -> AddressParts:
         committee_code_text=d.committee_code,
         address_key=make_key(d.road, d.lane, d.sub_lane, d.number, d.room, d.village, d.group_no,
                              d.community),
+        community_base=community_base(d.community),
         notes=tuple(d.notes),
     )
     return parts

@@ -51,6 +51,7 @@ class AddressParts:
     committee: str | None = None  # a committee named in the text (齐河第二居委)
     committee_code_text: str | None = None  # its code, when the gazetteer knows it
     address_key: str | None = None  # registry-form key, comparable with housing_std
+    community_base: str | None = None  # the estate without phase/zone/小区 (as housing_std's)
     notes: tuple[str, ...] = ()
 
     def location(self) -> dict[str, str | None]:
@@ -59,7 +60,8 @@ class AddressParts:
 
 
 PART_FIELDS = tuple(f.name for f in fields(AddressParts) if f.name not in
-                    ("road_raw", "committee", "committee_code_text", "address_key", "notes"))
+                    ("road_raw", "committee", "committee_code_text", "address_key", "community_base",
+                     "notes"))
 LOCATION_FIELDS = (
     "addr_scope", "outside_place", "street_code_text", "community", "road", "lane", "sub_lane",
     "number", "building", "unit", "room", "village", "group_no", "addr_precision",

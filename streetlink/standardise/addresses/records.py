@@ -1,8 +1,9 @@
 """The record path: every staged record's address → its parts, set-based around the parser.
 
-``RECORD_STEPS``: the night's DISTINCT (address, context, source) triples are selected in
-SQL, parsed once each in Python (``parse_address``: reading free Chinese text is
-tokenising, not a column expression), the DISTINCT street hints resolved likewise, and the
+``RECORD_STEPS``: the night's DISTINCT (address, context, source, street field) are
+selected in SQL, the DISTINCT street fields resolved to codes, each address parsed once in
+Python (``parse_address``: reading free Chinese text is tokenising, not a column
+expression; the street field only completes a road within the stated street), and the
 parts joined back to every record in SQL (records.sql).
 
     standardise_record_addresses(con, staged, out, gazetteer) → rows in ``out``
@@ -31,7 +32,7 @@ _SQL = "streetlink.standardise.addresses"
 RECORD_COLUMNS = (
     "address_clean", "addr_scope", "outside_place", "street_code_text", "community", "road",
     "lane", "sub_lane", "number", "building", "unit", "room", "village", "group_no",
-    "addr_precision", "road_raw", "committee", "committee_code_text", "address_key",
+    "addr_precision", "road_raw", "committee", "committee_code_text", "address_key", "community_base",
 )
 _CONTEXT_KIND = {"hotline": "text", "healthcloud": "divisions"}
 
@@ -54,11 +55,13 @@ def _select_distinct(r: _RecordRun) -> None:
 
 def _parse_distinct(r: _RecordRun) -> None:
     rows = sql.run(r.con, _SQL, "read_distinct_addresses").fetchall()
+    hints = dict(zip(r.hints.column("street_hint").to_pylist(), r.hints.column("street_code_hint").to_pylist()))
     columns: dict[str, list] = {"addr_id": []}
     columns.update({c: [] for c in RECORD_COLUMNS})
     columns["address_notes"] = []
-    for addr_id, address, context, source in rows:
-        parts = parse_address(address, r.gazetteer, context, context_kind=_CONTEXT_KIND.get(source))
+    for addr_id, address, context, source, hint in rows:
+        parts = parse_address(address, r.gazetteer, context, context_kind=_CONTEXT_KIND.get(source),
+                              street_hint=hints.get(hint))
         columns["addr_id"].append(addr_id)
         for c in RECORD_COLUMNS:
             columns[c].append(getattr(parts, c))
@@ -91,11 +94,12 @@ def _join_back(r: _RecordRun) -> None:
 
 
 RECORD_STEPS = (
-    Step("select_distinct_addresses", "each (address, context, source) of the night once", _select_distinct,
-         kind="sql"),
-    Step("parse_distinct_addresses", "PARSE_STEPS on each distinct triple", _parse_distinct),
+    Step("select_distinct_addresses", "each (address, context, source, street field) of the night once",
+         _select_distinct, kind="sql"),
     Step("resolve_street_hints", "each distinct street field (所属街镇, residence.street) → street code",
          _resolve_hints),
+    Step("parse_distinct_addresses", "PARSE_STEPS on each distinct address, with its street field's code",
+         _parse_distinct),
     Step("join_parts_to_records", "the parts and the hint's code joined back to every record",
          _join_back, kind="sql"),
 )
@@ -111,8 +115,8 @@ def standardise_record_addresses(
 
     Columns: record_id, the RECORDS_STD address columns, street_code_hint (the staged
     street_hint resolved like a street in the text), and extras road_raw, committee,
-    committee_code_text, address_key, address_notes. Only DISTINCT (address, context,
-    source) triples are parsed.
+    committee_code_text, address_key, community_base, address_notes. Only DISTINCT
+    (address, context, source, street field) are parsed.
     """
     for name in (staged, out):
         sql.identifier(name)  # a bad name fails before any work is done
