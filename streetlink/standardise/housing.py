@@ -35,20 +35,27 @@ import pyarrow as pa
 from streetlink import sql
 from streetlink.contracts.schema import enforce
 from streetlink.contracts.tables import HOUSING_STD
-from streetlink.standardise.addresses import community_base, normalise_name, parse_address, split_lane
+from streetlink.standardise.addresses import (
+    community_base,
+    normalise_name,
+    parse_address,
+    split_lane,
+)
 from streetlink.standardise.addresses.parts import make_key
 from streetlink.standardise.addresses.steps import Step, run_steps
-from streetlink.standardise.places import match_street_at, street_name
 from streetlink.standardise.gazetteer import Gazetteer
+from streetlink.standardise.places import street_name
 from streetlink.standardise.repairs import (
     REPAIR_KINDS,
     RoadRepair,
-    has_fullwidth as _has_fullwidth,
     is_clean_road,
     repair_community,
     repair_number,
     repair_road,
     repair_village,
+)
+from streetlink.standardise.repairs import (
+    has_fullwidth as _has_fullwidth,
 )
 from streetlink.standardise.text import normalise_text
 

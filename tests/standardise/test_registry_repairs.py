@@ -13,7 +13,12 @@ import pytest
 from streetlink.standardise.addresses import community_base, parse_address
 from streetlink.standardise.gazetteer import Gazetteer, build_gazetteer
 from streetlink.standardise.housing import HOUSING_STEPS, read_repairs, standardise_housing
-from streetlink.standardise.repairs import REPAIR_KINDS, repair_community, repair_number, repair_road
+from streetlink.standardise.repairs import (
+    REPAIR_KINDS,
+    repair_community,
+    repair_number,
+    repair_road,
+)
 
 GOLDEN = Path(__file__).with_name("golden") / "registry_repairs.csv"
 PARTS = ("community", "road", "lane", "sub_lane", "number", "room", "village", "group_no",

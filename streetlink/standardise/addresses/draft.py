@@ -87,6 +87,8 @@ def assemble(tokens: list[Tok], draft: Draft) -> None:
                 draft.village = tok.value
                 if tok.known:
                     draft.known.add("village")
+                if tok.typed:
+                    draft.notes.append(f"village_from_group:{tok.typed}")
                 last = "village"
             if tok.code and draft.committee_code is None:
                 draft.committee_code = tok.code

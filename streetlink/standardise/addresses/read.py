@@ -18,6 +18,7 @@ from streetlink.standardise.addresses.clean import QUALIFIER_BRACKETS, noise
 from streetlink.standardise.addresses.draft import Draft, assemble
 from streetlink.standardise.addresses.steps import Step, run_steps
 from streetlink.standardise.addresses.tokens import (
+    COMMUNITY_SUFFIX_WORDS,
     COUNTRY_PREFIX,
     PLACE_KINDS,
     PUDONG_ROADS,
@@ -26,11 +27,17 @@ from streetlink.standardise.addresses.tokens import (
     Scanner,
     Tok,
     gaz_longer,
+    is_group,
     name_like,
     read_by_shape,
 )
 from streetlink.standardise.gazetteer import Gazetteer
-from streetlink.standardise.places import match_outside, match_street_at, road_named_street
+from streetlink.standardise.places import (
+    match_other_town,
+    match_outside,
+    match_street_at,
+    road_named_street,
+)
 
 __all__ = ["READ_STEPS", "TOKEN_STEPS", "read_address", "read_landmark", "tokenise"]
 
@@ -70,6 +77,42 @@ def _shapes(t: _Tokenising) -> None:
     t.tokens = tokens
 
 
+_ESTATE_WORD = re.compile(rf"(?:{COMMUNITY_SUFFIX_WORDS})")
+
+
+def _numbered_estates(t: _Tokenising) -> None:
+    """新建路16弄小区3号602室: road 新建路, lane 16, estate 新建路16弄小区, number 3, room 602.
+    南果公路785号小区12号301室 / 某街13-15号小区5号: the 785号 / 13-15号 is the estate's name,
+    not the house number — road and number go into the estate's name."""
+    tokens = t.tokens
+    out: list[Tok] = []
+    for i, tok in enumerate(tokens):
+        if (tok.kind == "community" and _ESTATE_WORD.fullmatch(tok.value) and len(out) >= 2
+                and out[-1].kind == "num" and out[-1].unit in ("弄", "号") and out[-2].kind == "road"):
+            road, num = out[-2], out[-1]
+            name = road.value + num.value + num.unit + tok.value
+            known = t.gaz.resolve("community", name) if t.gaz is not None else None
+            estate = Tok("community", known or name, known=known is not None)
+            if num.unit == "号":
+                del out[-2:]  # the road and its number are the estate's name
+            out.append(estate)
+            continue
+        out.append(tok)
+    t.tokens = out
+
+
+def _groups_as_villages(t: _Tokenising) -> None:
+    """红星村8组12号: a group number means a village, even where an urban estate (红星村,
+    罗山六村) has that name; the village the gazetteer knows by it, else the name as typed."""
+    tokens = t.tokens
+    out = list(tokens)
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.kind == "community" and tok.value.endswith("村") and is_group(tokens[i + 1]):
+            village = t.gaz.resolve("village", tok.value) if t.gaz is not None else None
+            out[i] = Tok("village", village or tok.value, known=village is not None, typed=tok.value)
+    t.tokens = out
+
+
 def _road_named_streets(t: _Tokenising) -> None:
     """南码头路芳华路136弄: a road-named street (南码头路街道) written before the real place."""
     tokens = t.tokens
@@ -87,6 +130,10 @@ TOKEN_STEPS = (
          "gazetteer names, street/town forms, numbers with their units; the rest left raw", _scan),
     Step("read_names_by_shape",
          "raw fragments: …路 a road, …村 a village, …小区/花园/苑 a community, 居委 a committee", _shapes),
+    Step("join_numbered_estate_names", "新建路16弄小区, 南果公路785号小区: an estate named by its road and lane "
+         "or number", _numbered_estates),
+    Step("read_groups_as_villages", "红星村8组12号: a name before a group number is a village, not an estate",
+         _groups_as_villages),
     Step("read_road_named_streets", "南码头路芳华路136弄: a road-named street before the real place",
          _road_named_streets, when=lambda t: t.allow_street, when_text="streets are read (not outside)"),
 )
@@ -107,7 +154,8 @@ def tokenise(
 
 
 def strip_prefix(s: str, gaz: Gazetteer | None, d: Draft) -> tuple[int, bool]:
-    """Skip 中国/上海市/市辖区/浦东新区/浦东 (and old county names); find an outside place.
+    """Skip 中国/上海市/市辖区/浦东新区/浦东 (and old county names); find an outside place
+    (a division outside Pudong, or a town of another Shanghai district).
 
     Returns (position where the address proper starts, outside?).
     """
@@ -141,7 +189,9 @@ def strip_prefix(s: str, gaz: Gazetteer | None, d: Draft) -> tuple[int, bool]:
             pos += len(surface)
             continue
         if not d.scope_evidence:
-            outside = match_outside(s, pos, after_shanghai=after_shanghai)
+            # another district, province or city; or a town of another district (城桥镇人民路:
+            # the town vetoes Pudong's 人民路, as the district would)
+            outside = match_outside(s, pos, after_shanghai=after_shanghai) or match_other_town(s, pos)
             if outside is not None and not gaz_longer(gaz, s, pos, outside.end - pos - 1):
                 d.outside_place = outside.place
                 return outside.end, True

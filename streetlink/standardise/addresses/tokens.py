@@ -20,6 +20,7 @@ from streetlink.standardise.places import match_street_at
 __all__ = [
     "BUILDING_UNITS",
     "COMMUNITY_END",
+    "COMMUNITY_SUFFIX_WORDS",
     "COUNTRY_PREFIX",
     "GROUP_UNITS",
     "PLACE_KINDS",
@@ -49,7 +50,7 @@ class Tok(NamedTuple):
 
 _ROAD_SUFFIX = r"(?:大道|公路|大街|支路|路|街(?![道坊区镇]))"
 _ROAD_RE = re.compile(_ROAD_SUFFIX + "(?!村)")  # 腰路村 is a village
-_COMMUNITY_SUFFIX_WORDS = (
+COMMUNITY_SUFFIX_WORDS = (
     "小区|花园|新村|公寓|家园|大厦|广场|苑|园|城|新城|庭|府|邸|湾|里|坊|阁|居|墅|公馆|山庄|别墅|"
     "名邸|华庭|雅苑|佳苑|新苑|大楼|宿舍"
 )
@@ -62,7 +63,7 @@ _LANDMARK_END = re.compile(
 _OTHER_TOWN = re.compile(r"^[^\d]{1,5}?(?:镇|乡|街道)")
 _NAME_AFTER_TOWN = re.compile(r"(?:路|街|大道|公路|村|新村|小区)")
 COMMUNITY_END = re.compile(
-    rf"(?:{_COMMUNITY_SUFFIX_WORDS}|[{NUMERAL_CHARS}]+期|[{NUMERAL_CHARS}]+村)$"
+    rf"(?:{COMMUNITY_SUFFIX_WORDS}|[{NUMERAL_CHARS}]+期|[{NUMERAL_CHARS}]+村)$"
 )
 _COMMUNITY_STRONG = re.compile(rf"(?:小区|花园|新村|公寓|家园|大厦|广场|苑|[{NUMERAL_CHARS}]+期)")
 _COMMUNITY_AFTER_ROAD = re.compile(r"(?:小区|新村|花园|公寓|家园|大楼|宿舍)")
@@ -73,7 +74,7 @@ VILLAGE_COMMITTEE = re.compile(r"^(.+?)村?(?:村民委员会|村委会|村委)$
 _PHASE = re.compile(rf"^[{NUMERAL_CHARS}]+期")
 # After a short street form, these starts mean the short form was part of a name.
 _NAME_CONTINUES = re.compile(
-    rf"^(?:[^\d|]?{_ROAD_SUFFIX}|镇|村|新村|[{NUMERAL_CHARS}]+[村期]|{_COMMUNITY_SUFFIX_WORDS}|社区"
+    rf"^(?:[^\d|]?{_ROAD_SUFFIX}|镇|村|新村|[{NUMERAL_CHARS}]+[村期]|{COMMUNITY_SUFFIX_WORDS}|社区"
     r"|居委|居民区|村委)"
 )
 _GROUP_AHEAD = re.compile(r"第?\d+(?:组|队|小组|村民小组)")
