@@ -44,7 +44,7 @@ from streetlink.standardise.addresses import (
 from streetlink.standardise.addresses.parts import make_key
 from streetlink.standardise.addresses.steps import Step, run_steps
 from streetlink.standardise.gazetteer import Gazetteer
-from streetlink.standardise.places import street_name
+from streetlink.standardise.places import street_name, streets
 from streetlink.standardise.repairs import (
     REPAIR_KINDS,
     RoadRepair,
@@ -105,9 +105,10 @@ def _table(**columns: list) -> pa.Table:
 
 
 def _select_distinct(h: _HousingRun) -> None:
-    for column in ("road", "community_name", "village", "lane", "number", "room", "group_no"):
-        h.values[column] = [v for (v,) in sql.run(h.con, _SQL, "distinct_values", src=h.src,
-                                                     column=column).fetchall()]
+    sql.run(h.con, _SQL, "define_sorted_kinds")
+    lists = sql.run(h.con, _SQL, "distinct_values", src=h.src).fetchall()[0]
+    for column, values in zip(("road", "community_name", "village", "lane", "number", "room", "group_no"), lists):
+        h.values[column] = sorted(v for v in values or () if v is not None)
 
 
 def _repair_roads(h: _HousingRun) -> None:
@@ -184,44 +185,55 @@ def _unify_community_forms(h: _HousingRun) -> None:
 
 
 def _check_std_addresses(h: _HousingRun) -> None:
-    """Read each std_address that disagrees with its parts: fill a missing part, or rebuild it."""
-    cur = sql.run(h.con, _SQL, "std_address_candidates", out=h.out)
-    columns = [d[0] for d in cur.description]
-    rows = cur.fetchall()
-    if not rows:
-        return
-    gaz = _registry_names(h)
-    out: dict[str, list] = {c: [] for c in ("house_id", *_PARTS, "std_address", "address_key",
-                                            "building_key", "repairs")}
-    for row in rows:
-        r = dict(zip(columns, row))
-        parsed = parse_address(r["std_address"], gaz)
-        fills = {p: getattr(parsed, p) for p in _PARTS if r[p] is None and getattr(parsed, p) is not None}
-        if (parsed.road is not None and r["village"] is not None) or (
-                parsed.village is not None and r["road"] is not None):
-            fills = {}  # a rural dwelling is not given a road, nor an urban one a village
-        merged = {p: r[p] if r[p] is not None else fills.get(p) for p in _PARTS}
-        agrees = all(getattr(parsed, p) is None or getattr(parsed, p) == merged[p] for p in _PARTS)
-        kinds = ["part_from_std_address"] if fills else []
-        std = r["std_address"]
-        if not agrees:
-            kinds.append("std_address_rebuilt")
-            std = _std_address(merged, r["street_code"]) or std
-        if not kinds:
-            continue
-        out["house_id"].append(r["house_id"])
-        for p in _PARTS:
-            out[p].append(merged[p])
-        out["std_address"].append(std)
-        road, lane, sub_lane, number, room, village, group_no = (merged[p] for p in _PARTS)
-        out["address_key"].append(make_key(road, lane, sub_lane, number, room, village, group_no,
-                                           r["community"]))
-        out["building_key"].append(make_key(road, lane, sub_lane, number, None, village, group_no,
-                                            r["community"]))
-        out["repairs"].append(",".join(filter(None, [r["repairs"], *kinds])))
-    if out["house_id"]:
+    """Each std_address that disagrees with its parts: fill a missing part, or rebuild it.
+
+    Set-based where std_address has the plain registry form after the road or village
+    (housing.sql reads it); the rest are read in Python, one each, by the address parser.
+    """
+    sql.run(h.con, _SQL, "std_address_candidates", out=h.out)
+    try:
+        cur = sql.run(h.con, _SQL, "std_address_unreadable")
+        columns = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+        out: dict[str, list] = {c: [] for c in ("house_id", *_PARTS, "std_address", "address_key",
+                                                "building_key", "repairs")}
+        gaz = _registry_names(h) if rows else None
+        for row in rows:
+            _read_std_address(dict(zip(columns, row)), gaz, out)
         h.register("_hs_std", _table(**out))
+        codes = sorted(streets())
+        h.register("_hs_street_names", _table(street_code=codes, street_name=[street_name(c) for c in codes]))
+        sql.run(h.con, _SQL, "std_address_fixes")
         sql.run(h.con, _SQL, "fix_std_addresses", out=h.out)
+    finally:
+        sql.run(h.con, _SQL, "drop_std_candidates")
+        sql.run(h.con, _SQL, "drop_std_fixes")
+
+
+def _read_std_address(r: dict, gaz: Gazetteer, out: dict[str, list]) -> None:
+    """One std_address the SQL could not read: the parser reads it, and the parts are judged."""
+    parsed = parse_address(r["std_address"], gaz)
+    fills = {p: getattr(parsed, p) for p in _PARTS if r[p] is None and getattr(parsed, p) is not None}
+    if (parsed.road is not None and r["village"] is not None) or (
+            parsed.village is not None and r["road"] is not None):
+        fills = {}  # a rural dwelling is not given a road, nor an urban one a village
+    merged = {p: r[p] if r[p] is not None else fills.get(p) for p in _PARTS}
+    agrees = all(getattr(parsed, p) is None or getattr(parsed, p) == merged[p] for p in _PARTS)
+    kinds = ["part_from_std_address"] if fills else []
+    std = r["std_address"]
+    if not agrees:
+        kinds.append("std_address_rebuilt")
+        std = _std_address(merged, r["street_code"]) or std
+    if not kinds:
+        return
+    out["house_id"].append(r["house_id"])
+    for p in _PARTS:
+        out[p].append(merged[p])
+    out["std_address"].append(std)
+    road, lane, sub_lane, number, room, village, group_no = (merged[p] for p in _PARTS)
+    out["address_key"].append(make_key(road, lane, sub_lane, number, room, village, group_no, r["community"]))
+    out["building_key"].append(make_key(road, lane, sub_lane, number, None, village, group_no, r["community"]))
+    out["repairs"].append(",".join(filter(None, [r["repairs"], *kinds])))
 
 
 def _registry_names(h: _HousingRun) -> Gazetteer:
@@ -244,10 +256,6 @@ def _std_address(parts: dict[str, str | None], street_code: str) -> str | None:
     return "浦东新区" + ("" if parts["road"] else street_name(street_code) or "") + key
 
 
-def _sort_repairs(h: _HousingRun) -> None:
-    sql.run(h.con, _SQL, "sort_repairs", out=h.out)
-
-
 def _count_repairs(h: _HousingRun) -> None:
     sql.run(h.con, _SQL, "count_repairs", out=h.out)
     h.repairs = read_repairs(h.con)
@@ -267,10 +275,9 @@ HOUSING_STEPS = (
     Step("apply_value_repairs", "housing_std written once: every dwelling with its repaired values and keys",
          _apply_value_repairs, kind="sql"),
     Step("unify_community_forms", "齐河 / 齐河小区 in one street → the commoner form (rows updated)",
-         _unify_community_forms),
-    Step("check_std_addresses", "a std_address disagreeing with the parts: a missing part filled, else rebuilt",
-         _check_std_addresses),
-    Step("sort_repairs", "each dwelling's repair kinds, once each, sorted", _sort_repairs, kind="sql"),
+         _unify_community_forms, kind="sql+py"),
+    Step("check_std_addresses", "a std_address disagreeing with the parts: a missing part filled, else rebuilt "
+         "(plain forms read in SQL, the rest by the parser)", _check_std_addresses, kind="sql+py"),
     Step("count_repairs", "dwellings repaired, by kind → housing_repairs (registry_meta, the refresh log)",
          _count_repairs, kind="sql"),
 )

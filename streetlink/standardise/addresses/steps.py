@@ -31,7 +31,8 @@ class Step:
     """One named stage: ``run(state)``, skipped when ``when(state)`` is false.
 
     ``steps``: a step may stand for a list of its own (a sub-reading run by ``run``);
-    ``plan`` shows it indented. ``kind``: "python" (per distinct value) or "sql".
+    ``plan`` shows it indented. ``kind``: "python" (per distinct value), "sql", or "sql+py"
+    (SQL around a Python reading of the few rows SQL cannot read).
     """
 
     name: str
