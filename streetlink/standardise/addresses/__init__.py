@@ -38,13 +38,18 @@ How the registry's parts are read (the same rules normalise housing_std):
              (永盛一组 → 永盛村); group_no N组/N队/N小组/N村民小组; number after a group
              (南塘3组7 → 7) or after the village (大丰村5 → 5)
     community a gazetteer community, a name in brackets after a lane (耀华路500弄(济阳二村)),
-             or a name ending 小区/花园/新村/苑/… or followed by a number
+             or a name ending 小区/花园/新村/苑/… or followed by a number; an estate named by its
+             road and lane (新建路16弄小区: road, lane and community) or number (南果公路785号小区:
+             the 785号 is the name's, not the house number)
+    community_base the estate without phase, zone or 小区 (望江苑西区 → 望江苑): the same key as
+             housing_std.community_base, so that 望江苑 finds every phase
 Numbers are digits without leading zeros; Chinese numerals are converted only next to a
 unit (numerals.py). ``addr_precision`` is the finest level written: room (a room, or a
 rural house: village + group + number), building, lane, road, village_group, village,
 community (also a committee), street, none. ``addr_scope``: pudong when something in the
 text is Pudong's (prefix, street/town, old county name, a gazetteer name), outside for a
-division outside Pudong, unknown otherwise. A well-known place instead of an address
+division outside Pudong or a town of another Shanghai district (城桥镇人民路…), unknown
+otherwise. A well-known place instead of an address
 (世纪公园附近, 迪士尼一带; reference_data/pudong_landmarks.csv) is read as its street.
 """
 
