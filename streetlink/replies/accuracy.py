@@ -37,7 +37,7 @@ import duckdb
 
 from streetlink import sql
 from streetlink.contracts import CONFIRMING_RESULTS, REFUTING_RESULTS
-from streetlink.dispatch.sql import table_exists
+from streetlink.dispatch.tables import table_exists
 from streetlink.replies.open_items import item_status
 from streetlink.replies.settings import RepliesSettings, load_settings
 

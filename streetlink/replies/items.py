@@ -29,7 +29,7 @@ from streetlink.contracts import (
     TRANSFER_REVIEW,
     enforce,
 )
-from streetlink.dispatch.sql import table_exists
+from streetlink.dispatch.tables import table_exists
 from streetlink.replies.settings import RepliesSettings, load_settings
 
 __all__ = ["build_published_items", "build_review_items", "empty_table"]

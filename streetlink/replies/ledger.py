@@ -45,7 +45,7 @@ from streetlink.contracts import (
     REVIEW_ITEMS,
     enforce,
 )
-from streetlink.dispatch.sql import table_exists
+from streetlink.dispatch.tables import table_exists
 from streetlink.errors import ContractViolation, StreetlinkError
 
 __all__ = [

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from streetlink.contracts import DECISIONS, STAGED_RECORDS
-from streetlink.dispatch.sql import table_exists
+from streetlink.dispatch.tables import table_exists
 from streetlink.replies.assess import assess_replies
 from streetlink.replies.items import build_published_items, build_review_items, empty_table
 from streetlink.replies.ledger import attached_ledger

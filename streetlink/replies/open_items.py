@@ -26,7 +26,7 @@ import duckdb
 
 from streetlink import sql
 from streetlink.contracts import OPEN_ITEMS, REPEATS, REPLY_LABELS, enforce
-from streetlink.dispatch.sql import table_exists
+from streetlink.dispatch.tables import table_exists
 from streetlink.replies.items import empty_table
 from streetlink.replies.ledger import ledger_tables
 from streetlink.replies.settings import RepliesSettings, load_settings
