@@ -25,7 +25,7 @@ __all__ = ["decide_rule_rows", "refused_rows", "replies_section", "screening_sec
 
 log = logging.getLogger(__name__)
 
-_REFUSED_SHOWN = 30  # refused rows listed by name in the report; all are counted
+_REFUSED_SHOWN = 12  # refused rows listed by name in the report; all are counted
 
 
 def refused_rows(con, labels: str = "reply_labels", actions: str = "review_actions") -> list[dict[str, Any]]:
