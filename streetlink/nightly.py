@@ -418,7 +418,7 @@ def stage_publication(ws: RunWorkspace) -> dict[str, Any]:
     finally:
         con.close()
     return {**staged, **aligned, "packet_items": n_items, "packet_open_items": n_open,
-            "published_at": published.isoformat()}
+            "published_at": published.isoformat(), "model_version": _model_version(ws.config)}
 
 
 @_timed("write_outputs")
@@ -531,10 +531,10 @@ def publish_outputs(ws: RunWorkspace) -> dict[str, Any]:
     marker.write_text(json.dumps({"night": ws.config.date_str, "started_at": ws.started_at}), encoding="utf-8")
     publish(ws.output_tmp, ws.config.output_day)
     publish(ws.report_tmp, ws.config.report_day)
-    con = ws.connect()
+    con = connect(ws.run_db, ws.config.engine)  # record_night reads the run database's tables only
     try:
         recorded = record_night(con, ws.config.ledger_path, ws.config.date, published_at=ws.publication_time,
-                                model_version=_model_version(ws.config))
+                                model_version=ws.load_step("stage_publication").get("model_version"))
     except Exception as exc:
         raise StreetlinkError(
             f"night {ws.config.date_str} is published but the ledger {ws.config.ledger_path} could not record it "

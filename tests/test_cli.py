@@ -25,7 +25,7 @@ def test_an_empty_inbox_is_one_line_exit_1_and_nothing_written(tmp_path, capsys)
                  "--registry", str(tmp_path / "registry"), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == EXIT_FAILED
-    assert err.count("\n") == 1 and "holds no extract to read" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and "holds no extract and no reply to read" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
 
 

@@ -32,7 +32,7 @@ def leftovers(root):
 def test_an_empty_inbox_is_one_clear_error_and_nothing_is_written(config):
     (config.inbox_day / "checkpoint_2026-11-24.csv").unlink()
     (config.inbox_day / "README.txt").write_text("x", encoding="utf-8")
-    with pytest.raises(StreetlinkError, match="holds no extract to read") as caught:
+    with pytest.raises(StreetlinkError, match="holds no extract and no reply to read") as caught:
         nightly.prepare_workspace(config)
     assert "\n" not in str(caught.value) and "checkpoint*.csv" in str(caught.value)
     assert not config.out.exists()
