@@ -133,9 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="writes <out>/<date>/baseline_links.parquet")
 
     p = sub.add_parser("train", help="train the address and person linkage models (writes <work>/models/)")
-    p.add_argument("--date", type=_date, required=True, help="a night whose records to train on")
-    p.add_argument("--inbox", type=_existing_dir, required=True)
-    p.add_argument("--registry", type=_existing_dir, required=True)
+    p.add_argument("--date", type=_date, help="a night whose records to train on")
+    p.add_argument("--inbox", type=_existing_dir)
+    p.add_argument("--registry", type=_existing_dir)
+    p.add_argument("--labels", action="store_true",
+                   help="learn from the streets' answers instead: re-estimate m from confirmed pairs and "
+                        "choose the thresholds on the labelled nights under --out (needs --out)")
+    p.add_argument("--out", type=_existing_dir, help="with --labels: the output root (ledger and nights)")
+    p.add_argument("--min-answers", type=int, default=50,
+                   help="with --labels: answers a rule needs before its thresholds move (default 50)")
     p.add_argument("--work", type=Path, default=Path("outputs/training"), help="scratch folder")
     p.add_argument("--models", type=Path,
                    help="model folder to replace with the new set (default: <work>/models; pass linkage_models "

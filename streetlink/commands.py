@@ -284,9 +284,44 @@ def cmd_baseline(args: argparse.Namespace, engine: EngineConfig) -> int:
     return EXIT_OK
 
 
+def _train_from_labels(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+
+    from streetlink.link.models import install_models
+    from streetlink.link.training import train_from_labels
+
+    if args.out is None:
+        raise StreetlinkError("train --labels needs --out: the output root whose ledger holds the answers")
+    target = args.models or (args.out / "models-from-labels")
+    if target.resolve() == models_dir().resolve():
+        raise StreetlinkError("train --labels never replaces the committed models: review the new set first "
+                              "(pass another --models folder)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    try:
+        result = train_from_labels(args.out, models_dir(), staging, min_answers=args.min_answers)
+        install_models(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging.parent / f"{staging.name}-scratch", ignore_errors=True)
+    labels = result["labels"]
+    console.print(f"models learnt from {len(labels['nights'])} labelled nights installed in {target}")
+    console.print(f"  confirmed pairs for m: {labels['m_pairs']}; thresholds changed: {labels['changed'] or 'none'}")
+    for when in ("before", "after"):
+        o = labels[when]["overall"]
+        console.print(f"  {when}: " + ", ".join(f"{k} {v:.4%}" for k, v in o.items() if v is not None))
+    console.print(f"Review {target / 'MODEL_CARD.md'}; run with --models {target} to use them.")
+    return EXIT_OK
+
+
 def cmd_train(args: argparse.Namespace, engine: EngineConfig) -> int:
     from flows.train_models import train_models
 
+    if args.labels:
+        return _train_from_labels(args)
+    if not (args.date and args.inbox and args.registry):
+        raise StreetlinkError("train needs --date, --inbox and --registry (or --labels --out OUT)")
     target = args.models or (args.work / "models")
     with prefect_api():
         result = train_models(

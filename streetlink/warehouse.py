@@ -3,7 +3,9 @@
 Input: a registry folder (admin, housing, population; Parquet or CSV).
 Output: a DuckDB file holding `admin`, `housing`, `population` (as delivered), their
 standardised forms `housing_std`, `population_std`, the gazetteer tables, the linkage
-feature tables, and `registry_meta` (the files' fingerprint and counts).
+feature tables, and `registry_meta` (the files' fingerprint, counts, and the registry
+repairs the standardisation made, by kind: ``repairs_json``, keys = ``REPAIR_KINDS`` of
+streetlink/standardise/repairs.py, values = dwellings repaired that way).
 
 Nightly runs attach it read-only. It is rebuilt only when the registry files change
 (sha256 of names and contents), into a new file that replaces the old one whole, so a
@@ -16,7 +18,7 @@ import datetime as dt
 import logging
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +47,7 @@ def _schema_version() -> str:
     return f"{STANDARDISATION_VERSION}-{hashlib.sha256(sql.encode()).hexdigest()[:10]}"
 
 
-STANDARDISATION_VERSION = 2
+STANDARDISATION_VERSION = 4  # 3: registry repairs, community_base; 4: 街坊 and 组团 sections, 诉求内容 places
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class WarehouseInfo:
     refreshed_at: str
     rows: dict[str, int]
     seconds: dict[str, float]
+    repairs: dict[str, int] = field(default_factory=dict)  # registry repair kind → dwellings
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,7 +74,8 @@ def read_meta(path: Path) -> dict[str, Any] | None:
         return None
     try:
         rows = con.execute(
-            "SELECT fingerprint, schema_version, refreshed_at, rows_json, seconds_json FROM registry_meta"
+            "SELECT fingerprint, schema_version, refreshed_at, rows_json, seconds_json, repairs_json "
+            "FROM registry_meta"
         ).fetchall()
     except Exception:
         return None
@@ -83,7 +87,7 @@ def read_meta(path: Path) -> dict[str, Any] | None:
     import json
 
     return {"fingerprint": row[0], "schema_version": row[1], "refreshed_at": row[2],
-            "rows": json.loads(row[3]), "seconds": json.loads(row[4])}
+            "rows": json.loads(row[3]), "seconds": json.loads(row[4]), "repairs": json.loads(row[5])}
 
 
 def ensure_warehouse(registry_dir: Path, path: Path, engine: EngineConfig | None = None,
@@ -96,7 +100,8 @@ def ensure_warehouse(registry_dir: Path, path: Path, engine: EngineConfig | None
     if (not force and meta and meta["fingerprint"] == fingerprint
             and meta["schema_version"] == _schema_version()):
         log.info("registry unchanged (%s…): reusing %s", fingerprint[:12], path)
-        return WarehouseInfo(str(path), fingerprint, False, meta["refreshed_at"], meta["rows"], meta["seconds"])
+        return WarehouseInfo(str(path), fingerprint, False, meta["refreshed_at"], meta["rows"], meta["seconds"],
+                             meta["repairs"])
     return _rebuild(registry_dir, path, fingerprint, engine or EngineConfig())
 
 
@@ -122,9 +127,11 @@ def _rebuild(registry_dir: Path, path: Path, fingerprint: str, engine: EngineCon
         log.info("registry loaded in %.1f s", seconds["load"])
 
         t = time.perf_counter()
-        standardise_registry(con)
+        standardised = standardise_registry(con)
         seconds["standardise"] = round(time.perf_counter() - t, 2)
-        log.info("registry standardised in %.1f s", seconds["standardise"])
+        repairs = standardised["repairs"]
+        log.info("registry standardised in %.1f s; repairs (dwellings by kind): %s", seconds["standardise"],
+                 ", ".join(f"{k} {n:,}" for k, n in repairs.items() if n) or "none")
 
         t = time.perf_counter()
         prepare_registry_features(con)
@@ -137,9 +144,9 @@ def _rebuild(registry_dir: Path, path: Path, fingerprint: str, engine: EngineCon
         refreshed_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         con.execute(
             "CREATE OR REPLACE TABLE registry_meta AS SELECT ? AS fingerprint, ? AS schema_version, "
-            "? AS refreshed_at, ? AS rows_json, ? AS seconds_json, ? AS registry_dir",
+            "? AS refreshed_at, ? AS rows_json, ? AS seconds_json, ? AS registry_dir, ? AS repairs_json",
             [fingerprint, _schema_version(), refreshed_at, json.dumps(rows),
-             json.dumps(seconds), str(registry_dir)],
+             json.dumps(seconds), str(registry_dir), json.dumps(repairs)],
         )
         # Nightly runs read only the standardised forms: drop the delivered copies.
         con.execute("DROP TABLE IF EXISTS population")
@@ -149,4 +156,4 @@ def _rebuild(registry_dir: Path, path: Path, fingerprint: str, engine: EngineCon
         con.close()
     os.replace(new_path, path)
     log.info("warehouse ready: %s (%s)", path, ", ".join(f"{k} {v:,}" for k, v in rows.items()))
-    return WarehouseInfo(str(path), fingerprint, True, refreshed_at, rows, seconds)
+    return WarehouseInfo(str(path), fingerprint, True, refreshed_at, rows, seconds, repairs)

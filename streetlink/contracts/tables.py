@@ -134,6 +134,8 @@ RECORDS_STD = Contract(
         Column("road_raw", V, description="the road as typed, before a typo was corrected"),
         Column("committee_code_text", V, pattern=COMMITTEE_CODE, description="a committee named in the address"),
         Column("address_key", V, description="road弄支弄号室 / village组号室 key, as in housing_std"),
+        # address standardisation (issue 10): an estate spoken without its phase finds every phase
+        Column("community_base", V, description="the estate without phase/zone/小区, as housing_std.community_base"),
     ),
 )
 
@@ -189,7 +191,11 @@ HOUSING_STD = Contract(
     name="housing_std",
     grain="one row per dwelling, standardised once per registry refresh",
     # the delivered columns, parts normalised as the address parser normalises records'
-    columns=tuple(Column("community", V) if c.name == "community_name" else c for c in HOUSING.columns),
+    columns=tuple(Column("community", V) if c.name == "community_name" else c for c in HOUSING.columns) + (
+        # address standardisation (issue 10): the estate key and what was repaired
+        Column("community_base", V, description="the estate without phase/zone/小区 (addresses.community_base)"),
+        Column("repairs", V, description="registry repair kinds applied, comma-separated (repairs.REPAIR_KINDS)"),
+    ),
 )
 
 POPULATION_STD = Contract(

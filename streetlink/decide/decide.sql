@@ -8,7 +8,8 @@ rec AS (
            coalesce(trim(s.address), '') <> '' AS has_address_text,
            coalesce(r.addr_scope, 'unknown') AS addr_scope,
            coalesce(r.addr_precision, 'none') AS addr_precision,
-           r.community, r.road, r.lane, r.village, r.group_no,
+           r.community, coalesce(r.community_base, r.community) AS community_base,
+           r.road, r.lane, r.village, r.group_no,
            -- the record names a door (a number or building) within its place
            coalesce(r.number, r.building) IS NOT NULL AS names_door,
            coalesce(r.street_code_text, r.street_code_hint) AS record_street,
@@ -68,13 +69,22 @@ rkeys AS (  -- the most specific place below the building a record names
            CASE WHEN road IS NOT NULL AND lane IS NOT NULL THEN road || '|' || lane
                 WHEN community IS NOT NULL THEN community
                 WHEN village IS NOT NULL AND group_no IS NOT NULL THEN village || '|' || group_no
-                WHEN village IS NOT NULL THEN village END AS place_key
+                WHEN village IS NOT NULL THEN village END AS place_key,
+           community_base
     FROM rec WHERE addr_scope <> 'outside'
 ),
-pmatch AS (
+pmatch_named AS (
     SELECT k.record_id, k.place_kind, k.record_street, pcm.street_code, pcm.committee_code
     FROM rkeys k JOIN {{place_committees}} pcm
       ON pcm.place_kind = k.place_kind AND pcm.place_key = k.place_key
+),
+pmatch AS (  -- an estate no community is called by exactly: every phase of it (望江苑 → 西区, 东区)
+    SELECT * FROM pmatch_named
+    UNION ALL
+    SELECT k.record_id, 'community_base', k.record_street, pcm.street_code, pcm.committee_code
+    FROM rkeys k JOIN {{place_committees}} pcm
+      ON pcm.place_kind = 'community_base' AND pcm.place_key = k.community_base
+    WHERE k.place_kind = 'community' AND k.record_id NOT IN (SELECT record_id FROM pmatch_named)
 ),
 pstreet AS (  -- does the record's street select among the place's streets?
     SELECT record_id, bool_or(street_code = record_street) AS street_selects FROM pmatch GROUP BY record_id

@@ -58,15 +58,31 @@ def _score(world: SearchWorld) -> dict[str, float]:
             for k, r in rates.items()}
 
 
+def _rule_records(world: SearchWorld) -> dict[str, int]:
+    """Labelled (truth) records each rule decides in the world's current decisions."""
+    return dict(world.con.execute(
+        f"SELECT d.rule, count(*) FROM decisions d JOIN {world.truth} t USING (record_id) GROUP BY ALL"
+    ).fetchall())
+
+
+def _backed(threshold: str, counts: dict[str, int], min_records: int) -> bool:
+    """Every dispatching rule reading `threshold` decides none or >= min_records labelled records."""
+    readers = {r.name for r in RULES if r.decision == "dispatched" and threshold in r.thresholds}
+    return all(n == 0 or n >= min_records for rule, n in counts.items() if rule in readers)
+
+
 def choose_thresholds(worlds: list[SearchWorld], start: dict[str, Any] | None = None,
                       targets: dict[str, float] | None = None, passes: int = 2,
-                      evidence: str = "truth",
-                      names: tuple[str, ...] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+                      evidence: str = "truth", names: tuple[str, ...] | None = None,
+                      min_records_per_rule: int | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Coordinate search under the precision targets on every world (see module doc).
 
     `evidence`: 'truth' (synthetic ground truth) searches the thresholds that truth may
     set; 'labels' (the streets' replies) also those kept for labels (``learned_from``).
     `names`: search only these thresholds (the others keep their start values).
+    `min_records_per_rule`: a value is acceptable only if each dispatching rule that reads
+    the threshold decides none, or at least this many, of the worlds' labelled records
+    (labels are few: a rule's precision must rest on enough answers).
     """
     if not worlds:
         raise ValueError("no world to choose thresholds on")
@@ -83,13 +99,18 @@ def choose_thresholds(worlds: list[SearchWorld], start: dict[str, Any] | None = 
             for value in threshold.grid:
                 trial = {**values, name: value}
                 per_world = {}
+                counts: dict[str, int] = {}
                 for world in worlds:
                     _decide(world, trial)
                     per_world[world.name] = _score(world)
+                    if min_records_per_rule:
+                        for rule, n in _rule_records(world).items():
+                            counts[rule] = counts.get(rule, 0) + n
+                backed = not min_records_per_rule or _backed(name, counts, min_records_per_rule)
                 worst = {k: min(s[k] for s in per_world.values()) for k in next(iter(per_world.values()))}
-                ok = all(worst[k] >= v for k, v in targets.items())
+                ok = backed and all(worst[k] >= v for k, v in targets.items())
                 scored.append((ok, value, worst))
-                trace.append({"pass": n_pass, "threshold": name, "value": value, "ok": ok,
+                trace.append({"pass": n_pass, "threshold": name, "value": value, "ok": ok, "backed": backed,
                               "worst": {k: round(v, 5) for k, v in worst.items() if k in _TRACED},
                               "worlds": {w: {k: round(v, 5) for k, v in s.items() if k in _TRACED}
                                          for w, s in per_world.items()}})

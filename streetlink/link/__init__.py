@@ -107,10 +107,15 @@ def score_model(con: duckdb.DuckDBPyConnection, model: LinkageModel, spec: Model
     from streetlink.link.splink_engine import predict
 
     n_records = con.execute(f"SELECT count(*) FROM {records}").fetchall()[0][0]
-    if n_records == 0:
-        con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT NULL::VARCHAR AS unique_id_l, "
-                    "NULL::VARCHAR AS unique_id_r, NULL::DOUBLE AS match_weight, "
-                    "NULL::VARCHAR AS explanation WHERE false")
+    if n_records == 0:  # a night with replies only: the same columns, no rows
+        sides = ", ".join(f'{side}."{c}" AS "{c}_{side}"' for side in ("l", "r")
+                          for c in ("source_dataset", *spec.feature_columns))
+        scores = ", ".join(f"NULL::INTEGER AS gamma_{c['output_column_name']}, "
+                           f"NULL::DOUBLE AS mw_{c['output_column_name']}"
+                           for c in model.splink_settings["comparisons"])
+        con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT {sides}, {scores}, NULL::DOUBLE AS match_weight, "
+                    f"NULL::DOUBLE AS match_probability, NULL::VARCHAR AS explanation "
+                    f"FROM (SELECT * FROM {records} LIMIT 0) l, (SELECT * FROM {registry} LIMIT 0) r")
         return 0
     reachable = f"{spec.name}_registry_rows"
     con.execute(f"CREATE OR REPLACE TEMP TABLE {reachable} AS "

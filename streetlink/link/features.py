@@ -62,7 +62,7 @@ def dwelling_features_sql(housing_std: str = "housing_std") -> str:
         )
         SELECT '{REGISTRY_DATASET}' AS source_dataset, h.house_id AS unique_id, h.street_code,
                h.street_code AS street_text, h.street_code AS street_hint,
-               h.community, h.road, roads.road_py, h.road IS NOT NULL AS road_known, h.lane, h.number,
+               h.community, coalesce(h.community_base, h.community) AS community_base, h.road, roads.road_py, h.road IS NOT NULL AS road_known, h.lane, h.number,
                h.room, h.village, villages.village_py, h.group_no, h.committee_code
         FROM {housing_std} h LEFT JOIN roads USING (road) LEFT JOIN villages USING (village)
         ORDER BY h.house_id  -- a stable order: u sampling and EM sums then repeat to the last bit
@@ -77,7 +77,8 @@ def person_features_sql(population_std: str = "population_std", housing_std: str
                right(p.id_number, 4) AS id_tail, CAST(NULL AS VARCHAR) AS id_holder_house,
                p.phone, right(p.phone, 4) AS phone_tail, left(p.phone, 7) AS phone_head,
                CAST(NULL AS BOOLEAN) AS caller, CAST(NULL AS DATE) AS event_date, p.birth_date,
-               h.street_code, h.community, h.road, h.lane, h.number, h.room, h.village, h.group_no,
+               h.street_code, h.community, coalesce(h.community_base, h.community) AS community_base,
+               h.road, h.lane, h.number, h.room, h.village, h.group_no,
                p.house_id, h.committee_code
         FROM {population_std} p LEFT JOIN {housing_std} h USING (house_id)
         ORDER BY p.person_id  -- a stable order (see dwelling_features_sql)
@@ -101,6 +102,7 @@ def place_committees_sql(housing_std: str = "housing_std") -> str:
     keys = {
         "road": "road",
         "community": "community",
+        "community_base": "coalesce(community_base, community)",
         "road_lane": "road || '|' || lane",
         "village": "village",
         "village_group": "village || '|' || group_no",
@@ -125,7 +127,8 @@ def address_records_sql(records_std: str = "records_std", registry: str = "wh.dw
     return f"""
         WITH r AS (
             SELECT record_id, {_record_street()} AS street_code, street_code_text AS street_text,
-                   street_code_hint AS street_hint, community, road, lane,
+                   street_code_hint AS street_hint, community,
+                   coalesce(community_base, community) AS community_base, road, lane,
                    coalesce(number, building) AS number, room, village, group_no
             FROM {records_std}
             WHERE addr_scope <> 'outside'
@@ -141,7 +144,7 @@ def address_records_sql(records_std: str = "records_std", registry: str = "wh.dw
         )
         SELECT '{RECORDS_DATASET}' AS source_dataset, r.record_id AS unique_id, r.street_code,
                r.street_text, r.street_hint,
-               r.community, r.road, roads.road_py,
+               r.community, r.community_base, r.road, roads.road_py,
                r.road IN (SELECT road FROM {registry} WHERE road IS NOT NULL) AS road_known,
                r.lane, r.number, r.room, r.village, villages.village_py, r.group_no,
                CAST(NULL AS VARCHAR) AS committee_code
@@ -185,7 +188,8 @@ def person_records_sql(records_std: str = "records_std", staged: str = "staged_r
                source = 'hotline' AS caller, CAST(event_time AS DATE) AS event_date,
                CAST(NULL AS DATE) AS birth_date,
                CASE WHEN addr_scope <> 'outside' THEN {_record_street()} END AS street_code,
-               community, road, lane, coalesce(number, building) AS number, room, village, group_no,
+               community, coalesce(community_base, community) AS community_base,
+               road, lane, coalesce(number, building) AS number, room, village, group_no,
                CAST(NULL AS VARCHAR) AS house_id, CAST(NULL AS VARCHAR) AS committee_code
         FROM r LEFT JOIN holders USING (id_key)
         WHERE name_pinyin IS NOT NULL OR surname_pinyin IS NOT NULL OR r.id_key IS NOT NULL

@@ -72,7 +72,8 @@ def _registry_null(col: str) -> dict[str, Any]:
 ADDRESS_SPEC = ModelSpec(
     name="address_model",
     description="record address → dwelling (实有房屋)",
-    feature_columns=("unique_id", "street_code", "street_text", "street_hint", "community", "road",
+    feature_columns=("unique_id", "street_code", "street_text", "street_hint", "community", "community_base",
+                     "road",
                      "road_py", "road_known", "lane",
                      "number", "room", "village", "village_py", "group_no", "committee_code"),
     # Only the *record's* silence is a null level. A dwelling without the field the record
@@ -115,6 +116,8 @@ ADDRESS_SPEC = ModelSpec(
             _exact("community"),
             _level('contains("community_l", "community_r") OR contains("community_r", "community_l")',
                    "one community name contains the other"),
+            # 望江苑 for 望江苑西区: the estate without its phase or zone (standardise gives the base)
+            _level('"community_base_l" = "community_base_r"', "the same estate, phase or zone not given"),
         ),
         _comparison(
             "village", "village (村): exact or homophone",
@@ -150,6 +153,9 @@ ADDRESS_SPEC = ModelSpec(
         # the lane left out: every building with that number on the road
         'l."road" = r."road" AND l."lane" IS NULL AND l."number" = r."number"',
         'l."community" = r."community" AND l."number" = r."number"',
+        # every phase of the estate that has the number (a phase left out, or one estate name
+        # spanning several committees): only estates that hold the number are candidates
+        'l."community_base" = r."community_base" AND l."number" = r."number"',
         'l."village" = r."village" AND l."group_no" = r."group_no" AND l."number" = r."number"',
         'l."village" = r."village" AND l."number" = r."number"',
         'l."village_py" = r."village_py" AND l."group_no" = r."group_no" AND l."number" = r."number"',
@@ -189,7 +195,7 @@ _SAME_BUILDING = (
     ' OR ("village_l" = "village_r" AND "group_no_l" = "group_no_r" AND "number_l" = "number_r"))'
 )
 _SAME_NEIGHBOURHOOD = (
-    '(("road_l" = "road_r" AND "lane_l" = "lane_r") OR "community_l" = "community_r"'
+    '(("road_l" = "road_r" AND "lane_l" = "lane_r") OR "community_base_l" = "community_base_r"'
     ' OR ("village_l" = "village_r" AND "group_no_l" = "group_no_r"))'
 )
 
@@ -217,7 +223,7 @@ PERSON_SPEC = ModelSpec(
     description="record identity → person (人口库)",
     feature_columns=("unique_id", "name_clean", "name_py", "surname_py", "gender", "id_key",
                      "id_birth", "id_tail", "id_holder_house", "phone", "phone_tail", "phone_head",
-                     "caller", "event_date", "birth_date", "street_code", "community",
+                     "caller", "event_date", "birth_date", "street_code", "community", "community_base",
                      "road", "lane", "number", "room", "village", "group_no", "house_id",
                      "committee_code"),
     comparisons=(

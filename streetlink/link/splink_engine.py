@@ -26,7 +26,8 @@ from splink.internals.settings import Settings
 
 from streetlink.link.specs import ModelSpec
 
-__all__ = ["RECORDS_DATASET", "REGISTRY_DATASET", "estimate_registry_u", "predict", "settings_for", "train"]
+__all__ = ["RECORDS_DATASET", "REGISTRY_DATASET", "estimate_registry_u", "m_from_labels", "predict", "settings_for",
+           "train"]
 
 log = logging.getLogger(__name__)
 
@@ -265,3 +266,44 @@ def predict(
         raise RuntimeError(f"{flipped} scored pairs have the registry on the left: comparisons "
                            "with one-sided levels would be misread")
     return con.execute(f"SELECT count(*) FROM {out}").fetchone()[0]
+
+
+def m_from_labels(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], records: str, registry: str,
+                  labels: str, tf_tables: dict[str, str] | None = None,
+                  prior_pairs: float = 20.0) -> tuple[dict[str, Any], int]:
+    """m of every level re-estimated from labelled true pairs (the streets' confirmations).
+
+    `labels`: a table of (unique_id_l = record, unique_id_r = registry row) pairs known to
+    match. Splink counts each level among them; the result is blended with the trained m
+    as if the trained model were `prior_pairs` labelled pairs, so a level the labels rarely
+    show keeps most of its trained value instead of falling to 0. Fixed m (the caller's age)
+    stays fixed. Returns the new settings and the number of labelled pairs used.
+    """
+    n = con.execute(f"SELECT count(*) FROM {labels}").fetchone()[0]
+    if n == 0:
+        return copy.deepcopy(settings), 0
+    con.execute(f"CREATE OR REPLACE TEMP VIEW m_labels_pairs AS SELECT '{RECORDS_DATASET}' AS source_dataset_l, "
+                f"unique_id_l, '{REGISTRY_DATASET}' AS source_dataset_r, unique_id_r FROM {labels}")
+    db_api = DuckDBAPI(connection=con)
+    left = db_api.register(records)
+    right = db_api.register(registry)
+    linker = Linker([left, right], copy.deepcopy(settings), log_level=None)
+    _register_tf(linker, db_api, tf_tables or {})
+    linker.training.estimate_m_from_pairwise_labels("m_labels_pairs")
+    learnt = linker.misc.save_model_to_json()
+    out = copy.deepcopy(settings)
+    by_name = {c["output_column_name"]: c for c in learnt["comparisons"]}
+    for comparison in out["comparisons"]:
+        new_levels = {lvl.get("label_for_charts"): lvl for lvl in by_name[comparison["output_column_name"]]
+                      ["comparison_levels"]}
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level") or level.get("fix_m_probability"):
+                continue
+            seen = new_levels.get(level.get("label_for_charts"), {}).get("m_probability")
+            old = level.get("m_probability")
+            if old is None:
+                continue
+            seen = 0.0 if seen is None else float(seen)
+            level["m_probability"] = max((n * seen + prior_pairs * old) / (n + prior_pairs), M_FLOOR)
+    out["linker_uid"] = None
+    return out, n

@@ -189,9 +189,40 @@ def write_model_card(models_dir: Path, address_model: LinkageModel, person_model
                          f"{w['dispatch_rate']:.4f} | {w['committee_precision']:.5f} | "
                          f"{w['street_precision']:.5f} | {w['person_precision']:.5f} | "
                          f"{w['person_recall']:.4f} | {w['dwelling_accuracy']:.4f} |")
+    labels = decision.get("labels")
+    if labels:
+        lines += _label_card(labels)
     path = Path(models_dir) / "MODEL_CARD.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _label_card(labels: dict[str, Any]) -> list[str]:
+    """The model card's account of a training from the streets' answers."""
+    def pct(v: float | None) -> str:
+        return "–" if v is None else f"{v:.4%}"
+
+    b, a = labels["before"]["overall"], labels["after"]["overall"]
+    lines = ["", "## Learnt from the streets' answers", "",
+             f"- Labelled nights: {', '.join(f'{n} ({k} records)' for n, k in sorted(labels['nights'].items()))}.",
+             f"- Models these answers judged: {labels['from_models']}.",
+             f"- Confirmed pairs used to re-estimate m (blended with the trained m): {labels['m_pairs']}.",
+             f"- A rule's thresholds move only on at least {labels['min_answers']} answers.",
+             f"- Thresholds changed: {labels['changed'] or 'none'}.",
+             "", "On the labelled nights (answered records only):", "",
+             "| | dispatch rate | committee precision | street precision |", "|---|---|---|---|",
+             f"| before (models and thresholds in force) | {pct(b['dispatch_rate'])} | {pct(b['committee_precision'])} | "
+             f"{pct(b['street_precision'])} |",
+             f"| after (this set) | {pct(a['dispatch_rate'])} | {pct(a['committee_precision'])} | "
+             f"{pct(a['street_precision'])} |",
+             "", "| rule | labelled records before | after | enough answers | committee precision after |",
+             "|---|---|---|---|---|"]
+    for name, after in labels["after"]["rules"].items():
+        before = labels["before"]["rules"].get(name, {})
+        n_after = after.get("records", 0)
+        lines.append(f"| `{name}` | {before.get('records', 0)} | {n_after} | "
+                     f"{'yes' if n_after >= labels['min_answers'] else 'no'} | {pct(after.get('committee_precision'))} |")
+    return lines
 
 
 def train_on_workspace(ws: Any, models_dir: Path, truth_path: Path | None = None,
@@ -226,3 +257,138 @@ def train_on_workspace(ws: Any, models_dir: Path, truth_path: Path | None = None
                 "thresholds": decision["thresholds"], "info": model_info(models_dir)}
     finally:
         con.close()
+
+
+# Measured from labels: committee and street (what the streets' answers say). Person and
+# dwelling links are not judged here: their truth is not in the answers for unlinked records.
+LABEL_TARGETS = {"committee_precision": 0.9995, "street_precision": 0.9995}
+# Thresholds whose objective (person or dwelling recall) labels cannot measure keep their value.
+_NOT_FROM_LABELS = ("person_no_match_odds", "person_min", "dwelling_min")
+
+
+def _labelled_pairs(con: duckdb.DuckDBPyConnection, warehouse: str, nights: list[tuple[str, Path]]) -> None:
+    """All labelled nights' records (features) and their confirmed pairs, in `con`."""
+    for table in ("staged_records", "records_std"):
+        parts = " UNION ALL BY NAME ".join(
+            f"SELECT * FROM read_parquet('{(path / 'internal' / 'decide_inputs' / f'{table}.parquet').as_posix()}')"
+            for _, path in nights)
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {parts}")
+    register_place_pinyin(con)
+    con.execute(f"CREATE OR REPLACE TABLE address_records AS "
+                f"{address_records_sql(registry=f'{warehouse}.dwelling_features')}")
+    con.execute(f"CREATE OR REPLACE TABLE person_records AS "
+                f"{person_records_sql(population=f'{warehouse}.person_features')}")
+    # a confirmed dwelling: the person was found there, or the address was right and they moved
+    con.execute("""CREATE OR REPLACE TABLE address_label_pairs AS
+        SELECT DISTINCT e.record_id AS unique_id_l, e.house_id AS unique_id_r FROM label_evidence e
+        WHERE e.result IN ('verified_resident', 'verified_moved') AND e.house_id IS NOT NULL
+          AND e.record_id IN (SELECT unique_id FROM address_records)""")
+    con.execute("""CREATE OR REPLACE TABLE person_label_pairs AS
+        SELECT DISTINCT e.record_id AS unique_id_l, e.person_id AS unique_id_r FROM label_evidence e
+        WHERE e.person_confirmed AND e.person_id IS NOT NULL
+          AND e.record_id IN (SELECT unique_id FROM person_records)""")
+
+
+def train_from_labels(out: Path, models_from: Path, staging: Path, *, min_answers: int = 50,
+                      reestimate_m: bool = True) -> dict[str, Any]:
+    """A new model set in `staging` from the streets' answers to the nights under `out`.
+
+    m of both models re-estimated from the confirmed pairs (blended with the trained m);
+    the labelled nights re-scored with them; the decision thresholds chosen on the labels
+    (``streetlink.decide.search``, evidence 'labels': the registered-home rule included,
+    each rule's precision resting on at least `min_answers` answers). Nothing is installed:
+    the caller swaps `staging` in where the user asked, never over the committed models on
+    its own. Returns what changed, for the model card and the command line.
+    """
+    from streetlink.config import connect
+    from streetlink.decide.labelled import close_worlds, label_worlds
+    from streetlink.decide.search import choose_thresholds, rule_precision
+    from streetlink.decide.thresholds import THRESHOLDS as DECLARED
+    from streetlink.decide.thresholds import load_decision
+    from streetlink.errors import StreetlinkError
+    from streetlink.evaluate.metrics import score_tables
+    from streetlink.link import link_night
+    from streetlink.link.models import load_model
+    from streetlink.link.splink_engine import m_from_labels
+    from streetlink.replies.evidence import label_evidence
+    from streetlink.replies.ledger import attached_ledger, ledger_path
+
+    out, staging = Path(out), Path(staging)
+    warehouse = out / "warehouse.duckdb"
+    decision = load_decision(models_from)
+    before_values = decision["thresholds"]
+    worlds, counts = label_worlds(out, warehouse, staging.parent / f"{staging.name}-scratch")
+    if not worlds:
+        raise StreetlinkError(f"no labelled night under {out}: replies must have been read into "
+                              f"{ledger_path(out)} for nights that kept internal/decide_inputs/")
+    try:
+        def overall(values: dict[str, Any]) -> dict[str, Any]:
+            from streetlink.decide import apply_rules, build_evidence
+
+            total: dict[str, list[int]] = {}
+            for w in worlds:
+                build_evidence(w.con, w.warehouse, values)
+                apply_rules(w.con, w.warehouse, values)
+                for k, r in score_tables(w.con, "decisions", w.truth)[None].items():
+                    c, o = total.get(k, [0, 0])
+                    total[k] = [c + r.count, o + r.of]
+            return {k: (c / o if o else None) for k, (c, o) in total.items()
+                    if k in ("dispatch_rate", "committee_precision", "street_precision")}
+
+        before = {"overall": overall(before_values), "rules": rule_precision(worlds, before_values)}
+        address_model = load_model(models_from, "address_model")
+        person_model = load_model(models_from, "person_model")
+        m_pairs = {"address_model": 0, "person_model": 0}
+        staging.mkdir(parents=True, exist_ok=True)
+        if reestimate_m:
+            con = connect(staging.parent / f"{staging.name}-pairs.duckdb")
+            try:
+                con.execute(f"ATTACH '{warehouse.as_posix()}' AS wh (READ_ONLY)")
+                with attached_ledger(con, ledger_path(out)) as ledger:
+                    label_evidence(con, max(dt.date.fromisoformat(n) for n in counts), ledger=ledger)
+                _labelled_pairs(con, "wh", [(n, out / n) for n in counts])
+                tf = {}
+                for column in PERSON_SPEC.tf_columns:
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE tf_{column} AS SELECT * FROM wh.tf_{column}")
+                    tf[column] = f"tf_{column}"
+                settings_a, m_pairs["address_model"] = m_from_labels(
+                    con, address_model.splink_settings, "address_records", "wh.dwelling_features",
+                    "address_label_pairs")
+                settings_p, m_pairs["person_model"] = m_from_labels(
+                    con, person_model.splink_settings, "person_records", "wh.person_features",
+                    "person_label_pairs", tf)
+            finally:
+                con.close()
+                (staging.parent / f"{staging.name}-pairs.duckdb").unlink(missing_ok=True)
+            labels_note = {"labelled_pairs": m_pairs, "nights": sorted(counts)}
+            address_model = save_model(staging, "address_model", settings_a,
+                                       {**address_model.training, "labels": labels_note})
+            person_model = save_model(staging, "person_model", settings_p,
+                                      {**person_model.training, "labels": labels_note})
+        else:
+            for m in (address_model, person_model):
+                save_model(staging, m.name, m.splink_settings, m.training)
+        for w in worlds:  # the labelled nights as the new models see them
+            link_night(w.con, w.warehouse, staging)
+        searched = tuple(n for n, t in DECLARED.items() if n not in _NOT_FROM_LABELS and t.grid)
+        values, trace = choose_thresholds(worlds, start=before_values, targets=LABEL_TARGETS, evidence="labels",
+                                          names=searched, min_records_per_rule=min_answers)
+        after = {"overall": overall(values), "rules": rule_precision(worlds, values)}
+    finally:
+        close_worlds(worlds)
+    changed = {k: (before_values[k], v) for k, v in values.items() if v != before_values[k]}
+    payload = {
+        "thresholds": values, "trained_on": "labels",
+        "why": (f"chosen on the streets' answers to {len(counts)} labelled nights ({', '.join(sorted(counts))}): "
+                f"each threshold the labels can judge set to the value best for the dispatch rate while every "
+                f"night kept {LABEL_TARGETS} and each rule it moves rests on at least {min_answers} answers"),
+        "targets": LABEL_TARGETS, "worlds": [w.name for w in worlds], "search": trace,
+        "rules": after["rules"], "address_model": address_model.version, "person_model": person_model.version,
+        "labels": {"nights": counts, "min_answers": min_answers, "m_pairs": m_pairs, "changed": changed,
+                   "before": before, "after": after,
+                   "from_models": {"address_model": decision.get("address_model"),
+                                   "person_model": decision.get("person_model")}},
+    }
+    save_decision(staging, payload)
+    write_model_card(staging, address_model, person_model, payload)
+    return payload

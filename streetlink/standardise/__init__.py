@@ -12,6 +12,7 @@ Modules, in the order a value meets them:
     numerals    Chinese numerals, converted only next to an address unit
     places      streets/towns in full, short, old and merged forms; places outside Pudong
     addresses   an address → road / lane / number / room or village / group / number …
+                (a package of named steps in order: ``python -m streetlink.standardise.addresses``)
     gazetteer   roads, communities, villages, committees of *this* registry, built at refresh
     identity    the set-based record and registry paths for names, IDs and phones
     housing     the set-based registry path for dwellings
@@ -33,9 +34,13 @@ log = logging.getLogger(__name__)
 
 
 def standardise_registry(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """`housing` → `housing_std` + gazetteer; `population` → `population_std` (in `con`)."""
+    """`housing` → `housing_std` + gazetteer; `population` → `population_std` (in `con`).
+
+    Returns row counts, seconds by part and ``repairs``: the registry repairs made, by kind
+    (dwellings), as kept in `housing_repairs`.
+    """
     from streetlink.standardise.gazetteer import build_gazetteer
-    from streetlink.standardise.housing import standardise_housing
+    from streetlink.standardise.housing import read_repairs, standardise_housing
     from streetlink.standardise.identity import standardise_population
 
     seconds: dict[str, float] = {}
@@ -52,8 +57,9 @@ def standardise_registry(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     n_population = standardise_population(con, "population", "population_std")
     seconds["population"] = round(time.perf_counter() - t, 2)
     enforce(con, "population_std", POPULATION_STD)
+    repairs = read_repairs(con)
     log.info("registry standardised: %s dwellings, %s persons (%s)", n_housing, n_population, seconds)
-    return {"housing_std": n_housing, "population_std": n_population, "seconds": seconds}
+    return {"housing_std": n_housing, "population_std": n_population, "seconds": seconds, "repairs": repairs}
 
 
 def standardise_night(con: duckdb.DuckDBPyConnection, warehouse: str = "wh") -> dict[str, Any]:

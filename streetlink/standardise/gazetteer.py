@@ -8,10 +8,11 @@ communities likewise, but only for homophones and look-alike characters (擒劳�
 
 Input → output:
     ``build_gazetteer(con, housing, admin)``: housing_std + admin tables → DuckDB tables
-        gaz_roads (road × street × committee), gaz_communities (community × committee ×
-        road × lane), gaz_villages (village × committee), gaz_committees (committee × alias
-        form), gaz_names (every surface form → kind, canonical name); all set-based SQL
-        (gazetteer.sql).
+        gaz_roads (road × street × committee), gaz_road_doors (road × street × lane, or
+        number where no lane), gaz_communities (community × its base × committee × road ×
+        lane), gaz_villages (village × committee), gaz_committees (committee × alias form),
+        gaz_names (every surface form → kind, canonical name); all set-based SQL
+        (gazetteer.sql, ``GAZETTEER_STATEMENTS`` in order).
     ``Gazetteer.load(con)``: those tables → an in-memory, read-only ``Gazetteer``.
 
 Everything here comes from the registry at refresh time; general knowledge (street names,
@@ -26,12 +27,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import duckdb
 import pyarrow as pa
 from pypinyin import lazy_pinyin
 
+from streetlink import sql
 from streetlink.errors import StreetlinkError
 from streetlink.reference import read_reference
 from streetlink.standardise.places import street_forms
@@ -40,19 +41,15 @@ __all__ = ["GAZETTEER_TABLES", "GazMatch", "Gazetteer", "build_gazetteer"]
 
 log = logging.getLogger(__name__)
 
-GAZETTEER_TABLES = ("gaz_roads", "gaz_communities", "gaz_villages", "gaz_committees", "gaz_names")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
+_SQL = "streetlink.standardise"
+
+GAZETTEER_TABLES = ("gaz_roads", "gaz_road_doors", "gaz_communities", "gaz_villages", "gaz_committees",
+                    "gaz_names")
+# gazetteer.sql's statements, in the order they run (gaz_names reads the others).
+GAZETTEER_STATEMENTS = GAZETTEER_TABLES
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ROAD_SUFFIX = re.compile(r"(大道|公路|大街|支路|路|街)$")
-
-
-def _statements(**tables: str) -> list[str]:
-    for name in tables.values():
-        if not _IDENTIFIER.fullmatch(name):
-            raise StreetlinkError(f"not a table name: {name!r}")
-    sql = resources.files("streetlink.standardise").joinpath("gazetteer.sql").read_text("utf-8")
-    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
-    return [s.strip().format(**tables) for s in body.split(";") if s.strip()]
+_ROAD_TYPES = ("路", "公路", "大道", "街", "大街", "支路")
 
 
 def build_gazetteer(
@@ -60,10 +57,17 @@ def build_gazetteer(
 ) -> None:
     """Create the gaz_* tables from the standardised housing registry and the admin table."""
     words = pa.table({"surface": pa.array(sorted(street_forms()), pa.string())})
+    for name in (housing, admin):
+        try:
+            sql.identifier(name)  # a bad name fails before any work is done
+        except sql.SqlError as e:
+            raise StreetlinkError(str(e)) from None
     con.register("_gaz_street_words", words)
     try:
-        for statement in _statements(housing=housing, admin=admin):
-            con.execute(statement)
+        for name in GAZETTEER_STATEMENTS:
+            placeholders = sql.load(_SQL, name).placeholders
+            sql.run(con, _SQL, name, **{k: v for k, v in (("housing", housing), ("admin", admin))
+                                        if k in placeholders})
     finally:
         con.unregister("_gaz_street_words")
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
@@ -212,10 +216,15 @@ class Gazetteer:
     community_lanes: Mapping[str, frozenset[tuple[str, str | None]]]  # community → (road, lane)
     villages: Mapping[str, frozenset[str]]  # village → committee codes
     committees: Mapping[str, _Committee]  # code → committee
-    _lengths: Mapping[str, tuple[int, ...]] = field(repr=False)
-    _road_index: _NameIndex = field(repr=False)
-    _village_index: _NameIndex = field(repr=False)
-    _community_index: _NameIndex = field(repr=False)
+    # estate base (community_base) → the communities sharing it (菱翔苑 → 一期, 三期)
+    community_bases: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # road → street → the lanes it has there, and the numbers of buildings without a lane
+    road_doors: Mapping[str, Mapping[str, tuple[frozenset[str], frozenset[str]]]] = field(
+        default_factory=dict)
+    _lengths: Mapping[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _road_index: _NameIndex = field(default=None, repr=False)  # type: ignore[assignment]
+    _village_index: _NameIndex = field(default=None, repr=False)  # type: ignore[assignment]
+    _community_index: _NameIndex = field(default=None, repr=False)  # type: ignore[assignment]
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection) -> Gazetteer:
@@ -244,12 +253,24 @@ class Gazetteer:
             roads[road].add(street)
         communities: dict[str, set[str]] = defaultdict(set)
         lanes: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
-        for community, committee, road, lane in con.execute(
-            "SELECT DISTINCT community, committee_code, road, lane FROM gaz_communities"
+        bases: dict[str, set[str]] = defaultdict(set)
+        for community, base, committee, road, lane in con.execute(
+            "SELECT DISTINCT community, community_base, committee_code, road, lane FROM gaz_communities"
         ).fetchall():
             communities[community].add(committee)
+            if base is not None:
+                bases[base].add(community)
             if road is not None:
                 lanes[community].add((road, lane))
+        doors: dict[str, dict[str, tuple[set[str], set[str]]]] = defaultdict(dict)
+        for road, street, lane, number in con.execute(
+            "SELECT road, street_code, lane, number FROM gaz_road_doors"
+        ).fetchall():
+            held = doors[road].setdefault(street, (set(), set()))
+            if lane is not None:
+                held[0].add(lane)
+            elif number is not None:
+                held[1].add(number)
         villages: dict[str, set[str]] = defaultdict(set)
         for village, committee in con.execute(
             "SELECT DISTINCT village, committee_code FROM gaz_villages"
@@ -268,6 +289,9 @@ class Gazetteer:
             community_lanes={c: frozenset(s) for c, s in lanes.items()},
             villages={v: frozenset(s) for v, s in villages.items()},
             committees=committees,
+            community_bases={b: frozenset(c) for b, c in bases.items()},
+            road_doors={r: {st: (frozenset(h[0]), frozenset(h[1])) for st, h in by_street.items()}
+                        for r, by_street in doors.items()},
         )
         log.info("gazetteer loaded: %d surface forms, %d roads, %d communities, %d villages",
                  len(gaz.names), len(gaz.roads), len(gaz.communities), len(gaz.villages))
@@ -282,6 +306,8 @@ class Gazetteer:
         community_lanes: Mapping[str, frozenset[tuple[str, str | None]]],
         villages: Mapping[str, frozenset[str]],
         committees: Mapping[str, _Committee],
+        community_bases: Mapping[str, frozenset[str]] | None = None,
+        road_doors: Mapping[str, Mapping[str, tuple[frozenset[str], frozenset[str]]]] | None = None,
     ) -> Gazetteer:
         lengths: dict[str, set[int]] = defaultdict(set)
         for surface in names:
@@ -293,6 +319,8 @@ class Gazetteer:
             community_lanes=community_lanes,
             villages=villages,
             committees=committees,
+            community_bases=community_bases or {},
+            road_doors=road_doors or {},
             _lengths={ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()},
             _road_index=_NameIndex.of(roads),
             _village_index=_NameIndex.of(villages),
@@ -363,6 +391,52 @@ class Gazetteer:
 
     def committee(self, code: str) -> _Committee | None:
         return self.committees.get(code)
+
+    def holds(self, road: str, street: str | None, lane: str | None, number: str | None) -> bool:
+        """The road has that lane (or, without a lane, that building number) — in ``street`` if given."""
+        by_street = self.road_doors.get(road, {})
+        held = [by_street[street]] if street is not None and street in by_street else (
+            [] if street is not None else list(by_street.values()))
+        if lane is not None:
+            return any(lane in lanes for lanes, _ in held)
+        if number is not None:
+            return any(number in numbers for _, numbers in held)
+        return False
+
+    def complete_road(
+        self, typed: str, street: str | None, lane: str | None, number: str | None
+    ) -> str | None:
+        """The one known road that ``typed`` is, written without its road type (锦康 → 锦康路)
+        or with one wrong character (拱方路 → 拱为路, any character, when a street is given).
+
+        Within ``street`` (the street named in the address or the source's street field)
+        one road there with that stem is enough; several, or a wrong character, need the
+        one road holding the lane (or, without a lane, the building number). Without a
+        street only a stem is completed, and only to the one road of Pudong holding that
+        lane or number. None otherwise: a guess between roads is a wrong door.
+        """
+        if typed in self.roads or len(typed) < 2:
+            return None
+        suffix = _ROAD_SUFFIX.search(typed)
+        if suffix is None:
+            candidates = {typed + t for t in _ROAD_TYPES if typed + t in self.roads}
+        elif street is not None and len(typed) >= 3:
+            road_type = suffix.group(1)
+            near: set[str] = set()
+            for key in _deletes(typed) | {typed}:
+                near |= self._road_index.by_delete.get(key, frozenset())
+            candidates = {c for c in near if c != typed and _within_one_edit(typed, c)
+                          and not _differs_by_variant(typed, c)
+                          and (m := _ROAD_SUFFIX.search(c)) is not None and m.group(1) == road_type}
+        else:
+            return None
+        if street is not None:
+            candidates = {c for c in candidates if street in self.roads.get(c, frozenset())}
+            if suffix is None and len(candidates) == 1:
+                return next(iter(candidates))
+        # a wrong character is believed only where the door is there
+        holding = {c for c in candidates if self.holds(c, street, lane, number)}
+        return next(iter(holding)) if len(holding) == 1 else None
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -15,6 +15,7 @@ Public functions:
     ``resolve_street(text)``       street field (hotline 所属街镇, health-cloud street) → code
     ``match_street_at(text, pos)`` longest street form starting at ``pos`` of free text
     ``match_outside(text, pos)``   a division outside Pudong starting at ``pos``
+    ``match_other_town(text, pos)`` a town of another Shanghai district (七宝镇, 崇明城桥镇)
     ``scope_from_divisions(ctx)``  health-cloud "province city district" → scope, place
 """
 
@@ -31,6 +32,7 @@ __all__ = [
     "OutsideMatch",
     "Street",
     "StreetMention",
+    "match_other_town",
     "match_outside",
     "match_street_at",
     "resolve_street",
@@ -334,6 +336,50 @@ def match_outside(text: str, pos: int = 0, after_shanghai: bool = False) -> Outs
             if county:
                 place, end = place + county[0], county[1]
         return OutsideMatch(place, end)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _other_towns() -> tuple[dict[str, str], dict[str, tuple[int, ...]], dict[str, str]]:
+    """(town → district, first character → lengths, district short name → district)."""
+    pudong = street_forms()
+    towns = {r["town"]: r["district"] for r in read_reference("shanghai_towns.csv") if r["town"] not in pudong}
+    lengths: dict[str, set[int]] = {}
+    for town in towns:
+        lengths.setdefault(town[0], set()).add(len(town))
+    shorts = {short: full for short, (full, is_pudong) in _district_shorts().items() if not is_pudong}
+    return towns, {c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()}, shorts
+
+
+# 七宝镇路, 新桥镇村: a road or village named after the town is not the town.
+_NAMED_AFTER = re.compile(r"(?:大道|公路|大街|支路|路|街(?!道)|村(?![委民])|新村|小区)")
+
+
+def match_other_town(text: str, pos: int = 0) -> OutsideMatch | None:
+    """A street/town of another Shanghai district written in full, at ``pos``.
+
+    城桥镇人民路 / 崇明城桥镇人民路 → 上海市崇明区城桥镇; 七宝镇 → 上海市闵行区七宝镇. A district's short
+    name may stand before its own town. Only full forms count (七宝 alone is not enough), and
+    not a name that continues into a road or village (七宝镇路). Pudong's own forms never
+    match (reference_data/shanghai_towns.csv lists the other districts only).
+    """
+    towns, lengths, shorts = _other_towns()
+    district = None
+    start = pos
+    for length in (3, 2):
+        short = text[pos:pos + length]
+        if short in shorts and not text.startswith("区", pos + length):
+            district, start = shorts[short], pos + length
+            break
+    for length in lengths.get(text[start] if start < len(text) else "", ()):
+        town = text[start:start + length]
+        if len(town) != length or town not in towns:
+            continue
+        if district is not None and towns[town] != district:
+            return None
+        if _NAMED_AFTER.match(text, start + length):
+            return None
+        return OutsideMatch("上海市" + towns[town] + town, start + length)
     return None
 
 

@@ -189,3 +189,51 @@ def test_correct_village_and_community() -> None:
     assert gaz.correct_community("世茂湖滨家园") is None  # 家/花: a different estate
     assert gaz.correct_road("花木璐") == "花木路"  # the whole name sounds the same
     assert gaz.correct_road("花木珞") is None  # neither sounds nor looks alike
+
+
+# ---------------------------------------------------------------- completion within a street
+
+
+@pytest.fixture(scope="module")
+def doors_gaz() -> Gazetteer:
+    """锦康路 (惠南, lane 258) and 锦康公路 (周浦, lane 100); 拱为路 (周浦, No. 36, no lane);
+    two phases of 望江苑 and one of 秀枫苑."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE admin (street_code VARCHAR, street_name VARCHAR, committee_code VARCHAR, "
+                "committee_name VARCHAR)")
+    con.execute("CREATE TABLE housing (house_id VARCHAR, street_code VARCHAR, committee_code VARCHAR, "
+                "community_name VARCHAR, road VARCHAR, lane VARCHAR, number VARCHAR, room VARCHAR, "
+                "village VARCHAR, group_no VARCHAR, std_address VARCHAR)")
+    rows = [("310115131016", None, "锦康路", "258", "8", "301"), ("310115132030", None, "锦康公路", "100", "2", "101"),
+            ("310115132030", None, "拱为路", None, "36", "203"), ("310115132030", None, "拱伟路", None, "50", "101"),
+            ("310115131020", "望江苑西区", "拱极路", "200", "3", "301"),
+            ("310115131021", "望江苑东区", "拱极路", "300", "5", "402"),
+            ("310115136030", "秀枫苑北块", "康桥路", "900", "3", "303")]
+    con.executemany("INSERT INTO housing VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, '浦东新区')",
+                    [[f"H{i}", r[0][:9], *r] for i, r in enumerate(rows)])
+    standardise_housing(con)
+    build_gazetteer(con)
+    return Gazetteer.load(con)
+
+
+@pytest.mark.parametrize("typed, street, lane, number, expected", [
+    ("锦康", "310115131", "258", "8", "锦康路"),  # the one road of the street with that stem
+    ("锦康", "310115131", "999", "8", "锦康路"),  # one fitting road: the lane need not be known
+    ("锦康", "310115132", "100", "2", "锦康公路"),
+    ("锦康", None, "258", "8", "锦康路"),  # no street: the one road of Pudong holding the lane
+    ("锦康", None, "999", "8", None),
+    ("锦康", "310115016", "258", "8", None),  # no such road in the street
+    ("拱方路", "310115132", None, "36", "拱为路"),  # a wrong character, where the number is
+    ("拱方路", "310115132", None, "37", None),
+    ("拱方路", None, None, "36", None),  # a wrong character is corrected only within a street
+    ("锦康路", "310115131", "258", "8", None),  # already known
+])
+def test_complete_road(doors_gaz: Gazetteer, typed: str, street: str | None, lane: str | None,
+                       number: str | None, expected: str | None) -> None:
+    assert doors_gaz.complete_road(typed, street, lane, number) == expected
+
+
+def test_community_bases(doors_gaz: Gazetteer) -> None:
+    assert doors_gaz.community_bases["望江苑"] == frozenset({"望江苑西区", "望江苑东区"})
+    assert doors_gaz.resolve("community", "望江苑") is None  # two phases: no guess
+    assert doors_gaz.resolve("community", "秀枫苑") == "秀枫苑北块"  # one: the alias

@@ -1,0 +1,32 @@
+-- name: label_truth
+-- What the streets' and clerks' answers say, in the shape of the synthetic truth, so that the
+-- threshold search judges a labelled night with the same metrics as a synthetic one. Only
+-- labelled records of the night (its decide inputs' records, whichever night answered) are in it: a record is placeable when its true committee is known (a
+-- confirmed dispatch, a transfer the next street confirmed, a clerk's dispatch confirmed);
+-- a refuted dispatch with no known committee is a wrong placement wherever it is sent; a
+-- record the clerks confirmed as outside Pudong is outside Pudong. Person and dwelling
+-- columns stay null: replies measure them through person_confirmed / home_stale, not here.
+CREATE OR REPLACE TEMP TABLE {{out}} AS
+WITH outside AS (
+    SELECT DISTINCT record_id FROM {{review_actions}}
+    WHERE applied AND action = 'outside_pudong' AND record_id IN (SELECT record_id FROM {{records}})
+)
+SELECT e.record_id, e.source,
+       CASE WHEN o.record_id IS NOT NULL THEN 'outside_pudong' ELSE 'resident_at_home' END AS category,
+       e.true_committee_code IS NOT NULL AND o.record_id IS NULL AS placeable,
+       NULL::VARCHAR AS true_person_id, NULL::BOOLEAN AS person_identifiable,
+       NULL::VARCHAR AS true_house_id,
+       CASE WHEN o.record_id IS NULL THEN substr(e.true_committee_code, 1, 9) END AS true_street_code,
+       CASE WHEN o.record_id IS NULL THEN e.true_committee_code END AS true_committee_code,
+       []::VARCHAR[] AS messiness
+FROM {{evidence}} e LEFT JOIN outside o USING (record_id)
+WHERE e.record_id IN (SELECT record_id FROM {{records}}) AND e.committee_confirmed IS NOT NULL
+UNION ALL
+SELECT o.record_id, NULL, 'outside_pudong', false, NULL, NULL, NULL, NULL, NULL, []::VARCHAR[]
+FROM outside o WHERE o.record_id NOT IN (SELECT record_id FROM {{evidence}});
+
+-- name: attach_read_only
+ATTACH {{path:literal}} AS {{alias}} (READ_ONLY);
+
+-- name: load_parquet
+CREATE OR REPLACE TABLE {{out}} AS SELECT * FROM read_parquet({{path:literal}});
