@@ -186,7 +186,7 @@ SELECT t.street_code, a.street_name, t.committee_code, a.committee_name,
        t.address,
        coalesce(t.corrected_address, t.resolved_address) AS resolved_address,
        CASE WHEN t.kind = 'transfer'
-            THEN '原派发' || coalesce(fc.committee_name, '其他居委') || '，反馈非本辖区，转派本居委'
+            THEN '原居委核查反馈非本辖区，转派本居委'
             ELSE '区城运中心复核后指定派发本居委' END AS reason_text,
        concat_ws(chr(10),
            '原记录日期：' || strftime(t.original_night, '%Y-%m-%d'),
