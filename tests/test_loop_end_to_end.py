@@ -11,6 +11,8 @@ from a third street's packet (never sent to this street). Then:
   night by night, each reply row once, and a rerun of night 3 changes nothing;
 * every night's cases.parquet has every record of links.parquet once and the funnel
   reconciles with links.parquet; decide's inputs are kept for training;
+* a night whose inbox holds only replies/ runs: no records, its replies read, its
+  clerks' dispatches published;
 * a rule file with an unknown field fails the run before anything is written, naming the rule.
 """
 
@@ -31,6 +33,7 @@ from streetlink.synth import generate
 from streetlink.synth.streets import simulate_replies
 
 NIGHTS = [dt.date(2026, 11, 24), dt.date(2026, 11, 25), dt.date(2026, 11, 26)]
+REPLIES_ONLY = dt.date(2026, 11, 27)
 
 
 def _config(world, out, night, **extra):
@@ -90,6 +93,8 @@ def loop(tmp_path_factory):
     replies.mkdir(parents=True, exist_ok=True)
     moved = _hand_reply(packet, target, foreign, replies / "手工回执.xlsx")
     run_night(_config(world, out, NIGHTS[2]))
+    simulate_replies(out, NIGHTS[2], world / "truth", world / "inbox", seed=3)
+    run_night(_config(world, out, REPLIES_ONLY))  # the inbox holds replies/ and nothing else
     steps["ledger_before_rerun"] = _ledger_counts(out)
     return {"world": world, "out": out, "moved": moved, "target": target, "foreign": foreign, "a": a,
             "steps": steps}
@@ -135,7 +140,7 @@ def test_nothing_is_counted_twice_and_a_rerun_changes_nothing(loop):
     out, world = loop["out"], loop["world"]
     applied_nightly = sum(
         duckdb.sql(f"SELECT count(*) FROM '{out / d.isoformat() / 'replies.parquet'}' WHERE applied").fetchall()[0][0]
-        for d in NIGHTS)
+        for d in [*NIGHTS, REPLIES_ONLY])
     con = duckdb.connect(str(out / "ledger.duckdb"), read_only=True)
     applied, keys, rows = con.execute(
         "SELECT count(*) FILTER (WHERE applied), count(DISTINCT (file_sha256, sheet, row_number, record_id)), "
@@ -174,3 +179,17 @@ def test_a_bad_rule_file_fails_the_run_before_anything_is_written(loop, tmp_path
     with pytest.raises(RuleError, match="fever_reported"):
         run_night(_config(loop["world"], out, NIGHTS[0], screening_rules=bad))
     assert not out.exists()
+
+
+def test_a_night_with_replies_only_is_a_night(loop):
+    out = loop["out"]
+    day = out / REPLIES_ONLY.isoformat()
+    assert sorted(p.name for p in (loop["world"] / "inbox" / REPLIES_ONLY.isoformat()).iterdir()) == ["replies"]
+    assert duckdb.sql(f"SELECT count(*) FROM '{day / 'links.parquet'}'").fetchall() == [(0,)]
+    assert duckdb.sql(f"SELECT count(*) FROM '{day / 'replies.parquet'}'").fetchall()[0][0] > 0
+    con = duckdb.connect(str(out / "ledger.duckdb"), read_only=True)
+    kinds = dict(con.execute("SELECT kind, count(*) FROM dispatches WHERE night = ? GROUP BY ALL",
+                             [REPLIES_ONLY]).fetchall())
+    con.close()
+    assert set(kinds) <= {"transfer", "manual"} and sum(kinds.values()) > 0  # the clerks' dispatches of night 3
+    assert any((day / "dispatch").glob("*.xlsx"))
