@@ -336,8 +336,6 @@ def link_records(ws: RunWorkspace) -> dict[str, Any]:
 
     con = ws.connect()
     try:
-        if not _count(con, "records_std"):  # a night of replies only: nothing to score
-            return {"records": 0, "skipped": "no records tonight"}
         return link_night(con, warehouse="wh", models_dir=ws.config.models)
     finally:
         con.close()
@@ -350,28 +348,19 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 @_timed("decide_records")
 def decide_records(ws: RunWorkspace) -> dict[str, Any]:
     """Combine address and person evidence into dispatch / review / reject; keep decide's inputs."""
-    from streetlink.contracts import DECISIONS
     from streetlink.decide import decide_night
-    from streetlink.replies.items import empty_table
 
     con = ws.connect()
     try:
         kept = _keep_decide_inputs(con, ws.output_tmp / "internal" / "decide_inputs")
-        if _count(con, "staged_records"):
-            summary = decide_night(con, warehouse="wh", models_dir=ws.config.models)
-        else:  # a night of replies only: nothing to decide, and the later steps read an empty table
-            empty_table(con, "decisions_empty", DECISIONS)
-            sql.run(con, PACKAGE, "table_from", target="decisions", source="decisions_empty")
-            summary = {"dispatched": 0, "review": 0, "rejected": 0, "records": 0, "by_rule": {}}
+        summary = decide_night(con, warehouse="wh", models_dir=ws.config.models)
     finally:
         con.close()
     return {**summary, "decide_inputs": kept}
 
 
 def _keep_decide_inputs(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, int]:
-    """Parquet copies of decide's input tables, written before decide runs (as it read them).
-
-    On a night without records link does not run and its tables are absent: not kept."""
+    """Parquet copies of decide's input tables, written before decide runs (as it read them)."""
     from streetlink.dispatch.tables import table_exists
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,3 @@ COPY (SELECT * FROM {{table}}) TO {{path:literal}} (FORMAT parquet, COMPRESSION 
 
 -- name: count_rows
 SELECT count(*) FROM {{table}};
-
--- name: table_from
-CREATE OR REPLACE TABLE {{target}} AS SELECT * FROM {{source}};
