@@ -20,7 +20,8 @@
    runs' committee precision is measured against the truth.
 
 Writes everything under ``--work`` (outside the repository) and a JSON of the figures
-(``loop_figures.json``). Medium takes about 15 minutes on 2 cores.
+(``loop_figures.json``). Medium takes about 30 minutes on 2 cores with ``--train-labels``;
+the figures of the last run are in benchmarks/README.md.
 """
 
 from __future__ import annotations
