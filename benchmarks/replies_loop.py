@@ -168,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("splink", "streetlink"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     models = args.models or models_dir()
+    from streetlink.screen import load_rules
+
+    rules = load_rules()
     if not args.simulator_as_is:
         patch_simulator_overdue()
     world, out = args.work / "world", args.work / args.out_name
@@ -184,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     heads = {}
     for night in nights:
         heads[str(night)] = run(world, out, night, models)
-        simulate_replies(out, night, world / "truth", world / "inbox", seed=args.reply_seed)
+        # the streets get the packets when the rules say they are published (deadlines count from then)
+        simulate_replies(out, night, world / "truth", world / "inbox", seed=args.reply_seed,
+                         published=rules.parameters.dispatch_at(night))
         if night == nights[-1] and args.train_labels:
             if (args.work / "out_last").exists():
                 shutil.rmtree(args.work / "out_last")

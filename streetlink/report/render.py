@@ -232,12 +232,14 @@ def loop_charts(summary: dict[str, Any]) -> dict[str, Any]:
     measured = replies.get("measured") or {}
     series = measured.get("series") or []
     nights = [str(r["night"]) for r in series]
-    accuracy_chart = line_chart(nights, [
-        ("回执准确率", "#2f5597", [r.get("share") for r in series]),
-        ("95% 区间", "#8fa8d6", [r.get("low") for r in series], {"width": 1}),
-        ("", "#8fa8d6", [r.get("high") for r in series], {"width": 1}),
-        ("回执覆盖率", "#c55a11", [r.get("coverage") for r in series]),
-    ]) if any(r.get("judged") for r in series) else None
+    judged = [r for r in series if r.get("judged")]
+    accuracy_chart = line_chart([str(r["night"]) for r in judged], [
+        ("回执准确率", "#2f5597", [r.get("share") for r in judged]),
+        ("95% 区间", "#8fa8d6", [r.get("low") for r in judged], {"width": 1, "dash": "3 3"}),
+        ("", "#8fa8d6", [r.get("high") for r in judged], {"width": 1, "dash": "3 3"}),
+    ]) if judged else None
+    coverage_chart = line_chart(nights, [("回执覆盖率", "#c55a11", [r.get("coverage") for r in series])],
+                                height=180) if series else None
     turnaround_chart = line_chart(nights, [
         ("中位数", "#2f5597", [r.get("turnaround_median_hours") for r in series]),
         ("90 分位", "#c55a11", [r.get("turnaround_p90_hours") for r in series]),
@@ -263,7 +265,7 @@ def loop_charts(summary: dict[str, Any]) -> dict[str, Any]:
         ("推送", "#c55a11", [share(f, "pushed") for f in funnels]),
         ("应急派单", "#c00000", [share(f, "emergency_orders") for f in funnels]),
     ]) if len(funnels) > 1 else None
-    return {"accuracy_chart": accuracy_chart, "turnaround_chart": turnaround_chart, "street_loop": street_loop,
+    return {"accuracy_chart": accuracy_chart, "coverage_chart": coverage_chart, "turnaround_chart": turnaround_chart, "street_loop": street_loop,
             "rule_accuracy": rule_accuracy, "funnel_chart": funnel_chart}
 
 
