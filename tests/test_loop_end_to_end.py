@@ -193,3 +193,26 @@ def test_a_night_with_replies_only_is_a_night(loop):
     con.close()
     assert set(kinds) <= {"transfer", "manual"} and sum(kinds.values()) > 0  # the clerks' dispatches of night 3
     assert any((day / "dispatch").glob("*.xlsx"))
+
+
+def test_train_labels_learns_from_the_answers_and_writes_a_reviewable_set(loop, tmp_path):
+    """`streetlink train --labels` on the loop's nights: m from confirmed pairs, thresholds on
+    the labelled nights, a model card saying what it learnt; nothing installed on its own."""
+    from streetlink.decide import load_decision
+    from streetlink.link.models import install_models, load_model
+    from streetlink.link.training import train_from_labels
+    from streetlink.paths import models_dir
+
+    staging = tmp_path / ".learnt.staging"
+    payload = train_from_labels(loop["out"], models_dir(), staging, min_answers=5)
+    labels = payload["labels"]
+    assert labels["nights"] and sum(labels["nights"].values()) > 0
+    assert labels["m_pairs"]["address_model"] > 0 and labels["m_pairs"]["person_model"] > 0
+    assert payload["trained_on"] == "labels"
+    card = (staging / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "Learnt from the streets' answers" in card
+    target = tmp_path / "learnt"
+    install_models(staging, target)
+    decision = load_decision(target)  # the set belongs together
+    assert decision["address_model"] == load_model(target, "address_model").version
+    assert load_model(models_dir(), "address_model").sha256 != load_model(target, "address_model").sha256

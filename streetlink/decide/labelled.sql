@@ -1,10 +1,10 @@
 -- name: label_truth
 -- What the streets' and clerks' answers say, in the shape of the synthetic truth, so that the
 -- threshold search judges a labelled night with the same metrics as a synthetic one. Only
--- labelled records of the night (its decide inputs' records, whichever night answered) are in it: a record is placeable when its true committee is known (a
--- confirmed dispatch, a transfer the next street confirmed, a clerk's dispatch confirmed);
--- a refuted dispatch with no known committee is a wrong placement wherever it is sent; a
--- record the clerks confirmed as outside Pudong is outside Pudong. Person and dwelling
+-- labelled records of the night (its decide inputs' records, whichever night answered) are
+-- in it: a record is placeable when its true committee is known (a confirmed dispatch, a
+-- transfer to a committee the street named, a clerk's dispatch confirmed); a record the
+-- clerks confirmed as outside Pudong is outside Pudong. Person and dwelling
 -- columns stay null: replies measure them through person_confirmed / home_stale, not here.
 CREATE OR REPLACE TEMP TABLE {{out}} AS
 WITH outside AS (
@@ -20,7 +20,13 @@ SELECT e.record_id, e.source,
        CASE WHEN o.record_id IS NULL THEN e.true_committee_code END AS true_committee_code,
        []::VARCHAR[] AS messiness
 FROM {{evidence}} e LEFT JOIN outside o USING (record_id)
-WHERE e.record_id IN (SELECT record_id FROM {{records}}) AND e.committee_confirmed IS NOT NULL
+WHERE e.record_id IN (SELECT record_id FROM {{records}})
+  -- a confirmation, or a refutation that names where the record belongs instead: a street
+  -- that says 非本辖区 of its own committee, or refutes without a place, may be careless, and
+  -- a threshold chosen on careless answers only tightens (the report counts every answer)
+  AND (e.committee_confirmed
+       OR (NOT e.committee_confirmed AND e.true_committee_code IS NOT NULL
+           AND e.true_committee_code <> e.committee_code))
 UNION ALL
 SELECT o.record_id, NULL, 'outside_pudong', false, NULL, NULL, NULL, NULL, NULL, []::VARCHAR[]
 FROM outside o WHERE o.record_id NOT IN (SELECT record_id FROM {{evidence}});

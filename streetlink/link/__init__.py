@@ -92,7 +92,7 @@ def _explanation_sql(model: LinkageModel) -> str:
         name = comparison["output_column_name"]
         levels = [lvl for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")]
         cases = " ".join(
-            f"WHEN gamma_{name} = {len(levels) - 1 - i} THEN '{lvl['label_for_charts']}'"
+            f"WHEN gamma_{name} = {len(levels) - 1 - i} THEN '{lvl['label_for_charts'].replace(chr(39), chr(39) * 2)}'"
             for i, lvl in enumerate(levels)
         )
         label = f"CASE {cases} ELSE 'missing' END"

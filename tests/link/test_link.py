@@ -150,3 +150,19 @@ def test_candidate_sums_do_not_depend_on_row_order():
         results.append(con.execute(f"SELECT house_id, total_odds, building_odds, committee_odds "
                                    f"FROM ({candidates_sql('pairs', 'address')}) ORDER BY house_id").fetchall())
     assert results[0] == results[1] == results[2]
+
+
+@pytest.mark.parametrize("spec", SPECS.values(), ids=list(SPECS))
+def test_the_explanation_of_every_level_is_valid_sql(spec):
+    """Level labels are pasted into the explanation's SQL as literals: quotes must survive."""
+    from streetlink.link import _explanation_sql
+    from streetlink.link.models import LinkageModel
+    from streetlink.link.splink_engine import settings_for
+
+    model = LinkageModel(spec.name, "v", "sha", None, settings_for(spec), {})
+    names = [c["output_column_name"] for c in spec.comparisons]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE pairs AS SELECT " + ", ".join(
+        f"0::INTEGER AS gamma_{n}, 1.5::DOUBLE AS mw_{n}" for n in names))
+    text = con.execute(f"SELECT {_explanation_sql(model)} FROM pairs").fetchone()[0]
+    assert all(f"{n}: " in text for n in names)
