@@ -51,31 +51,6 @@ log = logging.getLogger("replies_loop")
 START = dt.date(2026, 11, 24)
 
 
-def patch_simulator_overdue() -> None:
-    """Work around a simulator gap (reported to its owner): ``simulate_replies`` knows where a
-    record was sent only from night D's links.parquet, and the 逾期未核查 sheet (items of
-    earlier nights, several committees) names no committee in its title, so the simulated
-    street answers those rows as if sent nowhere: 非本辖区 → the committee it WAS sent to.
-    This adds the earlier nights' links, so overdue rows are answered like any other."""
-    import pyarrow.parquet as pq
-
-    from streetlink.synth import streets
-
-    original = streets._load_world
-
-    def load_world(out_day: Path, truth: Path, date: dt.date, registry: Path | None):
-        world = original(out_day, truth, date, registry)
-        for day in sorted(out_day.parent.glob("????-??-??")):
-            if day.name < date.isoformat() and (day / "links.parquet").exists():
-                table = pq.read_table(day / "links.parquet", columns=["record_id", "committee_code", "house_id"])
-                for r in table.to_pylist():
-                    if r["committee_code"] and r["record_id"] not in world.sent:
-                        world.sent[r["record_id"]] = (r["committee_code"], r["house_id"])
-        return world
-
-    streets._load_world = load_world
-
-
 def run(world: Path, out: Path, night: dt.date, models: Path) -> dict:
     t0 = time.perf_counter()
     result = run_night(RunConfig(date=night, inbox=world / "inbox", registry=world / "registry", out=out,
@@ -159,8 +134,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--models", type=Path, default=None, help="model folder (default: the committed models)")
     p.add_argument("--min-answers", type=int, default=50)
     p.add_argument("--reply-seed", type=int, default=1)
-    p.add_argument("--simulator-as-is", action="store_true",
-                   help="do not patch the simulator's overdue-sheet gap (see patch_simulator_overdue)")
     p.add_argument("--train-labels", action="store_true",
                    help="after the last night: train --labels, re-run that night with the new models")
     args = p.parse_args(argv)
@@ -171,8 +144,6 @@ def main(argv: list[str] | None = None) -> int:
     from streetlink.screen import load_rules
 
     rules = load_rules()
-    if not args.simulator_as_is:
-        patch_simulator_overdue()
     world, out = args.work / "world", args.work / args.out_name
     if not (world / "manifest.json").exists():
         generate(args.profile, args.seed, world, nights=args.nights, start_date=START, variation=[args.variation])
@@ -199,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         if (world / "inbox" / night.isoformat()).is_dir():
             heads[str(night)] = run(world, out, night, models)
     figures = {"world": {"profile": args.profile, "seed": args.seed, "variation": args.variation,
-                         "nights": [str(n) for n in nights]}, "simulator_patched": not args.simulator_as_is,
+                         "nights": [str(n) for n in nights]},
                "models": str(models), "headlines": heads,
                "accuracy": compare_with_truth(out, world, nights, args.min_answers),
                "series": series(out, nights[-1] + dt.timedelta(days=args.drain))}

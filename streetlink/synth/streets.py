@@ -168,13 +168,20 @@ def _load_world(out_day: Path, truth: Path, date: dt.date, registry: Path | None
         )
         for r in rows
     }
+    # Where each record was sent: tonight's links, then earlier nights' for the rows of the
+    # 逾期未核查 sheet (items still open from before, whose sheet names no one committee).
     sent: dict[str, tuple[str | None, str | None]] = {}
-    links = out_day / "links.parquet"
-    if links.exists():
+    nights = [out_day] + sorted((d for d in out_day.parent.glob("????-??-??")
+                                 if d.is_dir() and d.name < out_day.name), reverse=True)
+    for day in nights:
+        links = day / "links.parquet"
+        if not links.exists():
+            continue
         for r in pq.read_table(
             links, columns=["record_id", "committee_code", "house_id"]
         ).to_pylist():
-            sent[r["record_id"]] = (r["committee_code"], r["house_id"])
+            if day is out_day or (r["committee_code"] and r["record_id"] not in sent):
+                sent.setdefault(r["record_id"], (r["committee_code"], r["house_id"]))
     names: dict[str, str] = {}
     std: dict[str, str] = {}
     home: dict[str, str] = {}

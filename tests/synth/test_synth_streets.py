@@ -259,3 +259,17 @@ def test_streets_behave_like_streets_over_many_seeds(tmp_path):
             text_times += isinstance(row.get("核查时间"), str)
     assert 0 < silent < 12  # documented 8 %
     assert text_times > 0 and renamed > 0 and files >= 40
+
+
+def test_a_record_of_an_earlier_night_is_known_where_it_was_sent(tmp_path):
+    """The 逾期未核查 sheet lists items of earlier nights: the streets must know where those
+    were sent from those nights' links, or they answer them as 非本辖区."""
+    out_root, truth_dir, _ = _world(tmp_path)
+    out = out_root / NIGHT.isoformat()
+    earlier = out_root / (NIGHT - dt.timedelta(days=1)).isoformat()
+    earlier.mkdir()
+    pq.write_table(pa.table({"record_id": ["checkpoint:OLD", "checkpoint:K1"],
+                             "committee_code": [B, C], "house_id": ["H8", "H3"]}), earlier / "links.parquet")
+    world = streets._load_world(out, truth_dir, NIGHT, tmp_path / "data" / "registry")
+    assert world.sent["checkpoint:OLD"] == (B, "H8")
+    assert world.sent["checkpoint:K1"] == (A, "H1")  # tonight's links win over an earlier night's
