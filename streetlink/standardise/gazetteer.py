@@ -440,8 +440,6 @@ class Gazetteer:
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
-    ).fetchall()[0][0] or con.execute(
-        "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [table]
-    ).fetchall()[0][0])
+    from streetlink import engine
+
+    return engine.of(con).table_exists(table)
