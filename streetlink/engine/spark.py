@@ -32,6 +32,7 @@ import itertools
 import logging
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -80,6 +81,9 @@ def spark_session(settings: SparkSettings | None = None):
         active = SparkSession.getActiveSession()
         if active is not None:
             return active
+        # Python UDF workers run this interpreter (the one streetlink is installed in); on
+        # a cluster, the executors need the same environment (see the README).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = SparkSession.builder.appName("streetlink")
         if settings.remote:
             builder = builder.remote(settings.remote)
@@ -187,6 +191,9 @@ class SparkEngine:
         self._counter = itertools.count(1)
         self._paths: dict[str, Path] = {}  # materialised view → its Parquet folder
         self._search_path: tuple[str, ...] = ()  # schemas an unqualified name may be in
+        # Splink's intermediate tables (break_lineage_method="parquet") go here too.
+        if not getattr(spark, "is_remote", lambda: False)():
+            spark.sparkContext.setCheckpointDir(str(self.scratch / "checkpoints"))
 
     # --- what stages call on a connection -----------------------------------------------
 
@@ -221,17 +228,17 @@ class SparkEngine:
         """`fn` (a scalar Python function) callable from SQL, as a vectorised pandas UDF."""
         import pandas as pd
         from pyspark.sql.functions import pandas_udf
+        from pyspark.util import PythonEvalType
 
-        n_args = len(parameters or ())
+        if not parameters:
+            raise SparkSqlError("a SQL function needs at least one argument")
 
-        def vectorised(*columns: pd.Series) -> pd.Series:
+        def vectorised(*columns):
             values = [fn(*(None if pd.isna(v) else v for v in row)) for row in zip(*columns)]
             return pd.Series(values, dtype=object)
 
         vectorised.__name__ = name
-        udf = pandas_udf(vectorised, returnType=_spark_type(return_type))
-        if n_args == 0:
-            raise SparkSqlError("a SQL function needs at least one argument")
+        udf = pandas_udf(vectorised, _spark_type(return_type), PythonEvalType.SQL_SCALAR_PANDAS_UDF)
         self.spark.udf.register(name, udf)
 
     def close(self) -> None:

@@ -19,6 +19,7 @@ import logging
 from typing import Any
 
 import duckdb
+import sqlglot
 from splink import DuckDBAPI, Linker
 from splink.internals.comparison_level import ComparisonLevel
 from splink.internals.exceptions import EMTrainingException
@@ -54,10 +55,57 @@ def settings_for(spec: ModelSpec, probability_two_random_records_match: float = 
     }
 
 
-def _register_tf(linker: Linker, db_api: DuckDBAPI, tf_tables: dict[str, str]) -> None:
+def _register_tf(linker: Linker, db_api: Any, tf_tables: dict[str, str], con: Any = None) -> None:
     for column, table in tf_tables.items():
-        sdf = db_api.register(table, table_name=f"tf_lookup_{column}")
+        sdf = db_api.register(_input(con, table), table_name=f"tf_lookup_{column}")
         linker.table_management.register_term_frequency_lookup(sdf, column)
+
+
+def _is_spark(con: Any) -> bool:
+    return getattr(con, "kind", None) == "spark"
+
+
+def _db_api(con: Any) -> Any:
+    """Splink's API for the engine of `con`: DuckDB on the connection, or Spark on its session.
+
+    On Spark, Splink breaks the lineage of its intermediate tables by writing them as
+    Parquet into the session's checkpoint folder (the run's scratch folder).
+    """
+    if _is_spark(con):
+        from splink import SparkAPI
+
+        return SparkAPI(spark_session=con.spark, break_lineage_method="parquet",
+                        num_partitions_on_repartition=int(con.spark.conf.get("spark.sql.shuffle.partitions")))
+    return DuckDBAPI(connection=con)
+
+
+def _input(con: Any, table: str) -> Any:
+    """What Splink registers: the table's name on DuckDB, its DataFrame on Spark."""
+    return con.read_frame(table) if _is_spark(con) else table
+
+
+def _register(db_api: Any, con: Any, table: str) -> Any:
+    if _is_spark(con):
+        return db_api.register(con.read_frame(table), table_name=f"{table.replace('.', '__')}_splink_input")
+    return db_api.register(table)
+
+
+def _for_engine(con: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    """Settings whose comparison SQL is in the engine's dialect.
+
+    The specs write comparison levels in DuckDB's SQL (blocking rules carry their dialect
+    and Splink transpiles them itself; levels it reads in the engine's dialect). On Spark,
+    "road_l" would be a string literal, not a column: the levels are transpiled here.
+    """
+    if not _is_spark(con):
+        return settings
+    out = copy.deepcopy(settings)
+    for comparison in out["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            condition = level.get("sql_condition")
+            if condition and condition.strip().upper() != "ELSE":
+                level["sql_condition"] = sqlglot.transpile(condition, read="duckdb", write="spark")[0]
+    return out
 
 
 def train(
@@ -251,11 +299,11 @@ def predict(
     threshold_match_weight: float | None = None,
 ) -> int:
     """Score every blocked (record, registry row) pair into table `out`, records on `_l`."""
-    db_api = DuckDBAPI(connection=con)
-    left = db_api.register(records)
-    right = db_api.register(registry)
-    linker = Linker([left, right], copy.deepcopy(settings), log_level=None)
-    _register_tf(linker, db_api, tf_tables)
+    db_api = _db_api(con)
+    left = _register(db_api, con, records)
+    right = _register(db_api, con, registry)
+    linker = Linker([left, right], _for_engine(con, copy.deepcopy(settings)), log_level=None)
+    _register_tf(linker, db_api, tf_tables, con)
     scored = linker.inference.predict_between(
         left, right, threshold_match_weight=threshold_match_weight, warning_mode="never")
     con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT * FROM {scored.physical_name}")
