@@ -15,7 +15,13 @@ through unchanged but Spark rejects or reads otherwise):
   within rounding, which is what the engine-equality test allows: 1e-6)
 * ``row_number() OVER ()`` → ordered by ``monotonically_increasing_id()`` (Spark needs an
   order; the statements that use it only want distinct ids)
-* ``pow`` / ``power`` of a literal base → ``power`` with a DOUBLE base
+* ``list(x ORDER BY k)`` → ``transform(array_sort(collect_list(named_struct(k, x))), …)``
+  (sqlglot drops the ORDER BY; the candidates' lists must keep their rank order)
+* ``to_json(x)`` → ``to_json(x, map('ignoreNullFields', 'false'))``: DuckDB writes a NULL
+  field as ``null``, Spark leaves it out unless told
+* ``round(x, n)`` turned into text (``||``, ``CAST … AS VARCHAR``): Java prints a double
+  below 10⁻³ as ``9.0E-4`` where DuckDB prints ``0.0009``; such values are formatted with
+  ``n`` decimals, as DuckDB's shortest form of a number rounded to ``n`` places is
 """
 
 from __future__ import annotations
@@ -90,7 +96,43 @@ def bind(tree: exp.Expression, params: Mapping[str, Any] | Sequence[Any] | None)
     return tree.transform(replace, copy=True)
 
 
+def _spark(text: str) -> exp.Expression:
+    return sqlglot.parse_one(text, read="spark")
+
+
+def _ordered_list(node: exp.ArrayAgg) -> exp.Expression:
+    order: exp.Order = node.this
+    keys = order.expressions
+    if any(k.args.get("desc") for k in keys):
+        raise SparkSqlError(f"list(… ORDER BY … DESC) is not rendered for Spark: {node.sql()}")
+    fields = ", ".join(f"'k{i}', {k.this.sql('spark')}" for i, k in enumerate(keys))
+    value = order.this.sql("spark")
+    return _spark(f"TRANSFORM(ARRAY_SORT(COLLECT_LIST(NAMED_STRUCT({fields}, 'v', {value}))), e -> e.v)")
+
+
+def _double_text(node: exp.Round) -> exp.Expression:
+    decimals = node.args.get("decimals")
+    if not isinstance(decimals, exp.Literal):
+        return node
+    r = node.sql("spark")
+    return _spark(f"CASE WHEN {r} <> 0 AND abs({r}) < 0.001 THEN format_string('%.{int(decimals.this)}f', {r}) "
+                  f"ELSE format_string('%s', {r}) END")
+
+
 def _rewrite(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.ArrayAgg) and isinstance(node.this, exp.Order):
+        return _ordered_list(node)
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "to_json" and len(node.expressions) == 1:
+        return exp.Anonymous(this="to_json", expressions=[
+            node.expressions[0], _spark("map('ignoreNullFields', 'false')")])
+    if isinstance(node, exp.DPipe):
+        for key in ("this", "expression"):
+            part = node.args.get(key)
+            if isinstance(part, exp.Round):
+                node.set(key, _double_text(part))
+        return node
+    if isinstance(node, exp.Cast) and isinstance(node.this, exp.Round) and node.to.is_type(*exp.DataType.TEXT_TYPES):
+        return _double_text(node.this)
     if isinstance(node, exp.Table) and node.db and not isinstance(node.parent, (exp.Create, exp.Drop)):
         alias = node.args.get("alias")
         new = exp.to_table(view_name(node))
