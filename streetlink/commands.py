@@ -173,7 +173,8 @@ def _run_flow(config: RunConfig) -> int:
             out=str(config.out), reports=str(config.reports_dir),
             warehouse=str(config.warehouse) if config.warehouse else None,
             models=str(config.models), memory_limit=config.engine.memory_limit,
-            threads=config.engine.threads,
+            threads=config.engine.threads, engine=config.engine.kind,
+            spark_master=config.engine.spark_master,
             output_mode=f"{config.output_mode:04o}" if config.output_mode is not None else None,
             deadline_hours=config.deadline_hours, keep_work=config.keep_work,
         )

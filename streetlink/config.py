@@ -10,6 +10,8 @@ environment so that a Prefect deployment sets them in ``prefect.yaml``:
                                                   Default: what the umask allows (0666/0777
                                                   minus the umask), as for any new file.
     STREETLINK_DEADLINE_HOURS                     hours a street has to answer (24)
+    STREETLINK_ENGINE, SPARK_MASTER, SPARK_REMOTE the engine of the night's stages (duckdb;
+                                                  spark: see streetlink/engine)
 """
 
 from __future__ import annotations
@@ -62,6 +64,14 @@ class EngineConfig:
     memory_limit: str = field(default_factory=lambda: os.environ.get("STREETLINK_MEMORY_LIMIT", "6GB"))
     threads: int = field(default_factory=lambda: int(os.environ.get("STREETLINK_THREADS", "2")))
     temp_dir: Path | None = None  # spill directory; default: beside the database file
+    # The engine of standardise → link → decide: "duckdb" (embedded) or "spark" (a Spark
+    # session: local mode, or the cluster spark_master / SPARK_REMOTE names).
+    kind: str = field(default_factory=lambda: os.environ.get("STREETLINK_ENGINE", "duckdb"))
+    spark_master: str | None = field(default_factory=lambda: os.environ.get("SPARK_MASTER") or None)
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("duckdb", "spark"):
+            raise StreetlinkError(f"unknown engine {self.kind!r} (duckdb or spark)")
 
 
 def connect(

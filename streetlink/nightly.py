@@ -73,9 +73,25 @@ class RunWorkspace:
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """The run database, with the standardised registries attached read-only as `wh`."""
+        from streetlink import sql
+
         con = connect(self.run_db, self.config.engine)
-        con.execute(f"ATTACH '{self.config.warehouse_path.as_posix()}' AS wh (READ_ONLY)")
+        con.execute(f"ATTACH {sql.literal(self.config.warehouse_path)} AS wh (READ_ONLY)")
         return con
+
+    @property
+    def on_spark(self) -> bool:
+        return self.config.engine.kind == "spark"
+
+    def connect_stages(self) -> Any:
+        """Where standardise → link → decide run: the run database, or the run's Spark session
+        (see streetlink/engine/night.py); either answers the same SQL."""
+        if not self.on_spark:
+            return self.connect()
+        from streetlink.engine.night import spark_engine
+
+        return spark_engine(self.work_dir, self.config.warehouse_path, self.run_db,
+                            self.config.engine.spark_master)
 
     def save_step(self, name: str, summary: dict[str, Any]) -> dict[str, Any]:
         steps = self.work_dir / "steps"
@@ -180,6 +196,10 @@ def refresh_registry(ws: RunWorkspace) -> dict[str, Any]:
     from streetlink.warehouse import ensure_warehouse
 
     info = ensure_warehouse(ws.config.registry, ws.config.warehouse_path, ws.config.engine)
+    if ws.on_spark:
+        from streetlink.engine.night import export_warehouse
+
+        export_warehouse(ws.config.warehouse_path)
     return info.as_dict()
 
 
@@ -212,7 +232,7 @@ def standardise_records(ws: RunWorkspace) -> dict[str, Any]:
     """Names, IDs, phones and addresses of the night's records → `records_std`."""
     from streetlink.standardise import standardise_night
 
-    con = ws.connect()
+    con = ws.connect_stages()
     try:
         return standardise_night(con, warehouse="wh")
     finally:
@@ -224,7 +244,7 @@ def link_records(ws: RunWorkspace) -> dict[str, Any]:
     """Score records against dwellings and persons with the trained Splink models."""
     from streetlink.link import link_night
 
-    con = ws.connect()
+    con = ws.connect_stages()
     try:
         return link_night(con, warehouse="wh", models_dir=ws.config.models)
     finally:
@@ -236,11 +256,20 @@ def decide_records(ws: RunWorkspace) -> dict[str, Any]:
     """Combine address and person evidence into dispatch / review / reject."""
     from streetlink.decide import decide_night
 
-    con = ws.connect()
+    con = ws.connect_stages()
     try:
-        return decide_night(con, warehouse="wh", models_dir=ws.config.models)
+        counts = decide_night(con, warehouse="wh", models_dir=ws.config.models)
     finally:
         con.close()
+    if ws.on_spark:  # the decided night goes to the driver: outputs are written from it there
+        from streetlink.engine.night import hand_back
+
+        run = ws.connect()
+        try:
+            hand_back(ws.connect_stages(), run)
+        finally:
+            run.close()
+    return counts
 
 
 @_timed("write_outputs")
@@ -364,8 +393,16 @@ def finish(ws: RunWorkspace) -> RunResult:
         headline=report.get("summary", {}),
         step_seconds=seconds,
     )
+    _release_engine(ws)
     _remove_work(ws, keep=False)
     return result
+
+
+def _release_engine(ws: RunWorkspace) -> None:
+    if ws.on_spark:
+        from streetlink.engine.night import release
+
+        release(ws.work_dir)
 
 
 def _remove_work(ws: RunWorkspace, keep: bool) -> None:
@@ -381,6 +418,7 @@ def discard_workspace(ws: RunWorkspace) -> None:
     """Remove a workspace that publishes nothing (training), temporary folders included."""
     for path in (ws.output_tmp, ws.report_tmp):
         shutil.rmtree(path, ignore_errors=True)
+    _release_engine(ws)
     _remove_work(ws, keep=False)
     try:  # the reports folder prepare_workspace made, if nothing was ever published there
         ws.config.reports_dir.rmdir()
@@ -392,6 +430,7 @@ def abandon(ws: RunWorkspace) -> None:
     """After a failure: remove the unpublished night; keep the scratch folder only if asked."""
     for path in (ws.output_tmp, ws.report_tmp):
         shutil.rmtree(path, ignore_errors=True)
+    _release_engine(ws)
     _remove_work(ws, keep=ws.config.keep_work)
     if ws.config.keep_work:
         log.warning("run failed: its scratch folder is kept for inspection: %s", ws.work_dir)
