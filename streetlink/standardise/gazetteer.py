@@ -70,7 +70,7 @@ def build_gazetteer(
                                         if k in placeholders})
     finally:
         con.unregister("_gaz_street_words")
-    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+    counts = {t: sql.run(con, _SQL, "count_rows", table=t).fetchall()[0][0]
               for t in GAZETTEER_TABLES}
     log.info("gazetteer built: %s", ", ".join(f"{t}={n}" for t, n in counts.items()))
 
