@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from streetlink import sql
 from streetlink.errors import StreetlinkError
 from streetlink.paths import models_dir
 
@@ -82,17 +83,16 @@ def connect(
     """A DuckDB connection with the memory limit, thread count and spill folder set."""
     engine = engine or EngineConfig()
     con = duckdb.connect(str(database), read_only=read_only)
-    con.execute(f"SET memory_limit = '{engine.memory_limit}'")
-    con.execute(f"SET threads = {int(engine.threads)}")
+    sql.run(con, "streetlink.engine", "set_memory_limit", limit=engine.memory_limit)
+    sql.run(con, "streetlink.engine", "set_threads", threads=str(int(engine.threads)))
     temp_dir = engine.temp_dir
     if temp_dir is None and str(database) not in (":memory:", ""):
         temp_dir = Path(str(database) + ".tmp")
     if temp_dir is not None:
         # Not created here: DuckDB makes it when it first spills and removes it on close,
         # so a run that never spills leaves no empty folder behind.
-        con.execute(f"SET temp_directory = '{Path(temp_dir).as_posix()}'")
-    # Progress bars from DuckDB would interleave with ours.
-    con.execute("SET enable_progress_bar = false")
+        sql.run(con, "streetlink.engine", "set_temp_directory", path=Path(temp_dir))
+    sql.run(con, "streetlink.engine", "no_progress_bar")
     return con
 
 

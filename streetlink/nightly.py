@@ -76,7 +76,7 @@ class RunWorkspace:
         from streetlink import sql
 
         con = connect(self.run_db, self.config.engine)
-        con.execute(f"ATTACH {sql.literal(self.config.warehouse_path)} AS wh (READ_ONLY)")
+        sql.run(con, "streetlink.engine", "attach_read_only", path=self.config.warehouse_path, alias="wh")
         return con
 
     @property

@@ -30,9 +30,12 @@ from typing import Any, Protocol
 import duckdb
 import pyarrow as pa
 
+from streetlink import sql
+
 __all__ = ["KINDS", "DuckDBEngine", "Engine", "is_spark", "of"]
 
 KINDS = ("duckdb", "spark")
+_SQL = "streetlink.engine"
 
 
 class Engine(Protocol):
@@ -58,20 +61,13 @@ class DuckDBEngine:
         self.con = con
 
     def read_arrow(self, table: str) -> pa.Table:
-        from streetlink import sql
-
-        return self.con.execute(f"SELECT * FROM {sql.identifier(table)}").to_arrow_table()
+        return sql.run(self.con, _SQL, "select_all", table=table).to_arrow_table()
 
     def write_parquet(self, table: str, path: Path) -> None:
-        from streetlink import sql
-
-        self.con.execute(f"COPY {sql.identifier(table)} TO {sql.literal(path)} (FORMAT parquet)")
+        sql.run(self.con, _SQL, "copy_to_parquet", table=table, path=path)
 
     def describe(self, table: str) -> list[tuple[str, str]]:
-        from streetlink import sql
-
-        return [(r[0], r[1]) for r in
-                self.con.execute(f"DESCRIBE SELECT * FROM {sql.identifier(table)}").fetchall()]
+        return [(r[0], r[1]) for r in sql.run(self.con, _SQL, "describe", table=table).fetchall()]
 
     def table_exists(self, table: str) -> bool:
         try:

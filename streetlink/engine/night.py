@@ -47,7 +47,7 @@ def export_warehouse(warehouse: Path, folder: Path | None = None) -> Path:
     folder = folder or warehouse_parquet(warehouse)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        fingerprint, schema = con.execute("SELECT fingerprint, schema_version FROM registry_meta").fetchall()[0]
+        fingerprint, schema = sql.run(con, "streetlink.engine", "registry_stamp").fetchall()[0]
         stamp = {"fingerprint": fingerprint, "schema_version": schema}
         marker = folder / _STAMP
         if marker.is_file() and json.loads(marker.read_text(encoding="utf-8")) == stamp:
@@ -55,11 +55,9 @@ def export_warehouse(warehouse: Path, folder: Path | None = None) -> Path:
         tmp = folder.with_name(folder.name + ".new")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()]
+        tables = [r[0] for r in sql.run(con, "streetlink.engine", "tables_of_database").fetchall()]
         for table in tables:
-            con.execute(f"COPY {sql.identifier(table)} TO {sql.literal(tmp / (table + '.parquet'))} "
-                        "(FORMAT parquet)")
+            sql.run(con, "streetlink.engine", "copy_to_parquet", table=table, path=tmp / f"{table}.parquet")
         (tmp / _STAMP).write_text(json.dumps(stamp), encoding="utf-8")
     finally:
         con.close()
@@ -99,7 +97,7 @@ def hand_back(engine: Any, con: duckdb.DuckDBPyConnection, skip: tuple[str, ...]
         view = f"_hand_back_{table}"
         con.register(view, data)
         try:
-            con.execute(f"CREATE OR REPLACE TABLE {sql.identifier(table)} AS SELECT * FROM {sql.identifier(view)}")
+            sql.run(con, "streetlink.engine", "table_from", table=table, source=view)
         finally:
             con.unregister(view)
         copied.append(table)

@@ -34,6 +34,7 @@ import os
 import shutil
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,7 +239,9 @@ class SparkEngine:
             return pd.Series(values, dtype=object)
 
         vectorised.__name__ = name
-        udf = pandas_udf(vectorised, _spark_type(return_type), PythonEvalType.SQL_SCALAR_PANDAS_UDF)
+        with warnings.catch_warnings():  # the eval type is given, as a variadic function has no hints
+            warnings.simplefilter("ignore", UserWarning)
+            udf = pandas_udf(vectorised, _spark_type(return_type), PythonEvalType.SQL_SCALAR_PANDAS_UDF)
         self.spark.udf.register(name, udf)
 
     def close(self) -> None:
