@@ -297,28 +297,19 @@ class SparkEngine:
 
     def _set(self, tree: exp.Expression) -> None:
         """DuckDB settings: only search_path means something here (the rest is DuckDB's)."""
-        text = tree.sql(dialect="duckdb").lower()
-        if "search_path" not in text:
-            log.debug("Spark engine: DuckDB setting ignored: %s", text[:80])
+        if isinstance(tree, exp.Command):  # RESET x
+            words = f"{tree.this} {tree.expression.name if tree.expression else ''}".lower().split()
+            if words[:2] == ["reset", "search_path"]:
+                self._search_path = ()
             return
-        if text.startswith("reset"):
-            self._search_path = ()
-            return
-        value = text.split("=", 1)[1].strip().strip("'\"")
-        self._search_path = tuple(s.strip() for s in value.split(",") if s.strip() not in ("", "main"))
-
-    def tables(self) -> list[str]:
-        """The views this engine materialised (the run's tables), in creation order."""
-        return list(self._paths)
-
-    def attach_parquet(self, schema: str, folder: Path) -> list[str]:
-        """Every ``<table>.parquet`` in `folder` as the view ``<schema>.<table>``."""
-        names = []
-        for path in sorted(Path(folder).glob("*.parquet")):
-            name = f"{schema}__{path.stem}".lower()
-            self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
-            names.append(path.stem)
-        return names
+        for item in tree.expressions if isinstance(tree, exp.Set) else ():
+            assignment = item.this
+            if isinstance(assignment, exp.EQ) and assignment.this.name.lower() == "search_path":
+                value = assignment.expression.name
+                self._search_path = tuple(s.strip().lower() for s in value.split(",")
+                                          if s.strip() and s.strip().lower() != "main")
+                return
+        log.debug("Spark engine: DuckDB setting ignored: %s", tree.sql()[:80])
 
     def shutdown(self) -> None:
         for name in list(self._paths):

@@ -27,6 +27,7 @@ through unchanged but Spark rejects or reads otherwise):
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -71,7 +72,15 @@ def literal(value: Any) -> exp.Expression:
 
 
 def parse(text: str) -> list[exp.Expression]:
-    return [e for e in sqlglot.parse(text, read="duckdb") if e is not None]
+    # sqlglot warns when it keeps a statement it does not model (RESET x) as a command:
+    # the engine handles those itself.
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        return [e for e in sqlglot.parse(text, read="duckdb") if e is not None]
+    finally:
+        logger.setLevel(level)
 
 
 def bind(tree: exp.Expression, params: Mapping[str, Any] | Sequence[Any] | None) -> exp.Expression:

@@ -93,7 +93,7 @@ def test_search_path_finds_the_warehouse_views(engines, tmp_path):
     pq.write_table(pa.table({"x": [1, 2]}), folder / "gaz_roads.parquet")
     spark_engine.attach_parquet("wh", folder)
     assert spark_engine.execute("SELECT sum(x) FROM wh.gaz_roads").fetchall() == [(3,)]
-    spark_engine.execute("SET search_path = 'main,wh'")
+    spark_engine.execute("-- the warehouse = the views attached\nSET search_path = 'main,wh'")
     assert spark_engine.table_exists("gaz_roads")
     assert spark_engine.execute("SELECT sum(x) FROM gaz_roads").fetchall() == [(3,)]
     spark_engine.execute("RESET search_path")
