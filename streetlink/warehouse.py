@@ -48,7 +48,7 @@ def _schema_version() -> str:
     return f"{STANDARDISATION_VERSION}-{hashlib.sha256(sql.encode()).hexdigest()[:10]}"
 
 
-STANDARDISATION_VERSION = 3  # 3: registry repairs, community_base
+STANDARDISATION_VERSION = 4  # 3: registry repairs, community_base; 4: 街坊 and 组团 sections, 诉求内容 places
 
 
 @dataclass(frozen=True)

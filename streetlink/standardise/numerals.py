@@ -37,7 +37,7 @@ _NUM = f"[{NUMERAL_CHARS}]"
 # Units after which a number is an address part. 楼/层 only count as a floor when
 # nothing name-like follows (五楼村 stays); 号 is not a unit in 号线 (metro line) or 号桥.
 _UNIT_BEFORE = re.compile(
-    rf"({_NUM}+)(?=支弄|弄|号楼|号(?![线桥])|#|室|村民小组|小组|组|队|幢|栋|单元"
+    rf"({_NUM}+)(?=支弄|弄|号楼|号(?![线桥])|#|室|村民小组|小组|组(?!团)|队|幢|栋|单元"
     rf"|(?:层|楼)(?!(?!{_NUM})[\u4e00-\u9fff])|-(?=[\d{NUMERAL_CHARS}]))"
 )
 # A room written as numerals straight after a number or building: 九号四零三, 3号楼六零二.

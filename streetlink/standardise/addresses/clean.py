@@ -227,10 +227,12 @@ def normalise_village(value: object) -> str | None:
     return name if name.endswith("村") else name + "村"
 
 
-# 菱翔苑三期, 思凡南苑西区, 绿洲四期东区, 馨苑北块, 齐河小区一期: the estate is the name before
-# its phase, zone or block. Numbered estates (济阳一村, 金桥二村) are different estates: kept.
+# 菱翔苑三期, 思凡南苑西区, 绿洲四期东区, 馨苑北块, 齐河小区一期, 思凡花苑一街坊, 康桥半岛二组团:
+# the estate is the name before its phase, zone, block, 街坊 or 组团. Numbered estates
+# (济阳一村, 金桥二村) are different estates: kept.
 _ESTATE_PART = re.compile(
-    rf"(?:[{NUMERAL_CHARS}0-9]+期)?(?:[东南西北中][区块]|[A-Z{NUMERAL_CHARS}0-9]{{1,2}}[区块])?$"
+    rf"(?:[{NUMERAL_CHARS}0-9]+期)?"
+    rf"(?:[东南西北中][区块]|[A-Z{NUMERAL_CHARS}0-9]{{1,2}}[区块]|[{NUMERAL_CHARS}0-9]{{1,2}}(?:街坊|组团))?$"
 )
 
 

@@ -114,6 +114,16 @@ def refine_from_context(d: Draft, context: str, gaz: Gazetteer | None) -> None:
             return
     if complete:
         return
+    if _names_no_place(d):
+        # 事发地址 says nothing to find (无, 不详, 小区内, a street): the operator's 诉求内容 is
+        # then the only account of where the matter is, and a door it names is that place —
+        # unless it lies in another street than the one the address names.
+        for cand, _ in candidates:
+            if (cand.outside_place is None and _names_a_building(cand)
+                    and _same_street(d.street, cand, gaz)):
+                _move_to_neighbour(d, cand, gaz)
+                d.notes[-1] = "place_from_context"
+                return
     for cand, _ in candidates:
         same, linked = _same_place(d, cand, gaz)
         if not same:
@@ -133,6 +143,22 @@ def refine_from_context(d: Draft, context: str, gaz: Gazetteer | None) -> None:
         if filled:
             d.notes.append("from_context:" + ",".join(filled))
         return
+
+
+def _same_street(street: str | None, cand: Draft, gaz: Gazetteer | None) -> bool:
+    """The context's door can lie in the street the address names (or names none)."""
+    if street is None:
+        return True
+    if cand.street is not None:
+        return cand.street == street
+    if cand.road is not None and gaz is not None and cand.road in gaz.roads:
+        return street in gaz.roads[cand.road]
+    return cand.road is None  # a community or village door: the gazetteer resolves its street
+
+
+def _names_no_place(d: Draft) -> bool:
+    """Nothing below the street: no road, community, village, lane or number."""
+    return all(getattr(d, f) is None for f in ("road", "community", "village", "lane", "number"))
 
 
 def _names_a_building(d: Draft) -> bool:

@@ -88,8 +88,8 @@ PARSE_STEPS = (
          _divisions, when=lambda p: p.context_kind == "divisions", when_text="a divisions context"),
     Step("refine_from_hotline_text", "hotline 诉求内容: the neighbour's door, or missing parts of the same place",
          _hotline_text,
-         when=lambda p: p.context_kind == "text" and p.cleaned is not None and p.draft.outside_place is None,
-         when_text="a text context and an address in Pudong"),
+         when=lambda p: p.context_kind == "text" and p.draft.outside_place is None,
+         when_text="a text context and an address not outside Pudong (a blank one too)"),
     Step("resolve_with_gazetteer", "RESOLVE_STEPS: typed names → the one known name; a road completed "
          "within the stated street", _resolve, steps=RESOLVE_STEPS),
     Step("finish_parts", "scope, precision, address_key, community_base", _finish),

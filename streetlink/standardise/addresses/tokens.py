@@ -82,7 +82,7 @@ _NAMED_AFTER_TOWN = re.compile(rf"(?:{_ROAD_SUFFIX}|村(?![委民])|新村|小�
 _LEAD_IN = re.compile(r"^.*(?:家住|暂住|居住于|居住在|住在|住于|位于|反映|咨询|来电人|市民|称|住|在|于)")
 _NUM_TOKEN = re.compile(
     r"第?(?P<num>\d+(?:-\d+)+(?: \d{1,2}(?!\d))?|\d+(?: \d+)*)(?P<letter>[A-Z](?![A-Z]))?"
-    r"(?P<unit>支弄|弄|号楼|号院|号|幢|栋|座|单元|室|村民小组|小组|组|队|层|楼|#)?"
+    r"(?P<unit>支弄|弄|号楼|号院|号|幢|栋|座|单元|室|村民小组|小组|组(?!团)|队|层|楼|#)?"
 )
 _LETTER_BUILDING = re.compile(r"([A-Z])(座|栋|幢|号楼)")
 _TEXT_RUN = re.compile(r"(?:[^\d|#\-\s()第A-Z]|第(?!\d)|[A-Z](?!座|栋|幢|号楼))+")
@@ -352,8 +352,8 @@ def _leftover(text: str, nxt: Tok | None, prev: Tok | None) -> Tok:
     after_village = prev is not None and (prev.kind == "village" or is_group(prev))
     if after_village and text.endswith("宅"):
         return Tok("text", text, "hamlet")
-    if COMMUNITY_END.search(text) and len(text) >= 2:
-        return Tok("community", text)
+    if COMMUNITY_END.search(text) and len(text) >= 2 and COMMUNITY_END.sub("", text):
+        return Tok("community", text)  # 小区 / 新村 alone (小区内, 新村门口) name no estate
     if nxt is not None and nxt.kind in ("num", "letter") and len(text) >= 2 and (
         nxt.unit is None or nxt.unit in ("号", "#", "室") or nxt.unit in BUILDING_UNITS
     ):
