@@ -311,6 +311,19 @@ class SparkEngine:
                 return
         log.debug("Spark engine: DuckDB setting ignored: %s", tree.sql()[:80])
 
+    def tables(self) -> list[str]:
+        """The views this engine materialised (the run's tables), in creation order."""
+        return list(self._paths)
+
+    def attach_parquet(self, schema: str, folder: Path) -> list[str]:
+        """Every ``<table>.parquet`` in `folder` as the view ``<schema>.<table>``."""
+        names = []
+        for path in sorted(Path(folder).glob("*.parquet")):
+            name = f"{schema}__{path.stem}".lower()
+            self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+            names.append(path.stem)
+        return names
+
     def shutdown(self) -> None:
         for name in list(self._paths):
             self._drop(name)
@@ -448,7 +461,8 @@ class SparkEngine:
         # view made earlier may still read the old files (all go at shutdown).
         path = self.scratch / f"{name}.{next(self._counter)}.parquet"
         df.write.mode("overwrite").parquet(str(path))
-        self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+        # The schema is known: reading it back needs no pass over the files' footers.
+        self.spark.read.schema(df.schema).parquet(str(path)).createOrReplaceTempView(name)
         self._paths[name] = path
 
     def _drop(self, name: str) -> None:
