@@ -78,9 +78,11 @@ def parse(text: str) -> list[exp.Expression]:
     level = logger.level
     logger.setLevel(logging.ERROR)
     try:
-        return [e for e in sqlglot.parse(text, read="duckdb") if e is not None]
+        trees = sqlglot.parse(text, read="duckdb")
     finally:
         logger.setLevel(level)
+    # a comment after the last statement parses as a statement of its own: nothing to run
+    return [e for e in trees if e is not None and e.sql(comments=False).strip()]
 
 
 def bind(tree: exp.Expression, params: Mapping[str, Any] | Sequence[Any] | None) -> exp.Expression:

@@ -184,10 +184,9 @@ SELECT count(*) FROM {{table}};
 -- name: drop_table
 DROP TABLE IF EXISTS {{table}};
 
+-- name: record_names
 -- The record path (standardise_record_identity): the night's DISTINCT values go to the
 -- Python parsers; the answers are joined back to every staged record.
-
--- name: record_names
 SELECT DISTINCT name FROM {{staged}} WHERE name IS NOT NULL;
 
 -- name: record_ids

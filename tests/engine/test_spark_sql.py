@@ -59,3 +59,7 @@ def test_what_cannot_be_rendered_fails_loudly(duckdb, params, message):
                                         ('"wh"."Admin"', "wh__admin")])
 def test_view_names(name, view):
     assert view_name(name) == view
+
+
+def test_a_trailing_comment_is_no_statement():
+    assert [t.key for t in parse("DROP TABLE x;\n\n-- what the next statement does\n")] == ["drop"]
