@@ -44,6 +44,11 @@ def ingest_inbox(ws: nightly.RunWorkspace) -> dict[str, Any]:
 
 
 @step_task
+def read_replies(ws: nightly.RunWorkspace) -> dict[str, Any]:
+    return nightly.read_replies(ws)
+
+
+@step_task
 def standardise_records(ws: nightly.RunWorkspace) -> dict[str, Any]:
     return nightly.standardise_records(ws)
 
@@ -56,6 +61,16 @@ def link_records(ws: nightly.RunWorkspace) -> dict[str, Any]:
 @step_task
 def decide_records(ws: nightly.RunWorkspace) -> dict[str, Any]:
     return nightly.decide_records(ws)
+
+
+@step_task
+def screen_records(ws: nightly.RunWorkspace) -> dict[str, Any]:
+    return nightly.screen_records(ws)
+
+
+@step_task
+def stage_publication(ws: nightly.RunWorkspace) -> dict[str, Any]:
+    return nightly.stage_publication(ws)
 
 
 @step_task
@@ -104,8 +119,9 @@ def nightly_run(
     output_mode: str | None = None,
     deadline_hours: float | None = None,
     keep_work: bool = False,
+    screening_rules: str | None = None,
 ) -> dict[str, Any]:
-    """Ingest → standardise → link → decide → dispatch → report, for one date.
+    """Ingest → replies → standardise → link → decide → screen → publication → outputs → report → publish.
 
     Relative paths are relative to the working directory: the deployment's pull step sets
     it to $STREETLINK_HOME (prefect.yaml). `reports` defaults to <out>/reports.
@@ -118,9 +134,10 @@ def nightly_run(
         date=night_of_this_run(date), inbox=Path(inbox), registry=Path(registry),
         out=Path(out), reports=Path(reports) if reports else None,
         warehouse=Path(warehouse) if warehouse else None,
-        models=Path(models) if models else models_dir(), engine=engine_config(memory_limit, threads, engine, spark_master),
+        models=Path(models) if models else models_dir(),
+        engine=engine_config(memory_limit, threads, engine, spark_master),
         output_mode=parse_mode(output_mode) if output_mode else output_mode_from_env(),
-        keep_work=keep_work, **optional,
+        keep_work=keep_work, screening_rules=Path(screening_rules) if screening_rules else None, **optional,
     )
     ws = nightly.prepare_workspace(config)
     logger.info("run %s: inbox %s", config.date_str, config.inbox_day)
@@ -128,10 +145,17 @@ def nightly_run(
         refresh_registry(ws)
         ingested = ingest_inbox(ws)
         logger.info("ingested: %s", ingested["staged"])
+        replies = read_replies(ws)
+        logger.info("replies: %s files, %s", replies.get("files_read"), replies.get("assessed", {}).get("outcomes"))
         standardise_records(ws)
         link_records(ws)
         decided = decide_records(ws)
-        logger.info("decided: %s", {k: v for k, v in decided.items() if k not in ("seconds", "thresholds")})
+        logger.info("decided: %s", {k: v for k, v in decided.items()
+                                    if k not in ("seconds", "thresholds", "decide_inputs")})
+        screened = screen_records(ws)
+        logger.info("screened: %s", screened.get("funnel", {}).get("stages"))
+        staged = stage_publication(ws)
+        logger.info("publication: %s", {k: v for k, v in staged.items() if k != "seconds"})
         write_outputs(ws)
         write_report(ws)
         publish_outputs(ws)

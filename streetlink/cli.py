@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deadline-hours", type=float, metavar="H",
                    help="hours a street has to answer (default: $STREETLINK_DEADLINE_HOURS or 24)")
     p.add_argument("--keep-work", action="store_true", help="keep the scratch folder of a failed run")
+    p.add_argument("--screening-rules", type=Path, metavar="RULES",
+                   help="screening rule file in force (default: $STREETLINK_SCREENING_RULES or "
+                        "screening_rules/rules.toml); checked before anything is written")
     _add_engine_options(p)
     _add_spark_options(p)
 

@@ -177,15 +177,20 @@ def _run_flow(config: RunConfig) -> int:
             spark_master=config.engine.spark_master,
             output_mode=f"{config.output_mode:04o}" if config.output_mode is not None else None,
             deadline_hours=config.deadline_hours, keep_work=config.keep_work,
+            screening_rules=str(config.screening_rules) if config.screening_rules else None,
         )
     return _print_result(result)
 
 
 def _check_inputs(config: RunConfig) -> None:
     """Fail in one line before Prefect starts (its temporary server takes ~10 s)."""
-    from streetlink.nightly import check_inbox
+    from streetlink.nightly import check_inbox, check_ledger_pending
+    from streetlink.screen.evaluate import check_floor
+    from streetlink.screen.rules import read_rules
 
+    check_floor(read_rules(config.screening_rules))  # a bad rule file fails first, naming the rule (quietly)
     check_inbox(config)
+    check_ledger_pending(config)
     missing = [n for n in ("admin", "housing", "population")
                if not any((config.registry / f"{n}.{ext}").is_file() for ext in ("csv", "parquet"))]
     if missing:
@@ -202,7 +207,7 @@ def cmd_run(args: argparse.Namespace, engine: EngineConfig) -> int:
         reports=args.reports, warehouse=args.warehouse,
         models=args.models or models_dir(), engine=engine,
         output_mode=args.output_mode if args.output_mode is not None else output_mode_from_env(),
-        keep_work=args.keep_work, **optional,
+        keep_work=args.keep_work, screening_rules=args.screening_rules, **optional,
     )
     _check_inputs(config)
     return _run_flow(config)

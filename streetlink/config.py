@@ -9,7 +9,11 @@ environment so that a Prefect deployment sets them in ``prefect.yaml``:
                                                   the same bits plus x where r is set.
                                                   Default: what the umask allows (0666/0777
                                                   minus the umask), as for any new file.
-    STREETLINK_DEADLINE_HOURS                     hours a street has to answer (24)
+    STREETLINK_DEADLINE_HOURS                     hours a street has to answer an item that
+                                                  screening gave no deadline (24; in practice
+                                                  every item has one: rules.toml's priorities)
+    STREETLINK_SCREENING_RULES                    the screening rule file in force
+                                                  (default screening_rules/rules.toml)
     STREETLINK_ENGINE, SPARK_MASTER, SPARK_REMOTE the engine of the night's stages (duckdb;
                                                   spark: see streetlink/engine)
 """
@@ -112,6 +116,7 @@ class RunConfig:
     deadline_hours: float = field(
         default_factory=lambda: float(os.environ.get("STREETLINK_DEADLINE_HOURS", "24")))
     keep_work: bool = False  # keep the scratch folder of a failed run (debugging)
+    screening_rules: Path | None = None  # default: $STREETLINK_SCREENING_RULES or screening_rules/rules.toml
 
     @property
     def date_str(self) -> str:
@@ -136,6 +141,11 @@ class RunConfig:
     @property
     def report_day(self) -> Path:
         return self.reports_dir / self.date_str
+
+    @property
+    def ledger_path(self) -> Path:
+        """The persistent reply ledger (streetlink/replies/ledger.py): never rebuilt."""
+        return self.out / "ledger.duckdb"
 
 
 def parse_mode(text: str) -> int:

@@ -25,7 +25,28 @@ def test_an_empty_inbox_is_one_line_exit_1_and_nothing_written(tmp_path, capsys)
                  "--registry", str(tmp_path / "registry"), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == EXIT_FAILED
-    assert err.count("\n") == 1 and "holds no extract to read" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and "holds no extract and no reply to read" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_rule_file_is_one_line_naming_the_rule_and_nothing_written(tmp_path, capsys):
+    import shutil
+
+    from streetlink.screen import default_rules_path
+
+    rules = tmp_path / "rules" / "rules.toml"
+    shutil.copytree(default_rules_path().parent, rules.parent)
+    rules.write_text(rules.read_text(encoding="utf-8").replace("record.has_symptoms AND travel.key_area",
+                                                               "record.has_symptom AND travel.key_area"),
+                     encoding="utf-8")
+    (tmp_path / "inbox" / "2026-11-24").mkdir(parents=True)
+    (tmp_path / "inbox" / "2026-11-24" / "checkpoint_2026-11-24.csv").write_text("记录编号\n", encoding="utf-8")
+    (tmp_path / "registry").mkdir()
+    code = main(["run", "--date", "2026-11-24", "--inbox", str(tmp_path / "inbox"), "--registry",
+                 str(tmp_path / "registry"), "--out", str(tmp_path / "out"), "--screening-rules", str(rules)])
+    err = capsys.readouterr().err
+    assert code == EXIT_FAILED
+    assert err.count("\n") == 1 and "symptoms_from_key_area" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
 
 

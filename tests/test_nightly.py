@@ -32,7 +32,7 @@ def leftovers(root):
 def test_an_empty_inbox_is_one_clear_error_and_nothing_is_written(config):
     (config.inbox_day / "checkpoint_2026-11-24.csv").unlink()
     (config.inbox_day / "README.txt").write_text("x", encoding="utf-8")
-    with pytest.raises(StreetlinkError, match="holds no extract to read") as caught:
+    with pytest.raises(StreetlinkError, match="holds no extract and no reply to read") as caught:
         nightly.prepare_workspace(config)
     assert "\n" not in str(caught.value) and "checkpoint*.csv" in str(caught.value)
     assert not config.out.exists()
@@ -107,3 +107,25 @@ def test_a_killed_runs_scratch_folder_goes_with_the_next_run_of_its_date(config)
     assert not killed.exists() and other_night.exists()  # another date's run may still be going
     nightly.abandon(ws)
     assert sorted(p.name for p in (config.out / ".work").iterdir()) == [other_night.name]
+
+
+def test_a_failed_ledger_write_keeps_the_night_published_and_blocks_other_dates(config, monkeypatch):
+    import streetlink.replies
+
+    def broken(*args, **kwargs):
+        raise OSError("ledger on a full disk")
+
+    monkeypatch.setattr(streetlink.replies, "record_night", broken)
+    ws = nightly.prepare_workspace(config)
+    (ws.output_tmp / "links.parquet").write_bytes(b"x")
+    with pytest.raises(StreetlinkError, match="is published but the ledger .* could not record it"):
+        nightly.publish_outputs(ws)
+    assert (config.output_day / "links.parquet").exists()  # the swap happened: the streets have it
+    assert (config.out / f"ledger_pending_{DATE.isoformat()}.json").exists()
+    nightly.abandon(ws)
+    other = RunConfig(**{**config.__dict__, "date": DATE + dt.timedelta(days=1)})
+    (other.inbox_day).mkdir(parents=True)
+    (other.inbox_day / "checkpoint_2026-11-25.csv").write_text("记录编号\n", encoding="utf-8")
+    with pytest.raises(StreetlinkError, match=f"night {DATE.isoformat()} was published but not recorded"):
+        nightly.prepare_workspace(other)
+    nightly.abandon(nightly.prepare_workspace(config))  # the same date may run again: that is the fix

@@ -78,13 +78,19 @@ pmatch_named AS (
     FROM rkeys k JOIN {{place_committees}} pcm
       ON pcm.place_kind = k.place_kind AND pcm.place_key = k.place_key
 ),
-pmatch AS (  -- an estate no community is called by exactly: every phase of it (望江苑 → 西区, 东区)
+pmatch AS (
+    -- An estate named without a phase or zone (望江苑) means every phase of it (西区, 东区),
+    -- even when one community somewhere is called exactly that: 丽景苑 in one town and
+    -- 丽景苑一期 in another are both readings, and the record's street chooses (below). A
+    -- phase named (艺墅花园二期) is that phase only.
     SELECT * FROM pmatch_named
-    UNION ALL
+    UNION
     SELECT k.record_id, 'community_base', k.record_street, pcm.street_code, pcm.committee_code
     FROM rkeys k JOIN {{place_committees}} pcm
       ON pcm.place_kind = 'community_base' AND pcm.place_key = k.community_base
-    WHERE k.place_kind = 'community' AND k.record_id NOT IN (SELECT record_id FROM pmatch_named)
+    WHERE k.place_kind = 'community'
+      AND (regexp_replace(k.place_key, '小区$', '') = k.community_base
+           OR k.record_id NOT IN (SELECT record_id FROM pmatch_named))
 ),
 pstreet AS (  -- does the record's street select among the place's streets?
     SELECT record_id, bool_or(street_code = record_street) AS street_selects FROM pmatch GROUP BY record_id

@@ -17,13 +17,20 @@ Workbooks are built by xlsx.py only, which writes every source value as text.
 """
 
 from streetlink.dispatch.links import check_links, write_links
-from streetlink.dispatch.packets import build_packet_rows, write_packets
+from streetlink.dispatch.packets import (
+    align_published_items,
+    build_packet_open_items,
+    build_packet_rows,
+    write_packets,
+)
 from streetlink.dispatch.review import write_review
 from streetlink.dispatch.review_page import write_review_page
 from streetlink.dispatch.swap import apply_mode, publish, recover, staging_dir_for
 
 __all__ = [
+    "align_published_items",
     "apply_mode",
+    "build_packet_open_items",
     "build_packet_rows",
     "check_links",
     "publish",

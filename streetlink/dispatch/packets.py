@@ -65,8 +65,8 @@ from streetlink.dispatch.xlsx import (
 from streetlink.errors import ContractViolation
 
 __all__ = [
-    "COMMITTEE_COLUMNS", "DEFAULT_DEADLINE_HOURS", "HIDDEN_DETAIL_KEYS", "build_packet_rows",
-    "walking_key", "write_packets",
+    "COMMITTEE_COLUMNS", "DEFAULT_DEADLINE_HOURS", "HIDDEN_DETAIL_KEYS", "align_published_items",
+    "build_packet_open_items", "build_packet_rows", "walking_key", "write_packets",
 ]
 
 log = logging.getLogger(__name__)
@@ -124,13 +124,15 @@ _OVERDUE_COLUMNS: tuple[Col, ...] = (
     Col("姓名", 8),
     Col("联系电话", 12),
     Col("地址", 27),
+    Col("今晚再次出现", 15),
     *_FILL_COLUMNS,
 )
 
 _INSTRUCTIONS = (
     "填报说明：",
     "1. 各居村委的记录在以居村委命名的工作表中，按小区/路、弄、号、室（村、组、号）排列，可单独打印或转交居村委。",
-    "2. 「应急派单」所列为紧急事项，请立即处置；其核查结果在所属居村委工作表中填写。",
+    ("2. 「应急派单」所列为紧急事项，请立即处置；其核查结果在所属居村委工作表中填写。「逾期未核查」所列为以往派发仍未反馈的事项，"
+     "「今晚再次出现」一栏有内容的，表示今晚又收到同一人（同一事项）的记录，不另行派发，请一并核查。"),
     ("3. 请在黄色列中填写：核查结果（下拉选择）、核查时间（日期和时间）、核查人；"
      "非本辖区请在「转派至」写明居村委名称或12位代码，地址错误或非本辖区请在「正确地址」写明实际地址；其他情况写在备注。"),
     "4. 请勿修改、删除「记录编号」列；核查完成后将本文件退回区城运中心（大数据中心）。",
@@ -186,14 +188,23 @@ def build_packet_rows(
     records_std: str | None = "records_std",
     housing: str | None = None,
     population: str | None = None,
+    case_rows: str | None = None,
+    transfers: str | None = None,
+    repeats: str | None = None,
+    priority_hours: dict[str, float] | None = None,
     out: str = "packet_rows",
 ) -> int:
-    """Create `out` (PACKET_ROWS) from tonight's dispatched records; return its row count.
+    """Create `out` (PACKET_ROWS) for tonight's packets; return its row count.
 
-    `published_at` (Shanghai wall-clock time) + `deadline_hours` is each item's deadline.
-    `housing` (housing_std) gives the resolved dwelling's parts for the walking order,
-    `population` (population_std) says whether a hotline caller lives at the place; either
-    may be absent (then the record's own address parts, and the caller is not printed).
+    Without `case_rows`, one item per dispatched record, each `published_at` (Shanghai
+    wall-clock time) + `deadline_hours`. With screening's `case_rows` (CASE_ROWS), one item
+    per case and committee, with the case's priority and deadline; records in `repeats`
+    with ``same_committee`` (marked on their open item instead) and records moved by a
+    reply tonight get no row. `transfers` (TRANSFER_ITEMS) adds the 转派 and 人工派发 items,
+    their deadline `published_at` + `priority_hours[priority]`. `housing` (housing_std)
+    gives the resolved dwelling's parts for the walking order, `population`
+    (population_std) says whether a hotline caller lives at the place; either may be
+    absent (then the record's own address parts, and the caller is not printed).
     """
     _check_dispatched(con, decisions, staged, admin)
     std = records_std if records_std and table_exists(con, records_std) else stand_in(
@@ -206,15 +217,84 @@ def build_packet_rows(
         con, "packet_no_population", ("person_id", "house_id"))
     rule = "d.rule" if "rule" in columns_of(con, decisions) else "NULL::VARCHAR"
     published = published_at.replace(tzinfo=None, second=0, microsecond=0)
+    by_record = out if case_rows is None else f"{out}_by_record"
     sql.run(con, PACKAGE, "packet_rows_from_decisions", {
         "hidden_detail_keys": list(HIDDEN_DETAIL_KEYS), "default_reason": DEFAULT_DISPATCH_REASON,
         "withheld_note": WITHHELD_NOTE, "published_at": published, "deadline_hours": float(deadline_hours),
-    }, packet_rows=out, decisions=decisions, staged=staged, admin=admin, records_std=std, housing=house,
+    }, packet_rows=by_record, decisions=decisions, staged=staged, admin=admin, records_std=std, housing=house,
         population=people, reasons=_reasons_table(con), rule=rule)
+    if case_rows is not None:
+        if not table_exists(con, case_rows):
+            raise ContractViolation(PACKET_ROWS.name, [f"no case rows table {case_rows!r} (screening did not run)"])
+        moved = transfers if transfers and table_exists(con, transfers) else stand_in(
+            con, "packet_no_transfers", ("record_id",))
+        rep = repeats if repeats and table_exists(con, repeats) else _no_repeats(con)
+        sql.run(con, PACKAGE, "packet_excluded_records", out="packet_excluded", repeats=rep, transfers=moved)
+        sql.run(con, PACKAGE, "packet_rows_from_cases", packet_rows=out, case_rows=case_rows, records=by_record,
+                exclude="packet_excluded")
+        _check_cases_covered(con, out, by_record)
+    if transfers and table_exists(con, transfers):
+        hours = priority_hours or {p: float(deadline_hours) for p in PRIORITY_LABELS}
+        con.execute("CREATE OR REPLACE TEMP TABLE packet_priority_hours (priority VARCHAR, hours DOUBLE)")
+        con.executemany("INSERT INTO packet_priority_hours VALUES (?, ?)", [[k, float(v)] for k, v in hours.items()])
+        sql.run(con, PACKAGE, "packet_rows_add_transfers", {"published_at": published, "withheld_note": WITHHELD_NOTE},
+                packet_rows=out, transfers=transfers, admin=admin, housing=house, priority_hours="packet_priority_hours")
     enforce(con, out, PACKET_ROWS)
     n = con.execute(f"SELECT count(*) FROM {sql.identifier(out)}").fetchall()[0][0]
     log.info("packet rows: %d item(s)", n)
     return int(n)
+
+
+def _no_repeats(con: duckdb.DuckDBPyConnection) -> str:
+    con.execute("CREATE OR REPLACE TEMP TABLE packet_no_repeats "
+                "(record_id VARCHAR, open_record_id VARCHAR, open_night DATE, same_committee BOOLEAN)")
+    return "packet_no_repeats"
+
+
+def _check_cases_covered(con: duckdb.DuckDBPyConnection, rows: str, by_record: str) -> None:
+    """Every dispatched record is in exactly one case row, or deliberately left out."""
+    missing, doubled = con.execute(f"""
+        WITH listed AS (SELECT unnest(record_ids) AS record_id FROM {sql.identifier(rows)})
+        SELECT (SELECT list(item_id ORDER BY item_id)[1:3] FROM {sql.identifier(by_record)}
+                WHERE item_id NOT IN (SELECT record_id FROM listed)
+                  AND item_id NOT IN (SELECT record_id FROM packet_excluded)),
+               (SELECT list(record_id ORDER BY record_id)[1:3] FROM
+                   (SELECT record_id FROM listed GROUP BY record_id HAVING count(*) > 1))""").fetchall()[0]
+    problems = []
+    if missing:
+        problems.append(f"dispatched records in no case row: {', '.join(missing)}")
+    if doubled:
+        problems.append(f"records in two packet rows: {', '.join(doubled)}")
+    if problems:
+        raise ContractViolation(PACKET_ROWS.name, problems)
+
+
+def align_published_items(con: duckdb.DuckDBPyConnection, *, packet_rows: str = "packet_rows",
+                          items: str = "published_items") -> dict[str, int]:
+    """Make the ledger's items what the packets print (item, priority, deadline), drop the
+    records the packets leave out (repeats), and check both hold the same records."""
+    before = con.execute(f"SELECT count(*) FROM {sql.identifier(items)}").fetchall()[0][0]
+    sql.run(con, PACKAGE, "align_published_items", items=items, packet_rows=packet_rows)
+    not_published, not_in_packets = sql.run(con, PACKAGE, "published_vs_packet_rows", items=items,
+                                            packet_rows=packet_rows).fetchall()[0]
+    problems = [f"{what}: {', '.join(ids)}" for what, ids in (
+        ("in a packet row but not published", not_published), ("published but in no packet row", not_in_packets))
+        if ids]
+    if problems:
+        raise ContractViolation("published_items", problems)
+    after = con.execute(f"SELECT count(*) FROM {sql.identifier(items)}").fetchall()[0][0]
+    return {"published_items": int(after), "repeats_not_published": int(before - after)}
+
+
+def build_packet_open_items(con: duckdb.DuckDBPyConnection, *, open_details: str = "open_item_details",
+                            overdue: str = "overdue_items", repeats: str = "repeats",
+                            out: str = "packet_open_items") -> int:
+    """`out` (OVERDUE_ITEMS + seen_again): the 逾期未核查 sheet's rows (see packet_rows.sql)."""
+    if not (table_exists(con, open_details) and table_exists(con, overdue)):
+        return 0  # no ledger read tonight: no 逾期未核查 sheet
+    rep = repeats if table_exists(con, repeats) else _no_repeats(con)
+    sql.run(con, PACKAGE, "packet_open_items", out=out, open_details=open_details, overdue=overdue, repeats=rep)
+    return int(con.execute(f"SELECT count(*) FROM {sql.identifier(out)}").fetchall()[0][0])
 
 
 # ---------------------------------------------------------------- cells of one row
@@ -276,6 +356,8 @@ def _urgent_values(i: int, r: dict) -> list[object]:
 
 
 def _overdue_for(night: dt.datetime, deadline: dt.datetime) -> str:
+    if deadline >= night:
+        return "未到期"
     hours = max(0, int((night - deadline).total_seconds() // 3600))
     days, rest = divmod(hours, 24)
     if not days:
@@ -333,12 +415,14 @@ def _write_urgent(ws, styles: Styles, street_name: str, run_date: dt.date, rows:
 
 def _write_overdue(ws, styles: Styles, street_name: str, run_date: dt.date, now: dt.datetime,
                    rows: list[dict]) -> None:
+    seen = sum(bool(r.get("seen_again")) for r in rows)
     write_title(ws, styles, 0, f"逾期未核查：{street_name}",
-                f"截至 {now:%Y-%m-%d %H:%M}，以往派发、已过截止时间仍未反馈 {len(rows)} 条 · "
-                "可在本表黄色列直接填写核查结果")
+                f"截至 {now:%Y-%m-%d %H:%M}，以往派发仍未反馈 {len(rows)} 条"
+                + (f"（其中今晚再次出现 {seen} 条，不另行派发）" if seen else "")
+                + " · 可在本表黄色列直接填写核查结果")
     values = (
         [i, r["record_id"], r["committee_name"], r["night"].isoformat(), r["deadline"],
-         _overdue_for(now, r["deadline"]), r["name"], r["phone"], r["resolved_address"],
+         _overdue_for(now, r["deadline"]), r["name"], r["phone"], r["resolved_address"], r.get("seen_again"),
          *(None for _ in _FILL_COLUMNS)]
         for i, r in enumerate(rows, start=1)
     )
@@ -386,7 +470,7 @@ def _write_summary(ws, styles: Styles, street_code: str, street_name: str, run_d
     row += 2
     for line in _INSTRUCTIONS:
         ws.merge_range(row, 0, row, 4 + len(SOURCE_NAMES), line, styles.note)
-        ws.set_row(row, 28 if len(line) > 60 else 16)
+        ws.set_row(row, 14 * -(-len(line) // 60) + 2)  # about 60 characters a line
         row += 1
     ws.set_column(0, 0, 14)
     ws.set_column(1, 1, 20)

@@ -358,8 +358,12 @@ def write_review(
     staged: str = "staged_records",
     admin: str = "admin",
     records_std: str | None = "records_std",
+    transfer_review: str | None = None,
 ) -> int:
     """Write the review workbook; return the number of `review` records in it (区外 included).
+
+    `transfer_review` (TRANSFER_REVIEW, when given and present): records returned by a
+    street as 非本辖区 without a usable 转派至, queued in 待复核 as ``transfer_unresolved``.
 
     The workbook is written even when the queue is empty, so every date has one.
     Without a `records_std` table the standardised-address column stays empty and no
@@ -371,6 +375,11 @@ def write_review(
         records_std = stand_in(con, "review_no_records_std", ("record_id", "address_clean", "outside_place"))
     tables = {"decisions": decisions, "staged": staged, "records_std": records_std}
     review_all = _fetch(con, "review", **tables)
+    if transfer_review and table_exists(con, transfer_review):
+        cursor = sql.run(con, PACKAGE, "review_rows_transfers", transfer_review=transfer_review, admin=admin,
+                         decisions=decisions)
+        names = [d[0] for d in cursor.description]
+        review_all += [dict(zip(names, values)) for values in cursor.fetchall()]
     rejected = _fetch(con, "rejected", **tables)
     outside = sorted((r for r in review_all if r["reason"] == "outside_pudong"),
                      key=lambda r: (outside_group(r["outside_place"]), r["source"], r["record_id"]))

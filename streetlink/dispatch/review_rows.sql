@@ -40,3 +40,47 @@ SELECT c.record_id, 'person', c.person_id, c.rank, CAST(c.match_weight AS DOUBLE
 FROM {{person_candidates}} AS c
 WHERE c.rank <= 3 AND c.record_id IN (SELECT record_id FROM {{decisions}} WHERE decision = 'review')
 ORDER BY record_id, kind, rank;
+
+-- name: review_rows_transfers
+-- Records a street returned as 非本辖区 (or a clerk sent back) without a usable target
+-- (TRANSFER_REVIEW, reason transfer_unresolved), in review_rows' shape: what the street
+-- wrote goes into the details, the address as found into the standardised address. A
+-- record that is also in tonight's own queue appears once (tonight's decision).
+SELECT
+    t.record_id,
+    t.source,
+    'review' AS decision,
+    t.reason,
+    NULL::VARCHAR AS candidates_json,
+    NULL::VARCHAR AS source_file,
+    NULL::INTEGER AS source_row,
+    NULL::TIMESTAMP AS event_time,
+    NULL::VARCHAR AS event_time_raw,
+    t.name,
+    NULL::VARCHAR AS id_type,
+    NULL::VARCHAR AS id_number,
+    t.phone,
+    t.address,
+    NULL::VARCHAR AS address_context,
+    NULL::VARCHAR AS street_hint,
+    CAST(json_object(
+        '退回街镇', st.street_name,
+        '原派发居村委', coalesce(a.committee_name, t.committee_code),
+        '无法转派原因', CASE t.why WHEN 'no_target' THEN '未填写转派至'
+                                  WHEN 'ambiguous_name' THEN '转派至的名称对应多个居村委'
+                                  WHEN 'unknown_committee' THEN '转派至无法对应浦东新区的居村委'
+                                  WHEN 'same_committee' THEN '转派至与原居村委相同'
+                                  WHEN 'already_refuted' THEN '转派至的居村委此前已反馈非本辖区'
+                                  WHEN 'no_candidate_code' THEN '所选候选没有居村委代码'
+                                  ELSE t.why END,
+        '转派至（原文）', t.transfer_text,
+        '正确地址', t.corrected_address,
+        '备注', t.returned_note,
+        '原记录日期', strftime(t.original_night, '%Y-%m-%d')) AS VARCHAR) AS details,
+    coalesce(t.corrected_address, t.resolved_address) AS address_clean,
+    NULL::VARCHAR AS outside_place
+FROM {{transfer_review}} AS t
+LEFT JOIN {{admin}} AS a ON a.committee_code = t.committee_code
+LEFT JOIN (SELECT DISTINCT street_code, street_name FROM {{admin}}) AS st ON st.street_code = t.street_code
+WHERE t.record_id NOT IN (SELECT record_id FROM {{decisions}} WHERE decision = 'review')
+ORDER BY t.record_id;

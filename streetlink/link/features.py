@@ -75,6 +75,7 @@ def person_features_sql(population_std: str = "population_std", housing_std: str
                p.name_clean, p.name_pinyin AS name_py, p.surname_pinyin AS surname_py, p.gender,
                p.id_number AS id_key, strftime(p.birth_date, '%Y%m%d') AS id_birth,
                right(p.id_number, 4) AS id_tail, CAST(NULL AS VARCHAR) AS id_holder_house,
+               p.gender AS title_gender,
                p.phone, right(p.phone, 4) AS phone_tail, left(p.phone, 7) AS phone_head,
                CAST(NULL AS BOOLEAN) AS caller, CAST(NULL AS DATE) AS event_date, p.birth_date,
                h.street_code, h.community, coalesce(h.community_base, h.community) AS community_base,
@@ -179,11 +180,13 @@ def person_records_sql(records_std: str = "records_std", staged: str = "staged_r
                -- an honorific (王女士) or a pinyin spelling is not a name to compare letters of
                CASE WHEN name_kind = 'full' THEN name_clean END AS name_clean,
                name_pinyin AS name_py, surname_pinyin AS surname_py,
-               coalesce(id_gender, gender_hint) AS gender,
+               -- 先生/女士 is the title's gender, compared on its own (title_gender)
+               coalesce(id_gender, CASE WHEN name_kind <> 'honorific' THEN gender_hint END) AS gender,
                r.id_key,
                CASE WHEN length(r.id_key) = 18 THEN substr(r.id_key, 7, 8) END AS id_birth,
                CASE WHEN length(r.id_key) = 18 THEN right(r.id_key, 4) END AS id_tail,
                holders.id_holder_house,
+               CASE WHEN name_kind = 'honorific' AND id_gender IS NULL THEN gender_hint END AS title_gender,
                phone, right(phone, 4) AS phone_tail, left(phone, 7) AS phone_head,
                source = 'hotline' AS caller, CAST(event_time AS DATE) AS event_date,
                CAST(NULL AS DATE) AS birth_date,

@@ -150,19 +150,24 @@ def _nice_step(span: float, steps: int = 5) -> float:
     return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
 
 
-def line_chart(dates: Sequence[str], series: Sequence[tuple[str, str, Sequence[float | None]]],
-               width: int = 720, height: int = 240) -> dict[str, Any] | None:
-    """An SVG line chart of rates (0–1) over nights, with y axis in % and dated x ticks.
+def line_chart(dates: Sequence[str], series: Sequence[tuple], width: int = 720, height: int = 240, *,
+               percent: bool = True, unit: str = "") -> dict[str, Any] | None:
+    """An SVG line chart over nights with dated x ticks: rates (0–1, y axis in %) or, with
+    `percent=False`, plain values from 0 (y labels with `unit`).
 
-    `series`: (name, colour, values per date). None when fewer than one value in all.
+    `series`: (name, colour, values per date[, style]) with style {"width": 1, "dash": "4 3"}
+    for thin or dashed lines (intervals, reference levels). None when no value at all.
     """
-    values = [v for _, _, vs in series for v in vs if isinstance(v, (int, float))]
+    values = [v for s in series for v in s[2] if isinstance(v, (int, float))]
     if not values or not dates:
         return None
     left, right, top, bottom = 56, 16, 14, 46
     lo, hi = min(values), max(values)
-    pad = max((hi - lo) * 0.15, 0.005)
-    lo, hi = max(0.0, lo - pad), min(1.0, hi + pad)
+    if percent:
+        pad = max((hi - lo) * 0.15, 0.005)
+        lo, hi = max(0.0, lo - pad), min(1.0, hi + pad)
+    else:
+        lo, hi = 0.0, max(hi * 1.1, 1.0)
     step = _nice_step(hi - lo)
     lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -177,15 +182,18 @@ def line_chart(dates: Sequence[str], series: Sequence[tuple[str, str, Sequence[f
     y_ticks = []
     t = lo
     while t <= hi + step / 2:
-        y_ticks.append({"y": y(t), "label": f"{t * 100:.{0 if step >= 0.01 else 1}f}%"})
+        y_ticks.append({"y": y(t), "label": f"{t * 100:.{0 if step >= 0.01 else 1}f}%" if percent
+                         else f"{t:,.0f}{unit}"})
         t += step
     every = max(1, math.ceil(n / 8))
     x_ticks = [{"x": x(i), "label": d[5:]} for i, d in enumerate(dates) if i % every == 0 or i == n - 1]
     lines = []
-    for name, colour, vs in series:
+    for name, colour, vs, *style in series:
         pts = [(x(i), y(v)) for i, v in enumerate(vs) if isinstance(v, (int, float))]
+        look = style[0] if style else {}
         lines.append({"name": name, "colour": colour, "points": " ".join(f"{a},{b}" for a, b in pts),
-                      "dots": [{"x": a, "y": b} for a, b in pts]})
+                      "dots": [{"x": a, "y": b} for a, b in pts], "width": look.get("width", 2),
+                      "dash": look.get("dash")})
     return {"width": width, "height": height, "left": left, "top": top, "right": width - right,
             "bottom": height - bottom, "y_ticks": y_ticks, "x_ticks": x_ticks, "lines": lines}
 
@@ -218,6 +226,49 @@ def bar_chart(items: Sequence[tuple[str, float | None, str]], *, percent: bool, 
             "bar": bar, "bars": bars, "ticks": ticks}
 
 
+def loop_charts(summary: dict[str, Any]) -> dict[str, Any]:
+    """Charts and tables of the replies and screening sections (see loop.html.j2)."""
+    replies = summary.get("replies") or {}
+    measured = replies.get("measured") or {}
+    series = measured.get("series") or []
+    nights = [str(r["night"]) for r in series]
+    judged = [r for r in series if r.get("judged")]
+    accuracy_chart = line_chart([str(r["night"]) for r in judged], [
+        ("回执准确率", "#2f5597", [r.get("share") for r in judged]),
+        ("95% 区间", "#8fa8d6", [r.get("low") for r in judged], {"width": 1, "dash": "3 3"}),
+        ("", "#8fa8d6", [r.get("high") for r in judged], {"width": 1, "dash": "3 3"}),
+    ]) if judged else None
+    coverage_chart = line_chart(nights, [("回执覆盖率", "#c55a11", [r.get("coverage") for r in series])],
+                                height=180) if series else None
+    turnaround_chart = line_chart(nights, [
+        ("中位数", "#2f5597", [r.get("turnaround_median_hours") for r in series]),
+        ("90 分位", "#c55a11", [r.get("turnaround_p90_hours") for r in series]),
+        ("48 小时", "#999999", [48.0] * len(nights), {"width": 1, "dash": "5 4"}),
+        ("12 小时", "#1e7b34", [12.0] * len(nights), {"width": 1, "dash": "5 4"}),
+    ], percent=False, unit=" h") if any(r.get("turnaround_n") for r in series) else None
+    turnaround = {r["street_code"]: r for r in (measured.get("turnaround") or {}).get("by_street", [])}
+    street_loop = []
+    for r in measured.get("open_overdue") or []:
+        t = turnaround.get(r["street_code"], {})
+        street_loop.append({**r, "n": t.get("n"), "median_hours": t.get("median_hours"),
+                            "p90_hours": t.get("p90_hours")})
+    rule_accuracy = {r["key"]: r for r in (measured.get("committee_accuracy") or {}).get("by_rule", [])}
+    screening = summary.get("screening") or {}
+    funnels = [*screening.get("history", []), screening.get("funnel") or {}]
+    funnels = [f for f in funnels if f.get("stages") and f["stages"].get("received")]
+
+    def share(f: dict[str, Any], key: str) -> float:
+        return f["stages"][key] / f["stages"]["received"]
+
+    funnel_chart = line_chart([f["night"] for f in funnels], [
+        ("筛出", "#2f5597", [share(f, "screened") for f in funnels]),
+        ("推送", "#c55a11", [share(f, "pushed") for f in funnels]),
+        ("应急派单", "#c00000", [share(f, "emergency_orders") for f in funnels]),
+    ]) if len(funnels) > 1 else None
+    return {"accuracy_chart": accuracy_chart, "coverage_chart": coverage_chart, "turnaround_chart": turnaround_chart, "street_loop": street_loop,
+            "rule_accuracy": rule_accuracy, "funnel_chart": funnel_chart}
+
+
 def write_summary(summary: dict[str, Any], path: Path) -> Path:
     """Write the summary as UTF-8 JSON (atomically)."""
     path = Path(path)
@@ -242,6 +293,7 @@ def render_match_rate(summary: dict[str, Any], history: list[dict[str, Any]], pa
                                f"{r['count']:,}") for r in reasons], percent=False)
     html = _environment().get_template(TEMPLATE).render(
         s=summary,
+        **loop_charts(summary),
         trend=trend,
         trend_chart=trend_chart,
         street_chart=street_chart,

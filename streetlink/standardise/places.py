@@ -364,13 +364,20 @@ def match_other_town(text: str, pos: int = 0) -> OutsideMatch | None:
     match (reference_data/shanghai_towns.csv lists the other districts only).
     """
     towns, lengths, shorts = _other_towns()
-    district = None
-    start = pos
+    # the town as written first (金山卫镇 begins with the district's short name 金山), then
+    # after a district's short name (崇明城桥镇)
+    found = _town_at(text, pos, None, towns, lengths)
+    if found is not None:
+        return found
     for length in (3, 2):
         short = text[pos:pos + length]
         if short in shorts and not text.startswith("区", pos + length):
-            district, start = shorts[short], pos + length
-            break
+            return _town_at(text, pos + length, shorts[short], towns, lengths)
+    return None
+
+
+def _town_at(text: str, start: int, district: str | None, towns: dict[str, str],
+             lengths: dict[str, tuple[int, ...]]) -> OutsideMatch | None:
     for length in lengths.get(text[start] if start < len(text) else "", ()):
         town = text[start:start + length]
         if len(town) != length or town not in towns:

@@ -211,7 +211,7 @@ def test_reason_is_plain_chinese_from_data_never_the_models_explanation(con, mak
         rid("checkpoint", "0001"): {"decision": {"explanation": explanation, "person_id": "P0000123"}},
         rid("checkpoint", "0007"): {"decision": {"basis": "person_registered_home", "house_id": "H7"}},
     })
-    con.execute("ALTER TABLE decisions ADD COLUMN rule VARCHAR")
+    con.execute("ALTER TABLE decisions ADD COLUMN IF NOT EXISTS rule VARCHAR")
     con.execute("UPDATE decisions SET rule = 'address_and_person' WHERE record_id = ?", [rid("checkpoint", "0004")])
     paths = packets(con, tmp_path)
     wb, sheets = read_packet(by_street(paths)["310115007"])

@@ -94,7 +94,7 @@ def test_nightly_flow_end_to_end(tmp_path):
     leftovers = [str(p.relative_to(out)) for p in out.rglob("*")
                  if p.name.startswith(".") or p.name.endswith(".tmp")]
     assert leftovers == []
-    assert sorted(p.name for p in out.iterdir()) == ["2026-11-24", "reports", "warehouse.duckdb"]
+    assert sorted(p.name for p in out.iterdir()) == ["2026-11-24", "ledger.duckdb", "reports", "warehouse.duckdb"]
     # the configured mode on everything published, folders traversable by the same group
     for path in (night, night / "dispatch", reports / DATE.isoformat()):
         assert stat.S_IMODE(path.stat().st_mode) == 0o750, path

@@ -70,7 +70,7 @@ def _toy(seed: int = 3):
                 "lane VARCHAR, number VARCHAR, room VARCHAR, village VARCHAR, group_no VARCHAR, committee_code VARCHAR)")
     con.executemany("INSERT INTO housing VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", dwellings)
     con.execute("CREATE TABLE registry AS SELECT 'b_registry' AS source_dataset, house_id AS unique_id, street_code, "
-                "community, road, place_pinyin(road) AS road_py, true AS road_known, lane, number, room, village, "
+                "street_code AS street_text, street_code AS street_hint, community, community AS community_base, road, place_pinyin(road) AS road_py, true AS road_known, lane, number, room, village, "
                 "NULL::VARCHAR AS village_py, "
                 "group_no, committee_code FROM housing")
     records = []
@@ -88,7 +88,8 @@ def _toy(seed: int = 3):
                 "lane VARCHAR, number VARCHAR, room VARCHAR)")
     con.executemany("INSERT INTO truth VALUES (?, ?, ?, ?, ?, ?, ?)", records)
     con.execute("CREATE TABLE records AS SELECT 'a_records' AS source_dataset, unique_id, street_code, "
-                "NULL::VARCHAR AS community, road, place_pinyin(road) AS road_py, "
+                "street_code AS street_text, NULL::VARCHAR AS street_hint, "
+                "NULL::VARCHAR AS community, NULL::VARCHAR AS community_base, road, place_pinyin(road) AS road_py, "
                 "road IN (SELECT road FROM housing) AS road_known, lane, number, room, "
                 "NULL::VARCHAR AS village, NULL::VARCHAR AS village_py, NULL::VARCHAR AS group_no, "
                 "NULL::VARCHAR AS committee_code FROM truth")

@@ -9,7 +9,7 @@ import json
 import openpyxl
 
 from streetlink.contracts import DECISIONS, STAGED_RECORDS
-from streetlink.dispatch import write_packets, write_review
+from streetlink.dispatch import build_packet_rows, write_packets, write_review
 from streetlink.replies import (
     attached_ledger,
     build_published_items,
@@ -47,12 +47,13 @@ def _fill(path, header_values: dict[str, dict[str, object]]):
     """Fill cells of a returned workbook by header text: {record_id: {header: value}}."""
     wb = openpyxl.load_workbook(path)
     for ws in wb.worksheets:
-        header_row = next((r for r in range(1, 10) if ws.cell(r, 1).value == "记录编号"), None)
+        header_row = next((r for r in range(1, 10)
+                           if "记录编号" in [ws.cell(r, c).value for c in range(1, ws.max_column + 1)]), None)
         if header_row is None:
             continue
         cols = {ws.cell(header_row, c).value: c for c in range(1, ws.max_column + 1)}
         for r in range(header_row + 1, ws.max_row + 1):
-            for header, value in header_values.get(ws.cell(r, 1).value, {}).items():
+            for header, value in header_values.get(ws.cell(r, cols["记录编号"]).value, {}).items():
                 if header not in cols:  # a packet without the column: the street adds it at the end
                     cols[header] = ws.max_column + 1
                     ws.cell(header_row, cols[header], header)
@@ -63,6 +64,7 @@ def _fill(path, header_values: dict[str, dict[str, object]]):
 def test_real_packets_and_review_workbook_come_back(con, ledger, tmp_path):
     _night(con)
     out = tmp_path / "out" / NIGHT.isoformat()
+    build_packet_rows(con, T(2026, 11, 25, 3))
     packets = write_packets(con, out / "dispatch", NIGHT)
     write_review(con, out / "review" / "review.xlsx", NIGHT, records_std=None)
     assert len(packets) == 2

@@ -77,15 +77,17 @@ def _community(r: _Resolving) -> None:
     elif d.village is None and gaz.resolve("village", d.community):
         d.village, d.community = gaz.resolve("village", d.community), None
         d.known.add("village")
+    elif (phases := gaz.community_bases.get(community_base(d.community))) is not None:
+        # 望江苑 for 望江苑西区 and 望江苑东区: an estate of this registry, phase not said; the
+        # linker takes every phase holding the number (+ room) as a candidate. Before any
+        # spelling correction: a real estate's name without its phase is likelier than a slip
+        # for another estate's (东苑家园 is not a typo of 东苑佳苑 when 东苑家园一期 exists).
+        d.notes.append(f"community_base:{community_base(d.community)}({len(phases)})")
+        d.known.add("community_base")
     elif (corrected := gaz.correct_community(d.community)) is not None:
         d.notes.append(f"community_corrected:{d.community}")
         d.community = corrected
         d.known.add("community")
-    elif (phases := gaz.community_bases.get(community_base(d.community))) is not None:
-        # 望江苑 for 望江苑西区 and 望江苑东区: an estate of this registry, phase not said; the
-        # linker takes every phase holding the number (+ room) as a candidate
-        d.notes.append(f"community_base:{community_base(d.community)}({len(phases)})")
-        d.known.add("community_base")
 
 
 def _community_is_a_road(r: _Resolving) -> None:
