@@ -25,12 +25,15 @@ from splink.internals.comparison_level import ComparisonLevel
 from splink.internals.exceptions import EMTrainingException
 from splink.internals.settings import Settings
 
+from streetlink import sql
 from streetlink.link.specs import ModelSpec
 
 __all__ = ["RECORDS_DATASET", "REGISTRY_DATASET", "estimate_registry_u", "m_from_labels", "predict", "settings_for",
            "train"]
 
 log = logging.getLogger(__name__)
+
+_SQL = "streetlink.link"
 
 RECORDS_DATASET = "a_records"
 REGISTRY_DATASET = "b_registry"
@@ -124,13 +127,13 @@ def train(
     sampled from the night's pairs before EM, so m is estimated against the same u the
     nightly runs will use.
     """
-    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
-    con.execute("SET threads = 1")
+    threads = sql.run(con, _SQL, "current_threads").fetchall()[0][0]
+    sql.run(con, "streetlink.engine", "set_threads", threads="1")
     try:
         with _floored_m_probabilities():
             trained = _estimate(con, spec, records, registry, tf_tables, seed, max_pairs, registry_u)
     finally:
-        con.execute(f"SET threads = {int(threads)}")
+        sql.run(con, "streetlink.engine", "set_threads", threads=str(int(threads)))
     trained["linker_uid"] = None  # a random id: would make identical trainings differ
     filled = _fill_unobserved_levels(trained, max_pairs)
     if filled:
@@ -214,11 +217,11 @@ def estimate_registry_u(con: duckdb.DuckDBPyConnection, spec: ModelSpec, registr
     alone cannot show (a caller who gave only a surname) return None and keep the
     trained u.
     """
-    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
-    con.execute("SET threads = 1")
+    threads = sql.run(con, _SQL, "current_threads").fetchall()[0][0]
+    sql.run(con, "streetlink.engine", "set_threads", threads="1")
     try:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {spec.name}_u_left AS "
-                    f"SELECT * REPLACE ('{RECORDS_DATASET}' AS source_dataset) FROM {registry}")
+        sql.run(con, _SQL, "registry_as_records", view=f"{spec.name}_u_left", registry=registry,
+                records_dataset=RECORDS_DATASET)
         db_api = DuckDBAPI(connection=con)
         left = db_api.register(f"{spec.name}_u_left", table_name=f"{spec.name}_u_sample_left")
         right = db_api.register(registry, table_name=f"{spec.name}_u_sample_right")
@@ -226,7 +229,7 @@ def estimate_registry_u(con: duckdb.DuckDBPyConnection, spec: ModelSpec, registr
         linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
         settings = linker.misc.save_model_to_json()
     finally:
-        con.execute(f"SET threads = {int(threads)}")
+        sql.run(con, "streetlink.engine", "set_threads", threads=str(int(threads)))
     return {
         c["output_column_name"]: {lvl["label_for_charts"]: lvl.get("u_probability")
                                   for lvl in c["comparison_levels"] if not lvl.get("is_null_level")}
@@ -246,9 +249,8 @@ def _session_start_lambda(con: duckdb.DuckDBPyConnection, linker: Linker, rule: 
     the global value returned here gives exactly that after Splink's adjustment. EM
     still estimates λ freely within the session and does not write it back.
     """
-    n_pairs, n_records = con.execute(
-        f"SELECT count(*), count(DISTINCT l.unique_id) FROM {records} l JOIN {registry} r ON {rule}"
-    ).fetchall()[0]
+    n_pairs, n_records = sql.run(con, _SQL, "rule_pairs", records=records, registry=registry,
+                                 rule=rule).fetchall()[0]
     if not n_pairs:
         return None
     share = min(0.5, n_records / n_pairs)
@@ -306,14 +308,13 @@ def predict(
     _register_tf(linker, db_api, tf_tables, con)
     scored = linker.inference.predict_between(
         left, right, threshold_match_weight=threshold_match_weight, warning_mode="never")
-    con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT * FROM {scored.physical_name}")
+    sql.run(con, _SQL, "copy_of", table=out, source=scored.physical_name)
     scored.drop_table_from_database_and_remove_from_cache()
-    flipped = con.execute(
-        f"SELECT count(*) FROM {out} WHERE source_dataset_l <> '{RECORDS_DATASET}'").fetchone()[0]
+    flipped = sql.run(con, _SQL, "pairs_flipped", table=out, records_dataset=RECORDS_DATASET).fetchone()[0]
     if flipped:
         raise RuntimeError(f"{flipped} scored pairs have the registry on the left: comparisons "
                            "with one-sided levels would be misread")
-    return con.execute(f"SELECT count(*) FROM {out}").fetchone()[0]
+    return sql.run(con, _SQL, "count_rows", table=out).fetchone()[0]
 
 
 def m_from_labels(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], records: str, registry: str,
@@ -327,11 +328,11 @@ def m_from_labels(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], reco
     show keeps most of its trained value instead of falling to 0. Fixed m (the caller's age)
     stays fixed. Returns the new settings and the number of labelled pairs used.
     """
-    n = con.execute(f"SELECT count(*) FROM {labels}").fetchone()[0]
+    n = sql.run(con, _SQL, "count_rows", table=labels).fetchone()[0]
     if n == 0:
         return copy.deepcopy(settings), 0
-    con.execute(f"CREATE OR REPLACE TEMP VIEW m_labels_pairs AS SELECT '{RECORDS_DATASET}' AS source_dataset_l, "
-                f"unique_id_l, '{REGISTRY_DATASET}' AS source_dataset_r, unique_id_r FROM {labels}")
+    sql.run(con, _SQL, "label_pairs_view", labels=labels, records_dataset=RECORDS_DATASET,
+            registry_dataset=REGISTRY_DATASET)
     db_api = DuckDBAPI(connection=con)
     left = db_api.register(records)
     right = db_api.register(registry)
