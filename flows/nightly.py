@@ -97,8 +97,10 @@ def night_of_this_run(date: str | None) -> dt.date:
     return night_for_start(flow_run.scheduled_start_time)
 
 
-def engine_config(memory_limit: str | None, threads: int | None) -> EngineConfig:
-    return EngineConfig(**{k: v for k, v in (("memory_limit", memory_limit), ("threads", threads)) if v})
+def engine_config(memory_limit: str | None, threads: int | None, engine: str | None = None,
+                  spark_master: str | None = None) -> EngineConfig:
+    return EngineConfig(**{k: v for k, v in (("memory_limit", memory_limit), ("threads", threads),
+                                             ("kind", engine), ("spark_master", spark_master)) if v})
 
 
 @flow(name="streetlink-nightly", log_prints=False)
@@ -112,6 +114,8 @@ def nightly_run(
     models: str | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
+    engine: str | None = None,
+    spark_master: str | None = None,
     output_mode: str | None = None,
     deadline_hours: float | None = None,
     keep_work: bool = False,
@@ -130,7 +134,8 @@ def nightly_run(
         date=night_of_this_run(date), inbox=Path(inbox), registry=Path(registry),
         out=Path(out), reports=Path(reports) if reports else None,
         warehouse=Path(warehouse) if warehouse else None,
-        models=Path(models) if models else models_dir(), engine=engine_config(memory_limit, threads),
+        models=Path(models) if models else models_dir(),
+        engine=engine_config(memory_limit, threads, engine, spark_master),
         output_mode=parse_mode(output_mode) if output_mode else output_mode_from_env(),
         keep_work=keep_work, screening_rules=Path(screening_rules) if screening_rules else None, **optional,
     )

@@ -69,6 +69,15 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threads", type=int, help="DuckDB threads (default: $STREETLINK_THREADS or 2)")
 
 
+def _add_spark_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--engine", choices=("duckdb", "spark"),
+                   help="engine of standardise, link and decide (default: $STREETLINK_ENGINE or duckdb); "
+                        "spark needs the extra .[spark] and Java 17")
+    p.add_argument("--spark-master", metavar="URL",
+                   help="Spark master, e.g. spark://host:7077 (default: $SPARK_MASTER, else local mode; "
+                        "SPARK_REMOTE names a Spark Connect server)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="streetlink",
@@ -97,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="screening rule file in force (default: $STREETLINK_SCREENING_RULES or "
                         "screening_rules/rules.toml); checked before anything is written")
     _add_engine_options(p)
+    _add_spark_options(p)
 
     p = sub.add_parser("demo", help="generate the built-in demo data and run the nightly flow on it")
     p.add_argument("--dir", type=Path, default=Path("outputs/demo"), help="where the demo data and outputs go")
@@ -178,6 +188,10 @@ def _engine(args: argparse.Namespace):
         kwargs["memory_limit"] = args.memory_limit
     if getattr(args, "threads", None):
         kwargs["threads"] = args.threads
+    if getattr(args, "engine", None):
+        kwargs["kind"] = args.engine
+    if getattr(args, "spark_master", None):
+        kwargs["spark_master"] = args.spark_master
     return EngineConfig(**kwargs)
 
 

@@ -14,6 +14,8 @@ environment so that a Prefect deployment sets them in ``prefect.yaml``:
                                                   every item has one: rules.toml's priorities)
     STREETLINK_SCREENING_RULES                    the screening rule file in force
                                                   (default screening_rules/rules.toml)
+    STREETLINK_ENGINE, SPARK_MASTER, SPARK_REMOTE the engine of the night's stages (duckdb;
+                                                  spark: see streetlink/engine)
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from streetlink import sql
 from streetlink.errors import StreetlinkError
 from streetlink.paths import models_dir
 
@@ -66,6 +69,14 @@ class EngineConfig:
     memory_limit: str = field(default_factory=lambda: os.environ.get("STREETLINK_MEMORY_LIMIT", "6GB"))
     threads: int = field(default_factory=lambda: int(os.environ.get("STREETLINK_THREADS", "2")))
     temp_dir: Path | None = None  # spill directory; default: beside the database file
+    # The engine of standardise → link → decide: "duckdb" (embedded) or "spark" (a Spark
+    # session: local mode, or the cluster spark_master / SPARK_REMOTE names).
+    kind: str = field(default_factory=lambda: os.environ.get("STREETLINK_ENGINE", "duckdb"))
+    spark_master: str | None = field(default_factory=lambda: os.environ.get("SPARK_MASTER") or None)
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("duckdb", "spark"):
+            raise StreetlinkError(f"unknown engine {self.kind!r} (duckdb or spark)")
 
 
 def connect(
@@ -76,17 +87,16 @@ def connect(
     """A DuckDB connection with the memory limit, thread count and spill folder set."""
     engine = engine or EngineConfig()
     con = duckdb.connect(str(database), read_only=read_only)
-    con.execute(f"SET memory_limit = '{engine.memory_limit}'")
-    con.execute(f"SET threads = {int(engine.threads)}")
+    sql.run(con, "streetlink.engine", "set_memory_limit", limit=engine.memory_limit)
+    sql.run(con, "streetlink.engine", "set_threads", threads=str(int(engine.threads)))
     temp_dir = engine.temp_dir
     if temp_dir is None and str(database) not in (":memory:", ""):
         temp_dir = Path(str(database) + ".tmp")
     if temp_dir is not None:
         # Not created here: DuckDB makes it when it first spills and removes it on close,
         # so a run that never spills leaves no empty folder behind.
-        con.execute(f"SET temp_directory = '{Path(temp_dir).as_posix()}'")
-    # Progress bars from DuckDB would interleave with ours.
-    con.execute("SET enable_progress_bar = false")
+        sql.run(con, "streetlink.engine", "set_temp_directory", path=Path(temp_dir))
+    sql.run(con, "streetlink.engine", "no_progress_bar")
     return con
 
 

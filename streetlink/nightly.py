@@ -127,8 +127,22 @@ class RunWorkspace:
         """The run database, with the standardised registries attached read-only as `wh`
         and `admin` as a view of the warehouse's (every stage reads it by that name)."""
         con = connect(self.run_db, self.config.engine)
-        con.execute(f"ATTACH '{self.config.warehouse_path.as_posix()}' AS wh (READ_ONLY)")
+        sql.run(con, "streetlink.engine", "attach_read_only", path=self.config.warehouse_path, alias="wh")
         return con
+
+    @property
+    def on_spark(self) -> bool:
+        return self.config.engine.kind == "spark"
+
+    def connect_stages(self) -> Any:
+        """Where standardise → link → decide run: the run database, or the run's Spark session
+        (see streetlink/engine/night.py); either answers the same SQL."""
+        if not self.on_spark:
+            return self.connect()
+        from streetlink.engine.night import spark_engine
+
+        return spark_engine(self.work_dir, self.config.warehouse_path, self.run_db,
+                            self.config.engine.spark_master)
 
     def save_step(self, name: str, summary: dict[str, Any]) -> dict[str, Any]:
         steps = self.work_dir / "steps"
@@ -264,6 +278,10 @@ def refresh_registry(ws: RunWorkspace) -> dict[str, Any]:
     from streetlink.warehouse import ensure_warehouse
 
     info = ensure_warehouse(ws.config.registry, ws.config.warehouse_path, ws.config.engine)
+    if ws.on_spark:
+        from streetlink.engine.night import export_warehouse
+
+        export_warehouse(ws.config.warehouse_path)
     return info.as_dict()
 
 
@@ -322,7 +340,7 @@ def standardise_records(ws: RunWorkspace) -> dict[str, Any]:
     """Names, IDs, phones and addresses of the night's records → `records_std`."""
     from streetlink.standardise import standardise_night
 
-    con = ws.connect()
+    con = ws.connect_stages()
     try:
         return standardise_night(con, warehouse="wh")
     finally:
@@ -334,7 +352,7 @@ def link_records(ws: RunWorkspace) -> dict[str, Any]:
     """Score records against dwellings and persons with the trained Splink models."""
     from streetlink.link import link_night
 
-    con = ws.connect()
+    con = ws.connect_stages()
     try:
         return link_night(con, warehouse="wh", models_dir=ws.config.models)
     finally:
@@ -350,12 +368,23 @@ def decide_records(ws: RunWorkspace) -> dict[str, Any]:
     """Combine address and person evidence into dispatch / review / reject; keep decide's inputs."""
     from streetlink.decide import decide_night
 
-    con = ws.connect()
+    con = ws.connect_stages()
     try:
-        kept = _keep_decide_inputs(con, ws.output_tmp / "internal" / "decide_inputs")
+        if not ws.on_spark:
+            kept = _keep_decide_inputs(con, ws.output_tmp / "internal" / "decide_inputs")
         summary = decide_night(con, warehouse="wh", models_dir=ws.config.models)
     finally:
         con.close()
+    if ws.on_spark:  # the decided night goes to the driver: outputs are written from it there
+        from streetlink.engine.night import hand_back
+
+        run = ws.connect()
+        try:
+            hand_back(ws.connect_stages(), run)
+            # decide's inputs as it read them (it changes none of them)
+            kept = _keep_decide_inputs(run, ws.output_tmp / "internal" / "decide_inputs")
+        finally:
+            run.close()
     return {**summary, "decide_inputs": kept}
 
 
@@ -568,8 +597,16 @@ def finish(ws: RunWorkspace) -> RunResult:
         headline=report.get("summary", {}),
         step_seconds=seconds,
     )
+    _release_engine(ws)
     _remove_work(ws, keep=False)
     return result
+
+
+def _release_engine(ws: RunWorkspace) -> None:
+    if ws.on_spark:
+        from streetlink.engine.night import release
+
+        release(ws.work_dir)
 
 
 def _remove_work(ws: RunWorkspace, keep: bool) -> None:
@@ -585,6 +622,7 @@ def discard_workspace(ws: RunWorkspace) -> None:
     """Remove a workspace that publishes nothing (training), temporary folders included."""
     for path in (ws.output_tmp, ws.report_tmp):
         shutil.rmtree(path, ignore_errors=True)
+    _release_engine(ws)
     _remove_work(ws, keep=False)
     try:  # the reports folder prepare_workspace made, if nothing was ever published there
         ws.config.reports_dir.rmdir()
@@ -596,6 +634,7 @@ def abandon(ws: RunWorkspace) -> None:
     """After a failure: remove the unpublished night; keep the scratch folder only if asked."""
     for path in (ws.output_tmp, ws.report_tmp):
         shutil.rmtree(path, ignore_errors=True)
+    _release_engine(ws)
     _remove_work(ws, keep=ws.config.keep_work)
     if ws.config.keep_work:
         log.warning("run failed: its scratch folder is kept for inspection: %s", ws.work_dir)

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from streetlink import sql
 from streetlink.config import EngineConfig, connect
 
 __all__ = ["WarehouseInfo", "ensure_warehouse", "read_meta"]
@@ -138,7 +139,7 @@ def _rebuild(registry_dir: Path, path: Path, fingerprint: str, engine: EngineCon
         seconds["features"] = round(time.perf_counter() - t, 2)
 
         rows = {
-            name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+            name: sql.run(con, "streetlink.engine", "count_rows", table=name).fetchall()[0][0]
             for name in ("admin", "housing", "population", "housing_std", "population_std")
         }
         refreshed_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")

@@ -84,6 +84,7 @@ from typing import Any
 
 import duckdb
 
+from streetlink import sql
 from streetlink.config import EngineConfig, connect
 from streetlink.contracts.schema import Contract, check_table
 from streetlink.contracts.sources import SOURCE_NAMES
@@ -124,7 +125,7 @@ class CoverageError(StreetlinkError):
     """Links and truth do not describe the same records (links lack truth records)."""
 
 
-# Per-record flags the metric conditions are written in (computed by _SCORED_SQL).
+# Per-record flags the metric conditions are written in (computed by the statement `scored` of metrics.sql).
 FLAGS: dict[str, str] = {
     "placeable": "truth placeable",
     "is_dispatched": "decision = 'dispatched'",
@@ -444,107 +445,26 @@ _TRUTH_BEFORE_SCREENING = replace(
     TRUTH, columns=tuple(c for c in TRUTH.columns if c.name not in TRUTH_LATER_COLUMNS))
 
 
-def _load_sql(contract: Contract, columns: Sequence[str], side: str) -> str:
-    """Read every file of one side, cast to the contract's types, tagged with its night."""
-    casts = ", ".join(f'CAST(r."{c}" AS {contract.column(c).dtype}) AS "{c}"' for c in columns)
-    return (
-        f"SELECT f.night, {casts} "
-        "FROM read_parquet($files, union_by_name = true, filename = true) AS r "
-        f"JOIN input_files AS f ON f.side = '{side}' AND f.path = r.filename"
-    )
+_SQL = "streetlink.evaluate"
 
 
-_COVERAGE_SQL = """
-SELECT
-    count(t.record_id)                                                    AS truth_records,
-    count(l.record_id)                                                    AS links_records,
-    count(*) FILTER (WHERE t.record_id IS NOT NULL AND l.record_id IS NOT NULL) AS matched,
-    count(*) FILTER (WHERE l.record_id IS NULL)                           AS missing_from_links,
-    count(*) FILTER (WHERE t.record_id IS NULL)                           AS extra_in_links,
-    count(*) FILTER (WHERE t.source <> l.source)                          AS source_mismatch
-FROM truth AS t FULL OUTER JOIN links AS l ON t.night = l.night AND t.record_id = l.record_id
-"""
+def _casts(contract: Contract, columns: Sequence[str]) -> str:
+    """The SELECT list that casts a side's columns to the contract's types."""
+    return ", ".join(f'CAST(r."{c}" AS {contract.column(c).dtype}) AS "{c}"' for c in columns)
 
 
-def _coverage_sample_sql(condition: str) -> str:
-    return (
-        "SELECT coalesce(t.night, l.night), coalesce(t.record_id, l.record_id) "
-        "FROM truth AS t FULL OUTER JOIN links AS l "
-        "ON t.night = l.night AND t.record_id = l.record_id "
-        f"WHERE {condition} ORDER BY 1, 2 LIMIT {_COVERAGE_SAMPLE}"
-    )
+def _flag_columns() -> str:
+    return sql.render(_SQL, "flag_columns")
 
 
-_SCORED_SQL = """
-CREATE TEMP TABLE scored AS
-SELECT
-    t.night, t.record_id, t.source, t.category,
-{columns}
-FROM truth AS t JOIN links AS l ON t.night = l.night AND t.record_id = l.record_id
-"""
-
-_FLAG_COLUMNS = """
-    coalesce(t.placeable, false)                                       AS placeable,
-    list_sort(list_distinct(coalesce(t.messiness, []::VARCHAR[])))     AS messiness,
-    l.decision, l.reason,
-    l.street_code, l.committee_code, l.house_id, l.person_id,
-    t.true_street_code, t.true_committee_code, t.true_house_id, t.true_person_id,
-    l.decision = 'dispatched'                                           AS is_dispatched,
-    l.decision = 'review'                                               AS is_review,
-    l.decision = 'rejected'                                             AS is_rejected,
-    t.category = 'outside_pudong'                                       AS is_outside_pudong,
-    coalesce(l.committee_code = t.true_committee_code, false)          AS committee_ok,
-    coalesce(l.street_code = t.true_street_code, false)                AS street_ok,
-    l.house_id IS NOT NULL                                              AS has_house,
-    t.true_house_id IS NOT NULL                                         AS has_true_house,
-    coalesce(l.house_id = t.true_house_id, false)                      AS house_ok,
-    l.person_id IS NOT NULL                                             AS has_person,
-    t.true_person_id IS NOT NULL                                        AS has_true_person,
-    coalesce(t.person_identifiable, false)                             AS identifiable,
-    coalesce(l.person_id = t.true_person_id, false)                    AS person_ok"""
+def _metric_columns(metrics: Sequence[Metric], named: bool) -> str:
+    return ",\n    ".join(
+        f"count(*) FILTER (WHERE {m.numerator})" + (f' AS "{m.name}__count"' if named else "") + ", "
+        f"count(*) FILTER (WHERE {m.denominator})" + (f' AS "{m.name}__of"' if named else "")
+        for m in metrics)
 
 
-def _membership_sql(by_night: bool) -> str:
-    """One row per (group, record): a record sits in one group per kind, several messiness ones."""
-    parts = ["SELECT 'overall' AS kind, 'all' AS name, s.* FROM scored AS s"]
-    if by_night:
-        parts.append("SELECT 'night', s.night, s.* FROM scored AS s")
-    parts += [
-        "SELECT 'source', s.source, s.* FROM scored AS s",
-        "SELECT 'category', s.category, s.* FROM scored AS s",
-        "SELECT 'messiness', unnest(s.messiness), s.* FROM scored AS s",
-        f"SELECT 'messiness', '{CLEAN}', s.* FROM scored AS s WHERE len(s.messiness) = 0",
-    ]
-    return "CREATE TEMP VIEW membership AS\n" + "\nUNION ALL\n".join(parts)
-
-
-def _group_metrics_sql(metrics: Sequence[Metric]) -> str:
-    cols = ",\n    ".join(
-        f"count(*) FILTER (WHERE {m.numerator}) AS \"{m.name}__count\", "
-        f"count(*) FILTER (WHERE {m.denominator}) AS \"{m.name}__of\""
-        for m in metrics
-    )
-    return f"SELECT kind, name, count(*) AS n,\n    {cols}\nFROM membership GROUP BY kind, name"
-
-
-_REASONS_SQL = """
-SELECT kind, name, decision, coalesce(reason, '(none)') AS reason,
-       count(*) AS n, count(*) FILTER (WHERE placeable) AS n_placeable
-FROM membership
-WHERE decision IN ('review', 'rejected')
-GROUP BY ALL
-ORDER BY kind, name, n DESC, decision, reason
-"""
-
-_WRONG_SAMPLE_SQL = """
-SELECT night, record_id, source, category, messiness,
-       true_street_code, true_committee_code, street_code, committee_code,
-       true_house_id, house_id
-FROM scored
-WHERE is_dispatched AND NOT committee_ok
-ORDER BY hash(night, record_id), night, record_id
-LIMIT $limit
-"""
+_BY_NIGHT = "UNION ALL\nSELECT 'night', s.night, s.* FROM scored AS s"
 
 
 # --------------------------------------------------------------------------- evaluate
@@ -569,16 +489,16 @@ def evaluate(
 
     con = connect(engine=engine)
     try:
-        con.execute("CREATE TEMP TABLE input_files (side VARCHAR, path VARCHAR, night VARCHAR)")
-        con.executemany("INSERT INTO input_files VALUES (?, ?, ?)", [
+        sql.run(con, _SQL, "create_input_files")
+        con.executemany(sql.render(_SQL, "insert_input_file"), [
             (side, str(f), nights[f] if by_night else "")
             for side, files in (("truth", truth_files), ("links", links_files)) for f in files
         ])
         warnings = _check_inputs(con, TRUTH, truth_files) + _check_inputs(con, LINKS, links_files)
         for side, contract, files in (("truth", TRUTH, truth_files), ("links", LINKS, links_files)):
             columns = _TRUTH_USED if side == "truth" else _LINKS_USED
-            con.execute(f"CREATE TEMP TABLE {side} AS {_load_sql(contract, columns, side)}",
-                        {"files": [str(f) for f in files]})
+            sql.run(con, _SQL, "load_side", {"files": [str(f) for f in files], "side": side},
+                    side=side, casts=_casts(contract, columns))
             _refuse_duplicates(con, side)
 
         coverage = _coverage(con, by_night)
@@ -590,8 +510,9 @@ def evaluate(
                 "must have a links row; pass the links of the same nights as the truth"
             )
 
-        con.execute(_SCORED_SQL.format(columns=_FLAG_COLUMNS))
-        con.execute(_membership_sql(by_night and len(set(nights.values())) > 1))
+        sql.run(con, _SQL, "scored", flag_columns=_flag_columns())
+        several_nights = by_night and len(set(nights.values())) > 1
+        sql.run(con, _SQL, "membership", clean=CLEAN, by_night=_BY_NIGHT if several_nights else "")
         groups = _groups(con)
         sample = _wrong_sample(con, sample_size)
     finally:
@@ -622,16 +543,9 @@ def score_tables(con: duckdb.DuckDBPyConnection, links: str, truth: str,
     on record_id: overall (key None), or per value of the links column `group_by` (e.g.
     the decide rule). For the training flow and its threshold search, so that thresholds
     are chosen by exactly the measures `streetlink evaluate` reports."""
-    from streetlink.sql import identifier
-
-    group = f"l.{identifier(group_by)}" if group_by else "NULL"
-    metric_cols = ", ".join(
-        f"count(*) FILTER (WHERE {m.numerator}), count(*) FILTER (WHERE {m.denominator})" for m in METRICS)
-    rows = con.execute(f"""
-        WITH s AS (SELECT {group} AS grp, {_FLAG_COLUMNS}
-                   FROM {identifier(truth)} AS t JOIN {identifier(links)} AS l USING (record_id))
-        SELECT grp, {metric_cols} FROM s GROUP BY grp ORDER BY grp
-    """).fetchall()
+    group = f"l.{sql.identifier(group_by)}" if group_by else "NULL"
+    rows = sql.run(con, _SQL, "score_tables", truth=truth, links=links, grp=group,
+                   flag_columns=_flag_columns(), metric_columns=_metric_columns(METRICS, named=False)).fetchall()
     out: dict[Any, dict[str, Rate]] = {}
     for row in rows:
         values = row[1:]
@@ -645,8 +559,8 @@ def _check_inputs(con: duckdb.DuckDBPyConnection, contract: Contract,
     missing: list[str] = []
     warnings: list[str] = []
     for f in files:
-        source = "read_parquet('" + str(f).replace("'", "''") + "')"
-        present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+        source = f"read_parquet({sql.literal(f)})"
+        present = {row[0] for row in sql.run(con, _SQL, "describe_file", path=f).fetchall()}
         checked = contract
         if contract is TRUTH and not set(TRUTH_LATER_COLUMNS) <= present:
             checked = _TRUTH_BEFORE_SCREENING  # a truth file of generator 1.2 or older
@@ -669,10 +583,7 @@ def _check_inputs(con: duckdb.DuckDBPyConnection, contract: Contract,
 
 
 def _refuse_duplicates(con: duckdb.DuckDBPyConnection, side: str) -> None:
-    dups = con.execute(
-        f"SELECT night, record_id, count(*) FROM {side} GROUP BY ALL HAVING count(*) > 1 "
-        "ORDER BY 1, 2 LIMIT 5"
-    ).fetchall()
+    dups = sql.run(con, _SQL, "repeated_records", side=side).fetchall()
     if dups:
         shown = ", ".join(_ref(night, rid) for night, rid, _ in dups)
         raise StreetlinkError(
@@ -686,10 +597,10 @@ def _ref(night: str, record_id: str) -> str:
 
 
 def _coverage(con: duckdb.DuckDBPyConnection, by_night: bool) -> Coverage:
-    counts = con.execute(_COVERAGE_SQL).fetchone()
+    counts = sql.run(con, _SQL, "coverage").fetchone()
 
     def sample(condition: str) -> tuple[str, ...]:
-        rows = con.execute(_coverage_sample_sql(condition)).fetchall()
+        rows = sql.run(con, _SQL, "coverage_sample", {"limit": _COVERAGE_SAMPLE}, condition=condition).fetchall()
         return tuple(_ref(night if by_night else "", rid) for night, rid in rows)
 
     return Coverage(
@@ -711,10 +622,10 @@ def _log_coverage(c: Coverage, label: str) -> None:
 
 def _groups(con: duckdb.DuckDBPyConnection) -> tuple[GroupResult, ...]:
     reasons: dict[tuple[str, str], list[ReasonCount]] = {}
-    for kind, name, decision, reason, n, n_placeable in con.execute(_REASONS_SQL).fetchall():
+    for kind, name, decision, reason, n, n_placeable in sql.run(con, _SQL, "reasons").fetchall():
         reasons.setdefault((kind, name), []).append(ReasonCount(decision, reason, n, n_placeable))
 
-    cursor = con.execute(_group_metrics_sql(METRICS))
+    cursor = sql.run(con, _SQL, "group_metrics", metric_columns=_metric_columns(METRICS, named=True))
     names = [d[0] for d in cursor.description]
     groups = []
     for row in cursor.fetchall():
@@ -737,7 +648,7 @@ def _group_order(g: GroupResult) -> tuple[int, int, str]:
 
 
 def _wrong_sample(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[WrongPlacement, ...]:
-    rows = con.execute(_WRONG_SAMPLE_SQL, {"limit": limit}).fetchall()
+    rows = sql.run(con, _SQL, "wrong_sample", {"limit": limit}).fetchall()
     return tuple(WrongPlacement(*row[:4], tuple(row[4]), *row[5:]) for row in rows)
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+from streetlink import sql
 from streetlink.config import EngineConfig, connect
 from streetlink.contracts import LINKS, enforce
 
@@ -35,7 +36,7 @@ def run_baseline(date: dt.date, inbox: Path, registry: Path, out: Path,
         target = out / date.isoformat() / "baseline_links.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".parquet.tmp")
-        con.execute(f"COPY baseline_links TO '{tmp.as_posix()}' (FORMAT parquet)")
+        sql.run(con, "streetlink.engine", "copy_to_parquet", table="baseline_links", path=tmp)
         tmp.replace(target)
         n = con.execute("SELECT count(*) FROM baseline_links").fetchall()[0][0]
     finally:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from streetlink import sql
 from streetlink.contracts import ADMIN, HOUSING, POPULATION, Contract, check_table
 from streetlink.errors import RegistryError
 
@@ -35,6 +36,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+_SQL = "streetlink.ingest"
 
 # Table -> (contract, accepted file names in order of preference).
 REGISTRY_FILES: dict[str, tuple[Contract, tuple[str, ...]]] = {
@@ -90,62 +93,52 @@ def _one_line(exc: Exception) -> str:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    return {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
+    return {row[0] for row in sql.run(con, _SQL, "describe_table", table=table).fetchall()}
 
 
 def _create_table(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> list[str]:
     """Create `table` from `path`; return problems found while reading (bad dates)."""
     if path.suffix == ".parquet":
-        con.execute(
-            f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_parquet(?)", [str(path)]
-        )
+        sql.run(con, _SQL, "load_parquet", {"path": str(path)}, table=table)
         return []
     staging = f"ingest_registry_{table}_csv"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {staging} AS SELECT * FROM read_csv(?, header = true, "
-        "all_varchar = true, delim = ',', quote = '\"', escape = '\"')",
-        [str(path)],
-    )
+    sql.run(con, _SQL, "load_csv_as_text", {"path": str(path)}, staging=staging)
     try:
         dates = [c for c in _DATE_COLUMNS if c in _columns(con, staging)]
         problems = []
         for column in dates:
-            bad = con.execute(
-                f'SELECT count(*) FROM {staging} WHERE "{column}" IS NOT NULL '
-                f'AND TRY_CAST("{column}" AS DATE) IS NULL'
-            ).fetchone()[0]
+            bad = sql.run(con, _SQL, "count_bad_dates", staging=staging, column=column).fetchone()[0]
             if bad:
                 problems.append(f"{column}: value(s) not a date (YYYY-MM-DD) ×{bad}")
         replace = ", ".join(f'TRY_CAST("{c}" AS DATE) AS "{c}"' for c in dates)
         select = f"* REPLACE ({replace})" if dates else "*"
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM {staging}")
+        sql.run(con, _SQL, "cast_csv", table=table, select=select, staging=staging)
         return problems
     finally:
-        con.execute(f"DROP TABLE IF EXISTS {staging}")
+        sql.run(con, _SQL, "drop_table", table=staging)
 
 
-# Relations between the tables: (tables and columns needed, problem-counting SQL, message).
+# Relations between the tables: (tables and columns needed, problem-counting statement
+# of registry.sql, message).
 _RELATIONS = (
     (
         {"admin": {"street_code", "committee_code"}},
-        "SELECT count(*) FROM admin WHERE NOT starts_with(committee_code, street_code)",
+        "committee_outside_its_street",
         "admin: committee(s) whose code does not start with their street_code ×{}",
     ),
     (
         {"admin": {"street_code", "street_name"}},
-        "SELECT count(*) FROM (SELECT street_code FROM admin GROUP BY street_code "
-        "HAVING count(DISTINCT street_name) > 1)",
+        "street_with_two_names",
         "admin: street_code(s) with more than one street_name ×{}",
     ),
     (
         {"admin": {"committee_code"}, "housing": {"committee_code"}},
-        "SELECT count(*) FROM housing h ANTI JOIN admin a USING (committee_code)",
+        "dwelling_committee_unknown",
         "housing: dwelling(s) whose committee_code is not in admin ×{}",
     ),
     (
         {"admin": {"street_code", "committee_code"}, "housing": {"street_code", "committee_code"}},
-        "SELECT count(*) FROM housing h JOIN admin a USING (committee_code) "
-        "WHERE h.street_code <> a.street_code",
+        "dwelling_street_differs",
         "housing: dwelling(s) whose street_code differs from their committee's in admin ×{}",
     ),
 )
@@ -153,11 +146,11 @@ _RELATIONS = (
 
 def _relation_problems(con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]]) -> list[str]:
     problems = []
-    for needs, sql, message in _RELATIONS:
+    for needs, statement, message in _RELATIONS:
         if not all(cols <= columns[t] for t, cols in needs.items()):
             continue  # the missing column is already reported
         try:
-            n = con.execute(sql).fetchone()[0]
+            n = sql.run(con, _SQL, statement).fetchone()[0]
         except duckdb.Error:
             continue  # a column of the wrong type, already reported
         if n:
@@ -168,10 +161,7 @@ def _relation_problems(con: duckdb.DuckDBPyConnection, columns: dict[str, set[st
 def _unknown_houses(con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]]) -> int:
     if "house_id" not in columns["population"] or "house_id" not in columns["housing"]:
         return 0
-    return con.execute(
-        "SELECT count(*) FROM population p WHERE p.house_id IS NOT NULL "
-        "AND NOT EXISTS (SELECT 1 FROM housing h WHERE h.house_id = p.house_id)"
-    ).fetchone()[0]
+    return sql.run(con, _SQL, "unknown_houses").fetchone()[0]
 
 
 def load_registry(con: duckdb.DuckDBPyConnection, registry_dir: Path) -> RegistryLoad:
@@ -179,9 +169,8 @@ def load_registry(con: duckdb.DuckDBPyConnection, registry_dir: Path) -> Registr
     started = time.perf_counter()
     files = resolve_registry_files(registry_dir)
     problems: list[str] = []
-    # Registry row order means nothing; letting DuckDB drop it makes the load parallel.
-    keep_order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
-    con.execute("SET preserve_insertion_order = false")
+    keep_order = sql.run(con, _SQL, "insertion_order").fetchone()[0]
+    sql.run(con, _SQL, "relax_insertion_order")
     try:
         for table, path in files.items():
             try:
@@ -194,7 +183,8 @@ def load_registry(con: duckdb.DuckDBPyConnection, registry_dir: Path) -> Registr
             contract = REGISTRY_FILES[table][0]
             problems += [f"{table}: {v}" for v in check_table(con, table, contract)]
     finally:
-        con.execute(f"SET preserve_insertion_order = {bool(keep_order)}")
+        if keep_order:
+            sql.run(con, _SQL, "keep_insertion_order")
     columns = {t: _columns(con, t) for t in files}
     problems += _relation_problems(con, columns)
     if problems:
@@ -206,7 +196,7 @@ def load_registry(con: duckdb.DuckDBPyConnection, registry_dir: Path) -> Registr
     unknown = _unknown_houses(con, columns)
     if unknown:
         log.warning("population: %d person(s) registered at a house_id not in housing", unknown)
-    rows = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in files}
+    rows = {t: sql.run(con, _SQL, "count_rows", table=t).fetchone()[0] for t in files}
     fingerprint = registry_fingerprint(registry_dir)
     seconds = time.perf_counter() - started
     log.info(
@@ -221,4 +211,4 @@ def load_registry(con: duckdb.DuckDBPyConnection, registry_dir: Path) -> Registr
 def _drop(con: duckdb.DuckDBPyConnection) -> None:
     """A registry that fails its contract leaves no half-loaded tables behind."""
     for table in REGISTRY_FILES:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        sql.run(con, _SQL, "drop_table", table=table)

@@ -12,18 +12,19 @@ event time, and marks the records rejected at ingest. Every row read is accounte
 rows read = staged records + duplicates collapsed, per source.
 
 The SQL lives in ``sql/`` next to this module, one small named step per file, run in
-the order of ``_STEPS``.
+the order of ``_STEPS`` through ``streetlink.sql`` (the plumbing around them: steps.sql).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from streetlink import sql
 from streetlink.contracts import SOURCE_NAMES, SOURCES, STAGED_RECORDS, SourceSpec, enforce
 from streetlink.errors import StreetlinkError
 from streetlink.ingest.inbox import InboxBatch
@@ -44,11 +45,12 @@ log = logging.getLogger(__name__)
 # not reach regexes, Splink or spreadsheets downstream.
 MAX_VALUE_LENGTH = 2_000
 
+_SQL = Path(__file__).with_name("sql")
 _STEPS = (
-    "stage_checkpoint.sql",
-    "stage_hotline.sql",
-    "stage_healthcloud.sql",
-    "stage_records.sql",
+    "stage_checkpoint",
+    "stage_hotline",
+    "stage_healthcloud",
+    "stage_records",
 )
 
 
@@ -76,10 +78,6 @@ def raw_table_name(source: str) -> str:
     return f"raw_{source}"
 
 
-def _sql(name: str) -> str:
-    return resources.files("streetlink.ingest").joinpath("sql", name).read_text(encoding="utf-8")
-
-
 def _quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -88,44 +86,35 @@ def rename_sql(spec: SourceSpec) -> str:
     """The rename step of one source: its headers → English names, per the header map."""
     columns = ['"_file" AS source_file', '"_row" AS source_row', '"_error" AS reader_error']
     columns += [f"{_quote_ident(header)} AS {english}" for header, english in spec.headers.items()]
-    return (
-        f"CREATE OR REPLACE TEMP VIEW ingest_renamed_{spec.source} AS SELECT "
-        + ", ".join(columns)
-        + f" FROM {raw_table_name(spec.source)}"
-    )
+    return sql.render(_SQL, "rename_source", view=f"ingest_renamed_{spec.source}", columns=", ".join(columns),
+                      raw=raw_table_name(spec.source))
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The ingest_* SQL macros (text cleaning, list text, event-time parsing)."""
-    con.execute(f"SET VARIABLE ingest_max_value_length = {int(MAX_VALUE_LENGTH)}")
-    con.execute(_sql("macros.sql"))
+    sql.run(con, _SQL, "macros", max_value_length=str(int(MAX_VALUE_LENGTH)))
 
 
 def _load_raw(con: duckdb.DuckDBPyConnection, source: str, table: pa.Table) -> None:
     view = f"ingest_arrow_{source}"
     con.register(view, table)
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {raw_table_name(source)} AS SELECT * FROM {view}")
+        sql.run(con, _SQL, "load_raw", raw=raw_table_name(source), arrow=view)
     finally:
         con.unregister(view)
 
 
 def _summarise(con: duckdb.DuckDBPyConnection) -> StageSummary:
     rows_read = {
-        s: con.execute(f"SELECT count(*) FROM {raw_table_name(s)}").fetchone()[0]
+        s: sql.run(con, _SQL, "count_rows", table=raw_table_name(s)).fetchone()[0]
         for s in SOURCE_NAMES
     }
     records = dict.fromkeys(SOURCE_NAMES, 0)
     duplicates = dict.fromkeys(SOURCE_NAMES, 0)
-    for source, n, extra in con.execute(
-        "SELECT source, count(*), sum(n_copies - 1) FROM staged_records GROUP BY source"
-    ).fetchall():
+    for source, n, extra in sql.run(con, _SQL, "staged_by_source").fetchall():
         records[source], duplicates[source] = n, int(extra)
     rejected: dict[str, dict[str, int]] = {s: {} for s in SOURCE_NAMES}
-    for source, reason, n in con.execute(
-        "SELECT source, reject_reason, count(*) FROM staged_records "
-        "WHERE reject_reason IS NOT NULL GROUP BY ALL ORDER BY ALL"
-    ).fetchall():
+    for source, reason, n in sql.run(con, _SQL, "rejected_by_reason").fetchall():
         rejected[source][reason] = n
     return StageSummary(rows_read, duplicates, records, rejected)
 
@@ -150,10 +139,10 @@ def stage_records(con: duckdb.DuckDBPyConnection, batch: InboxBatch) -> StageSum
     for source in SOURCE_NAMES:
         con.execute(rename_sql(SOURCES[source]))
     for step in _STEPS:
-        con.execute(_sql(step))
+        sql.run(con, _SQL, step)
     for source in SOURCE_NAMES:
-        con.execute(f"DROP VIEW IF EXISTS ingest_stage_{source}")
-        con.execute(f"DROP VIEW IF EXISTS ingest_renamed_{source}")
+        sql.run(con, _SQL, "drop_view", view=f"ingest_stage_{source}")
+        sql.run(con, _SQL, "drop_view", view=f"ingest_renamed_{source}")
 
     enforce(con, "staged_records", STAGED_RECORDS)
     summary = _summarise(con)

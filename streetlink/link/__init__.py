@@ -25,6 +25,7 @@ from typing import Any
 
 import duckdb
 
+from streetlink import sql
 from streetlink.link.features import (
     address_records_sql,
     dwelling_features_sql,
@@ -52,15 +53,17 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+_SQL = "streetlink.link"
+
 
 def prepare_registry_features(con: duckdb.DuckDBPyConnection) -> None:
     """Registry-side features and term frequencies (warehouse, once per refresh)."""
     register_place_pinyin(con)
-    con.execute(f"CREATE OR REPLACE TABLE dwelling_features AS {dwelling_features_sql()}")
-    con.execute(f"CREATE OR REPLACE TABLE person_features AS {person_features_sql()}")
+    sql.run(con, _SQL, "create_table_as", table="dwelling_features", query=dwelling_features_sql())
+    sql.run(con, _SQL, "create_table_as", table="person_features", query=person_features_sql())
     for column in PERSON_SPEC.tf_columns:
-        con.execute(f"CREATE OR REPLACE TABLE tf_{column} AS {tf_table_sql(column)}")
-    con.execute(f"CREATE OR REPLACE TABLE place_committees AS {place_committees_sql()}")
+        sql.run(con, _SQL, "create_table_as", table=f"tf_{column}", query=tf_table_sql(column))
+    sql.run(con, _SQL, "create_table_as", table="place_committees", query=place_committees_sql())
     store_registry_u(con)
 
 
@@ -72,15 +75,14 @@ def store_registry_u(con: duckdb.DuckDBPyConnection) -> None:
     for spec, table in ((ADDRESS_SPEC, "dwelling_features"), (PERSON_SPEC, "person_features")):
         for comparison, levels in estimate_registry_u(con, spec, table).items():
             rows += [(spec.name, comparison, label, u) for label, u in levels.items()]
-    con.execute("CREATE OR REPLACE TABLE registry_u (model VARCHAR, comparison VARCHAR, level VARCHAR, u DOUBLE)")
-    con.executemany("INSERT INTO registry_u VALUES (?, ?, ?, ?)", rows)
+    sql.run(con, _SQL, "create_registry_u")
+    con.executemany(sql.render(_SQL, "insert_registry_u"), rows)
 
 
 def load_registry_u(con: duckdb.DuckDBPyConnection, warehouse: str, model: str) -> dict[str, dict[str, float]]:
     values: dict[str, dict[str, float]] = {}
-    for comparison, level, u in con.execute(
-            f"SELECT comparison, level, u FROM {warehouse}.registry_u WHERE model = ? AND u IS NOT NULL "
-            "ORDER BY comparison, level", [model]).fetchall():
+    for comparison, level, u in sql.run(con, _SQL, "registry_u_of_model", [model],
+                                        registry_u=f"{warehouse}.registry_u").fetchall():
         values.setdefault(comparison, {})[level] = u
     return values
 
@@ -106,25 +108,21 @@ def score_model(con: duckdb.DuckDBPyConnection, model: LinkageModel, spec: Model
     """Prefilter the registry to rows some record can block with, then score all pairs."""
     from streetlink.link.splink_engine import predict
 
-    n_records = con.execute(f"SELECT count(*) FROM {records}").fetchall()[0][0]
+    n_records = sql.run(con, _SQL, "count_rows", table=records).fetchall()[0][0]
     if n_records == 0:  # a night with replies only: the same columns, no rows
         sides = ", ".join(f'{side}."{c}" AS "{c}_{side}"' for side in ("l", "r")
                           for c in ("source_dataset", *spec.feature_columns))
         scores = ", ".join(f"NULL::INTEGER AS gamma_{c['output_column_name']}, "
                            f"NULL::DOUBLE AS mw_{c['output_column_name']}"
                            for c in model.splink_settings["comparisons"])
-        con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT {sides}, {scores}, NULL::DOUBLE AS match_weight, "
-                    f"NULL::DOUBLE AS match_probability, NULL::VARCHAR AS explanation "
-                    f"FROM (SELECT * FROM {records} LIMIT 0) l, (SELECT * FROM {registry} LIMIT 0) r")
+        sql.run(con, _SQL, "empty_pairs", out=out, sides=sides, scores=scores, records=records, registry=registry)
         return 0
     reachable = f"{spec.name}_registry_rows"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {reachable} AS "
-                f"{prefilter_registry_sql(spec, records, registry)}")
+    sql.run(con, _SQL, "create_temp_table_as", table=reachable, query=prefilter_registry_sql(spec, records, registry))
     n = predict(con, model.splink_settings, records, reachable, tf_tables, f"{out}_raw")
-    con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT *, {_explanation_sql(model)} AS explanation "
-                f"FROM {out}_raw")
-    con.execute(f"DROP TABLE {out}_raw")
-    con.execute(f"DROP TABLE {reachable}")
+    sql.run(con, _SQL, "explained_pairs", out=out, raw=f"{out}_raw", explanation=_explanation_sql(model))
+    sql.run(con, _SQL, "drop_table", table=f"{out}_raw")
+    sql.run(con, _SQL, "drop_table", table=reachable)
     return n
 
 
@@ -135,35 +133,9 @@ def candidates_sql(pairs: str, kind: str) -> str:
     summed odds of the candidate's building and committee. Probabilities are computed in
     the decide stage, which owns the prior odds that a record has no match at all.
     """
-    if kind == "address":
-        return f"""
-            WITH s AS (
-                SELECT unique_id_l AS record_id, unique_id_r AS house_id, committee_code_r AS committee_code,
-                       road_r AS road,
-                       concat_ws('|', coalesce(road_r, village_r), lane_r, group_no_r, number_r) AS building_key,
-                       match_weight, pow(2.0, least(match_weight, 200)) AS odds, explanation
-                FROM {pairs}
-            )
-            SELECT *, substr(committee_code, 1, 9) AS street_code,
-                   count(*) OVER (PARTITION BY record_id) AS n_candidates,
-                   sum(odds ORDER BY house_id) OVER (PARTITION BY record_id) AS total_odds,
-                   sum(odds ORDER BY house_id) OVER (PARTITION BY record_id, building_key) AS building_odds,
-                   sum(odds ORDER BY house_id) OVER (PARTITION BY record_id, committee_code) AS committee_odds,
-                   row_number() OVER (PARTITION BY record_id ORDER BY match_weight DESC, house_id) AS rank
-            FROM s
-        """
-    return f"""
-        WITH s AS (
-            SELECT unique_id_l AS record_id, unique_id_r AS person_id, house_id_r AS house_id,
-                   committee_code_r AS committee_code, match_weight,
-                   pow(2.0, least(match_weight, 200)) AS odds, explanation, identity_conflict
-            FROM {pairs}
-        )
-        SELECT *, count(*) OVER (PARTITION BY record_id) AS n_candidates,
-               sum(odds ORDER BY person_id) OVER (PARTITION BY record_id) AS total_odds,
-               row_number() OVER (PARTITION BY record_id ORDER BY match_weight DESC, person_id) AS rank
-        FROM s
-    """
+    if kind not in ("address", "person"):
+        raise ValueError(f"candidates of {kind!r}: address or person")
+    return sql.render(_SQL, f"{kind}_candidates", pairs=pairs)
 
 
 # Fellegi–Sunter adds evidence field by field. Two strong identifiers that contradict each
@@ -193,8 +165,8 @@ def _local_tf(con: duckdb.DuckDBPyConnection, warehouse: str, records: str) -> d
     """Copy the term frequencies the night needs out of the (attached) warehouse."""
     tables = {}
     for column in PERSON_SPEC.tf_columns:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE tf_{column} AS SELECT * FROM {warehouse}.tf_{column} "
-                    f"WHERE {column} IN (SELECT {column} FROM {records})")
+        sql.run(con, _SQL, "night_tf", table=f"tf_{column}", source=f"{warehouse}.tf_{column}", column=column,
+                records=records)
         tables[column] = f"tf_{column}"
     return tables
 
@@ -202,7 +174,7 @@ def _local_tf(con: duckdb.DuckDBPyConnection, warehouse: str, records: str) -> d
 def _registry_rows(con: duckdb.DuckDBPyConnection, warehouse: str) -> dict[str, int]:
     import json
 
-    return json.loads(con.execute(f"SELECT rows_json FROM {warehouse}.registry_meta").fetchall()[0][0])
+    return json.loads(sql.run(con, _SQL, "registry_rows", registry_meta=f"{warehouse}.registry_meta").fetchall()[0][0])
 
 
 def adapted_to_registry(model: LinkageModel, u_values: dict[str, dict[str, float]], table: str,
@@ -251,24 +223,22 @@ def score_night(con: duckdb.DuckDBPyConnection, warehouse: str, address_model: L
                 person_model: LinkageModel) -> dict[str, Any]:
     """`address_candidates` and `person_candidates` for `records_std` (nightly run and training)."""
     register_place_pinyin(con)
-    con.execute(f"CREATE OR REPLACE TABLE address_records AS "
-                f"{address_records_sql(registry=f'{warehouse}.dwelling_features')}")
-    con.execute(f"CREATE OR REPLACE TABLE person_records AS {person_records_sql(population=f'{warehouse}.person_features')}")
+    sql.run(con, _SQL, "create_table_as", table="address_records",
+            query=address_records_sql(registry=f"{warehouse}.dwelling_features"))
+    sql.run(con, _SQL, "create_table_as", table="person_records",
+            query=person_records_sql(population=f"{warehouse}.person_features"))
 
     n_address_pairs = score_model(con, address_model, ADDRESS_SPEC, "address_records",
                                   f"{warehouse}.dwelling_features", {}, "address_pairs")
-    con.execute(f"CREATE OR REPLACE TABLE address_candidates AS {candidates_sql('address_pairs', 'address')}")
+    sql.run(con, _SQL, "create_table_as", table="address_candidates", query=candidates_sql("address_pairs", "address"))
     tf = _local_tf(con, warehouse, "person_records")
     n_person_pairs = score_model(con, person_model, PERSON_SPEC, "person_records",
                                  f"{warehouse}.person_features", tf, "person_pairs")
-    con.execute("ALTER TABLE person_pairs ADD COLUMN identity_conflict BOOLEAN")
-    con.execute(f"UPDATE person_pairs SET identity_conflict = {identity_conflict_sql(person_model)}")
-    con.execute(f"CREATE OR REPLACE TABLE person_candidates AS {candidates_sql('person_pairs', 'person')}")
+    sql.run(con, _SQL, "add_identity_conflict")
+    sql.run(con, _SQL, "set_identity_conflict", conflict=identity_conflict_sql(person_model))
+    sql.run(con, _SQL, "create_table_as", table="person_candidates", query=candidates_sql("person_pairs", "person"))
 
-    counts = con.execute("""
-        SELECT (SELECT count(*) FROM address_records), (SELECT count(DISTINCT record_id) FROM address_candidates),
-               (SELECT count(*) FROM person_records), (SELECT count(DISTINCT record_id) FROM person_candidates)
-    """).fetchall()[0]
+    counts = sql.run(con, _SQL, "link_counts").fetchall()[0]
     summary = {
         "address_records": counts[0], "address_records_with_candidates": counts[1],
         "address_pairs": n_address_pairs,

@@ -19,17 +19,21 @@ import logging
 from typing import Any
 
 import duckdb
+import sqlglot
 from splink import DuckDBAPI, Linker
 from splink.internals.comparison_level import ComparisonLevel
 from splink.internals.exceptions import EMTrainingException
 from splink.internals.settings import Settings
 
+from streetlink import sql
 from streetlink.link.specs import ModelSpec
 
 __all__ = ["RECORDS_DATASET", "REGISTRY_DATASET", "estimate_registry_u", "m_from_labels", "predict", "settings_for",
            "train"]
 
 log = logging.getLogger(__name__)
+
+_SQL = "streetlink.link"
 
 RECORDS_DATASET = "a_records"
 REGISTRY_DATASET = "b_registry"
@@ -54,10 +58,57 @@ def settings_for(spec: ModelSpec, probability_two_random_records_match: float = 
     }
 
 
-def _register_tf(linker: Linker, db_api: DuckDBAPI, tf_tables: dict[str, str]) -> None:
+def _register_tf(linker: Linker, db_api: Any, tf_tables: dict[str, str], con: Any = None) -> None:
     for column, table in tf_tables.items():
-        sdf = db_api.register(table, table_name=f"tf_lookup_{column}")
+        sdf = db_api.register(_input(con, table), table_name=f"tf_lookup_{column}")
         linker.table_management.register_term_frequency_lookup(sdf, column)
+
+
+def _is_spark(con: Any) -> bool:
+    return getattr(con, "kind", None) == "spark"
+
+
+def _db_api(con: Any) -> Any:
+    """Splink's API for the engine of `con`: DuckDB on the connection, or Spark on its session.
+
+    On Spark, Splink breaks the lineage of its intermediate tables by writing them as
+    Parquet into the session's checkpoint folder (the run's scratch folder).
+    """
+    if _is_spark(con):
+        from splink import SparkAPI
+
+        return SparkAPI(spark_session=con.spark, break_lineage_method="parquet",
+                        num_partitions_on_repartition=int(con.spark.conf.get("spark.sql.shuffle.partitions")))
+    return DuckDBAPI(connection=con)
+
+
+def _input(con: Any, table: str) -> Any:
+    """What Splink registers: the table's name on DuckDB, its DataFrame on Spark."""
+    return con.read_frame(table) if _is_spark(con) else table
+
+
+def _register(db_api: Any, con: Any, table: str) -> Any:
+    if _is_spark(con):
+        return db_api.register(con.read_frame(table), table_name=f"{table.replace('.', '__')}_splink_input")
+    return db_api.register(table)
+
+
+def _for_engine(con: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    """Settings whose comparison SQL is in the engine's dialect.
+
+    The specs write comparison levels in DuckDB's SQL (blocking rules carry their dialect
+    and Splink transpiles them itself; levels it reads in the engine's dialect). On Spark,
+    "road_l" would be a string literal, not a column: the levels are transpiled here.
+    """
+    if not _is_spark(con):
+        return settings
+    out = copy.deepcopy(settings)
+    for comparison in out["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            condition = level.get("sql_condition")
+            if condition and condition.strip().upper() != "ELSE":
+                level["sql_condition"] = sqlglot.transpile(condition, read="duckdb", write="spark")[0]
+    return out
 
 
 def train(
@@ -76,13 +127,13 @@ def train(
     sampled from the night's pairs before EM, so m is estimated against the same u the
     nightly runs will use.
     """
-    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
-    con.execute("SET threads = 1")
+    threads = sql.run(con, _SQL, "current_threads").fetchall()[0][0]
+    sql.run(con, "streetlink.engine", "set_threads", threads="1")
     try:
         with _floored_m_probabilities():
             trained = _estimate(con, spec, records, registry, tf_tables, seed, max_pairs, registry_u)
     finally:
-        con.execute(f"SET threads = {int(threads)}")
+        sql.run(con, "streetlink.engine", "set_threads", threads=str(int(threads)))
     trained["linker_uid"] = None  # a random id: would make identical trainings differ
     filled = _fill_unobserved_levels(trained, max_pairs)
     if filled:
@@ -166,11 +217,11 @@ def estimate_registry_u(con: duckdb.DuckDBPyConnection, spec: ModelSpec, registr
     alone cannot show (a caller who gave only a surname) return None and keep the
     trained u.
     """
-    threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
-    con.execute("SET threads = 1")
+    threads = sql.run(con, _SQL, "current_threads").fetchall()[0][0]
+    sql.run(con, "streetlink.engine", "set_threads", threads="1")
     try:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {spec.name}_u_left AS "
-                    f"SELECT * REPLACE ('{RECORDS_DATASET}' AS source_dataset) FROM {registry}")
+        sql.run(con, _SQL, "registry_as_records", view=f"{spec.name}_u_left", registry=registry,
+                records_dataset=RECORDS_DATASET)
         db_api = DuckDBAPI(connection=con)
         left = db_api.register(f"{spec.name}_u_left", table_name=f"{spec.name}_u_sample_left")
         right = db_api.register(registry, table_name=f"{spec.name}_u_sample_right")
@@ -178,7 +229,7 @@ def estimate_registry_u(con: duckdb.DuckDBPyConnection, spec: ModelSpec, registr
         linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
         settings = linker.misc.save_model_to_json()
     finally:
-        con.execute(f"SET threads = {int(threads)}")
+        sql.run(con, "streetlink.engine", "set_threads", threads=str(int(threads)))
     return {
         c["output_column_name"]: {lvl["label_for_charts"]: lvl.get("u_probability")
                                   for lvl in c["comparison_levels"] if not lvl.get("is_null_level")}
@@ -198,9 +249,8 @@ def _session_start_lambda(con: duckdb.DuckDBPyConnection, linker: Linker, rule: 
     the global value returned here gives exactly that after Splink's adjustment. EM
     still estimates λ freely within the session and does not write it back.
     """
-    n_pairs, n_records = con.execute(
-        f"SELECT count(*), count(DISTINCT l.unique_id) FROM {records} l JOIN {registry} r ON {rule}"
-    ).fetchall()[0]
+    n_pairs, n_records = sql.run(con, _SQL, "rule_pairs", records=records, registry=registry,
+                                 rule=rule).fetchall()[0]
     if not n_pairs:
         return None
     share = min(0.5, n_records / n_pairs)
@@ -251,21 +301,20 @@ def predict(
     threshold_match_weight: float | None = None,
 ) -> int:
     """Score every blocked (record, registry row) pair into table `out`, records on `_l`."""
-    db_api = DuckDBAPI(connection=con)
-    left = db_api.register(records)
-    right = db_api.register(registry)
-    linker = Linker([left, right], copy.deepcopy(settings), log_level=None)
-    _register_tf(linker, db_api, tf_tables)
+    db_api = _db_api(con)
+    left = _register(db_api, con, records)
+    right = _register(db_api, con, registry)
+    linker = Linker([left, right], _for_engine(con, copy.deepcopy(settings)), log_level=None)
+    _register_tf(linker, db_api, tf_tables, con)
     scored = linker.inference.predict_between(
         left, right, threshold_match_weight=threshold_match_weight, warning_mode="never")
-    con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT * FROM {scored.physical_name}")
+    sql.run(con, _SQL, "copy_of", table=out, source=scored.physical_name)
     scored.drop_table_from_database_and_remove_from_cache()
-    flipped = con.execute(
-        f"SELECT count(*) FROM {out} WHERE source_dataset_l <> '{RECORDS_DATASET}'").fetchone()[0]
+    flipped = sql.run(con, _SQL, "pairs_flipped", table=out, records_dataset=RECORDS_DATASET).fetchone()[0]
     if flipped:
         raise RuntimeError(f"{flipped} scored pairs have the registry on the left: comparisons "
                            "with one-sided levels would be misread")
-    return con.execute(f"SELECT count(*) FROM {out}").fetchone()[0]
+    return sql.run(con, _SQL, "count_rows", table=out).fetchone()[0]
 
 
 def m_from_labels(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], records: str, registry: str,
@@ -279,11 +328,11 @@ def m_from_labels(con: duckdb.DuckDBPyConnection, settings: dict[str, Any], reco
     show keeps most of its trained value instead of falling to 0. Fixed m (the caller's age)
     stays fixed. Returns the new settings and the number of labelled pairs used.
     """
-    n = con.execute(f"SELECT count(*) FROM {labels}").fetchone()[0]
+    n = sql.run(con, _SQL, "count_rows", table=labels).fetchone()[0]
     if n == 0:
         return copy.deepcopy(settings), 0
-    con.execute(f"CREATE OR REPLACE TEMP VIEW m_labels_pairs AS SELECT '{RECORDS_DATASET}' AS source_dataset_l, "
-                f"unique_id_l, '{REGISTRY_DATASET}' AS source_dataset_r, unique_id_r FROM {labels}")
+    sql.run(con, _SQL, "label_pairs_view", labels=labels, records_dataset=RECORDS_DATASET,
+            registry_dataset=REGISTRY_DATASET)
     db_api = DuckDBAPI(connection=con)
     left = db_api.register(records)
     right = db_api.register(registry)

@@ -27,7 +27,7 @@ from typing import Any
 
 import duckdb
 
-from streetlink import __version__
+from streetlink import __version__, sql
 from streetlink.decide.rules import RULES
 from streetlink.decide.thresholds import THRESHOLDS, default_thresholds, save_decision
 from streetlink.link import load_registry_u, score_night
@@ -44,13 +44,15 @@ __all__ = ["train_linkage_models", "train_on_workspace", "write_model_card"]
 
 log = logging.getLogger(__name__)
 
+_SQL = "streetlink.link"
+
 
 def _train_one(con: duckdb.DuckDBPyConnection, spec: ModelSpec, records: str, registry: str,
                tf_tables: dict[str, str], seed: int, warehouse: str) -> tuple[dict[str, Any], list[str]]:
     from streetlink.link.splink_engine import train
 
     log.info("training %s on %s records", spec.name,
-             con.execute(f"SELECT count(*) FROM {records}").fetchall()[0][0])
+             sql.run(con, _SQL, "count_rows", table=records).fetchall()[0][0])
     return train(con, spec, records, registry, tf_tables, seed=seed,
                  registry_u=load_registry_u(con, warehouse, spec.name))
 
@@ -60,17 +62,18 @@ def train_linkage_models(con: duckdb.DuckDBPyConnection, warehouse: str, models_
                          data_description: dict[str, Any] | None = None) -> tuple[LinkageModel, LinkageModel]:
     """Train both models on the night in `con`; write their JSON files into `models_dir`."""
     register_place_pinyin(con)
-    con.execute(f"CREATE OR REPLACE TABLE address_records AS "
-                f"{address_records_sql(registry=f'{warehouse}.dwelling_features')}")
-    con.execute(f"CREATE OR REPLACE TABLE person_records AS {person_records_sql(population=f'{warehouse}.person_features')}")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW train_dwellings AS SELECT * FROM {warehouse}.dwelling_features")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW train_persons AS SELECT * FROM {warehouse}.person_features")
+    sql.run(con, _SQL, "create_table_as", table="address_records",
+            query=address_records_sql(registry=f"{warehouse}.dwelling_features"))
+    sql.run(con, _SQL, "create_table_as", table="person_records",
+            query=person_records_sql(population=f"{warehouse}.person_features"))
+    sql.run(con, _SQL, "view_of", view="train_dwellings", source=f"{warehouse}.dwelling_features")
+    sql.run(con, _SQL, "view_of", view="train_persons", source=f"{warehouse}.person_features")
     tf_tables = {}
     for column in PERSON_SPEC.tf_columns:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW train_tf_{column} AS SELECT * FROM {warehouse}.tf_{column}")
+        sql.run(con, _SQL, "view_of", view=f"train_tf_{column}", source=f"{warehouse}.tf_{column}")
         tf_tables[column] = f"train_tf_{column}"
 
-    registry_meta = con.execute(f"SELECT fingerprint, rows_json FROM {warehouse}.registry_meta").fetchall()[0]
+    registry_meta = sql.run(con, _SQL, "registry_fingerprint", registry_meta=f"{warehouse}.registry_meta").fetchall()[0]
     base = {
         "trained_on": trained_on, "seed": seed, "streetlink_version": __version__,
         "registry_fingerprint": registry_meta[0], "registry_rows": registry_meta[1],
@@ -78,14 +81,14 @@ def train_linkage_models(con: duckdb.DuckDBPyConnection, warehouse: str, models_
     }
     train_records_sql, train_registry_sql = address_training_sql(
         "address_records", "person_records", "train_dwellings", "train_persons")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE address_train_records AS {train_records_sql}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE address_train_registry AS {train_registry_sql}")
+    sql.run(con, _SQL, "create_temp_table_as", table="address_train_records", query=train_records_sql)
+    sql.run(con, _SQL, "create_temp_table_as", table="address_train_registry", query=train_registry_sql)
     settings_a, neutral_a = _train_one(con, ADDRESS_SPEC, "address_train_records", "address_train_registry",
                                        {}, seed, warehouse)
     settings_p, neutral_p = _train_one(con, PERSON_SPEC, "person_records", "train_persons", tf_tables, seed,
                                        warehouse)
-    n_a = con.execute("SELECT count(*) FROM address_records").fetchall()[0][0]
-    n_p = con.execute("SELECT count(*) FROM person_records").fetchall()[0][0]
+    n_a = sql.run(con, _SQL, "count_rows", table="address_records").fetchall()[0][0]
+    n_p = sql.run(con, _SQL, "count_rows", table="person_records").fetchall()[0][0]
     address_model = save_model(models_dir, "address_model", settings_a,
                                {**base, "records": n_a, "levels_without_evidence": neutral_a})
     person_model = save_model(models_dir, "person_model", settings_p,
@@ -243,8 +246,7 @@ def train_on_workspace(ws: Any, models_dir: Path, truth_path: Path | None = None
         worlds = []
         if truth_path is not None:
             score_night(con, "wh", address_model, person_model)
-            con.execute("CREATE OR REPLACE TEMP TABLE training_truth AS SELECT * FROM read_parquet(?)",
-                        [str(truth_path)])
+            sql.run(con, _SQL, "training_truth", [str(truth_path)])
             worlds.append(SearchWorld(f"training night {ws.config.date_str}", con, "wh", "training_truth"))
         if prepare_worlds is not None:
             worlds += prepare_worlds(models_dir)
@@ -269,24 +271,15 @@ _NOT_FROM_LABELS = ("person_no_match_odds", "person_min", "dwelling_min")
 def _labelled_pairs(con: duckdb.DuckDBPyConnection, warehouse: str, nights: list[tuple[str, Path]]) -> None:
     """All labelled nights' records (features) and their confirmed pairs, in `con`."""
     for table in ("staged_records", "records_std"):
-        parts = " UNION ALL BY NAME ".join(
-            f"SELECT * FROM read_parquet('{(path / 'internal' / 'decide_inputs' / f'{table}.parquet').as_posix()}')"
-            for _, path in nights)
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS {parts}")
+        paths = [str(path / "internal" / "decide_inputs" / f"{table}.parquet") for _, path in nights]
+        sql.run(con, _SQL, "labelled_night_records", {"paths": paths}, table=table)
     register_place_pinyin(con)
-    con.execute(f"CREATE OR REPLACE TABLE address_records AS "
-                f"{address_records_sql(registry=f'{warehouse}.dwelling_features')}")
-    con.execute(f"CREATE OR REPLACE TABLE person_records AS "
-                f"{person_records_sql(population=f'{warehouse}.person_features')}")
-    # a confirmed dwelling: the person was found there, or the address was right and they moved
-    con.execute("""CREATE OR REPLACE TABLE address_label_pairs AS
-        SELECT DISTINCT e.record_id AS unique_id_l, e.house_id AS unique_id_r FROM label_evidence e
-        WHERE e.result IN ('verified_resident', 'verified_moved') AND e.house_id IS NOT NULL
-          AND e.record_id IN (SELECT unique_id FROM address_records)""")
-    con.execute("""CREATE OR REPLACE TABLE person_label_pairs AS
-        SELECT DISTINCT e.record_id AS unique_id_l, e.person_id AS unique_id_r FROM label_evidence e
-        WHERE e.person_confirmed AND e.person_id IS NOT NULL
-          AND e.record_id IN (SELECT unique_id FROM person_records)""")
+    sql.run(con, _SQL, "create_table_as", table="address_records",
+            query=address_records_sql(registry=f"{warehouse}.dwelling_features"))
+    sql.run(con, _SQL, "create_table_as", table="person_records",
+            query=person_records_sql(population=f"{warehouse}.person_features"))
+    sql.run(con, _SQL, "address_label_pairs")
+    sql.run(con, _SQL, "person_label_pairs")
 
 
 def train_from_labels(out: Path, models_from: Path, staging: Path, *, min_answers: int = 50,
@@ -343,13 +336,13 @@ def train_from_labels(out: Path, models_from: Path, staging: Path, *, min_answer
         if reestimate_m:
             con = connect(staging.parent / f"{staging.name}-pairs.duckdb")
             try:
-                con.execute(f"ATTACH '{warehouse.as_posix()}' AS wh (READ_ONLY)")
+                sql.run(con, "streetlink.engine", "attach_read_only", path=warehouse, alias="wh")
                 with attached_ledger(con, ledger_path(out)) as ledger:
                     label_evidence(con, max(dt.date.fromisoformat(n) for n in counts), ledger=ledger)
                 _labelled_pairs(con, "wh", [(n, out / n) for n in counts])
                 tf = {}
                 for column in PERSON_SPEC.tf_columns:
-                    con.execute(f"CREATE OR REPLACE TEMP TABLE tf_{column} AS SELECT * FROM wh.tf_{column}")
+                    sql.run(con, _SQL, "temp_copy_of", table=f"tf_{column}", source=f"wh.tf_{column}")
                     tf[column] = f"tf_{column}"
                 settings_a, m_pairs["address_model"] = m_from_labels(
                     con, address_model.splink_settings, "address_records", "wh.dwelling_features",

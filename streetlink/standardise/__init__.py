@@ -26,11 +26,14 @@ from typing import Any
 
 import duckdb
 
+from streetlink import engine, sql
 from streetlink.contracts import HOUSING_STD, POPULATION_STD, RECORDS_STD, enforce
 
 __all__ = ["standardise_night", "standardise_registry"]
 
 log = logging.getLogger(__name__)
+
+_SQL = "streetlink.standardise"
 
 
 def standardise_registry(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -70,11 +73,12 @@ def standardise_night(con: duckdb.DuckDBPyConnection, warehouse: str = "wh") -> 
 
     t = time.perf_counter()
     # The gazetteer tables live in the attached warehouse; let unqualified names find them.
-    con.execute(f"SET search_path = 'main,{warehouse}'")
+    sql.identifier(warehouse)
+    sql.run(con, _SQL, "set_warehouse_path", path=f"main,{warehouse}")
     try:
         gazetteer = Gazetteer.load(con)
     finally:
-        con.execute("RESET search_path")
+        sql.run(con, _SQL, "reset_search_path")
     seconds = {"gazetteer_load": round(time.perf_counter() - t, 2)}
 
     t = time.perf_counter()
@@ -86,21 +90,12 @@ def standardise_night(con: duckdb.DuckDBPyConnection, warehouse: str = "wh") -> 
     seconds["addresses"] = round(time.perf_counter() - t, 2)
 
     identity_cols = [c.name for c in RECORDS_STD.columns if c.name not in ("record_id", "source")]
-    address_cols = set(con.execute("SELECT * FROM records_address LIMIT 0").fetchdf().columns)
+    address_cols = {name for name, _ in engine.of(con).describe("records_address")}
     select = ", ".join(
         f'{"a" if c in address_cols else "i"}."{c}"' for c in identity_cols
     )
-    con.execute(f"""
-        CREATE OR REPLACE TABLE records_std AS
-        SELECT s.record_id, s.source, {select}
-        FROM staged_records s
-        JOIN records_identity i USING (record_id)
-        JOIN records_address a USING (record_id)
-        ORDER BY s.record_id
-    """)
+    sql.run(con, _SQL, "records_std", columns=select)
     enforce(con, "records_std", RECORDS_STD)
-    counts = dict(con.execute("""
-        SELECT addr_scope || ':' || addr_precision, count(*) FROM records_std GROUP BY ALL ORDER BY ALL
-    """).fetchall())
-    n = con.execute("SELECT count(*) FROM records_std").fetchone()[0]
+    counts = dict(sql.run(con, _SQL, "scope_precision_counts").fetchall())
+    n = sql.run(con, _SQL, "count_rows", table="records_std").fetchone()[0]
     return {"records": n, "address_scope_precision": counts, "seconds_by_part": seconds}

@@ -70,7 +70,7 @@ def build_gazetteer(
                                         if k in placeholders})
     finally:
         con.unregister("_gaz_street_words")
-    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+    counts = {t: sql.run(con, _SQL, "count_rows", table=t).fetchall()[0][0]
               for t in GAZETTEER_TABLES}
     log.info("gazetteer built: %s", ", ".join(f"{t}={n}" for t, n in counts.items()))
 
@@ -440,8 +440,6 @@ class Gazetteer:
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
-    ).fetchall()[0][0] or con.execute(
-        "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [table]
-    ).fetchall()[0][0])
+    from streetlink import engine
+
+    return engine.of(con).table_exists(table)

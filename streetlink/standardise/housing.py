@@ -259,7 +259,7 @@ def _std_address(parts: dict[str, str | None], street_code: str) -> str | None:
 def _count_repairs(h: _HousingRun) -> None:
     sql.run(h.con, _SQL, "count_repairs", out=h.out)
     h.repairs = read_repairs(h.con)
-    h.rows = h.con.execute(f"SELECT count(*) FROM {sql.identifier(h.out)}").fetchall()[0][0]
+    h.rows = sql.run(h.con, _SQL, "count_rows", table=h.out).fetchall()[0][0]
 
 
 HOUSING_STEPS = (

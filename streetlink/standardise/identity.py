@@ -29,13 +29,12 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
-from functools import lru_cache
 from operator import attrgetter
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from streetlink import sql
 from streetlink.contracts.schema import Contract, enforce
 from streetlink.contracts.tables import POPULATION_STD, RECORDS_STD
 from streetlink.standardise import names as names_mod
@@ -90,8 +89,7 @@ RECORDS_IDENTITY = Contract(
 # Columns standardise_population adds after those of POPULATION_STD.
 POPULATION_STD_EXTRA = ("name_kind", "id_clean", "phone_kind")
 
-_SQL_PATH = Path(__file__).with_name("identity.sql")
-_IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
+_SQL = "streetlink.standardise"
 _PARAM_RE = re.compile(r"\$([a-z_]+)")
 
 _NAME_FIELDS = [f.name for f in fields(NameParts)]
@@ -114,33 +112,23 @@ _PHONE_TYPES = {"phone": pa.string(), "phone_clean": pa.string(), "phone_kind": 
 # --- plumbing ----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _statements() -> dict[str, str]:
-    text = _SQL_PATH.read_text(encoding="utf-8")
-    chunks = re.split(r"^-- name: ", text, flags=re.MULTILINE)[1:]
-    statements = {}
-    for chunk in chunks:
-        name, _, body = chunk.partition("\n")
-        code = [line for line in body.splitlines() if not line.lstrip().startswith("--")]
-        statements[name.strip()] = "\n".join(code).strip()
-    return statements
-
-
 def _identifier(name: str) -> str:
-    if not _IDENTIFIER_RE.fullmatch(name):
-        raise ValueError(f"not a table name: {name!r}")
+    sql.identifier(name)  # a bad name fails before any work is done
     return name
 
 
+def _params_of(text: str) -> set[str]:
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    return set(_PARAM_RE.findall(code))
+
+
 def _run(
-    con: duckdb.DuckDBPyConnection, statement: str, params: dict[str, object], **tables: str
+    con: duckdb.DuckDBPyConnection, statement: str, params: dict[str, object] | None = None, **tables: str
 ) -> duckdb.DuckDBPyConnection:
-    """Run a named statement of identity.sql with its table names and bound parameters."""
-    sql = _statements()[statement]
-    for key, table in tables.items():
-        sql = sql.replace("{" + key + "}", _identifier(table))
-    wanted = {p: params[p] for p in set(_PARAM_RE.findall(sql))}
-    return con.execute(sql, wanted)
+    """Run a named statement of identity.sql with its table names and the parameters it uses."""
+    text = sql.render(_SQL, statement, **tables)
+    wanted = {p: (params or {})[p] for p in _params_of(text)}
+    return con.execute(text, wanted) if wanted else con.execute(text)
 
 
 @contextmanager
@@ -177,7 +165,7 @@ def _create_from_rows(
     view = f"{table}_arrow"
     con.register(view, pa.table(arrays))
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {view}")
+        _run(con, "create_from_arrow", table=table, arrow=view)
     finally:
         con.unregister(view)
 
@@ -186,18 +174,17 @@ def _create_from_rows(
 def _insertion_order_relaxed(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Let DuckDB write a table in any row order (then it writes in parallel: about twice
     as fast on 2 cores). Row order of population_std means nothing: it is keyed by person."""
-    (before,) = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
-    con.execute("SET preserve_insertion_order = false")
+    (before,) = _run(con, "insertion_order").fetchone()
+    _run(con, "relax_insertion_order")
     try:
         yield
     finally:
-        con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
+        if before:
+            _run(con, "keep_insertion_order")
 
 
 def _counts(con: duckdb.DuckDBPyConnection, table: str, column: str) -> dict[str, int]:
-    rows = con.execute(
-        f"SELECT {column}, count(*) FROM {table} GROUP BY ALL ORDER BY 2 DESC"
-    ).fetchall()
+    rows = _run(con, "count_by", table=table, column=column).fetchall()
     return {str(k): n for k, n in rows}
 
 
@@ -218,12 +205,7 @@ def standardise_record_identity(
     staged, out = _identifier(staged), _identifier(out)
     today = today or dt.date.today()
 
-    names = [
-        r[0]
-        for r in con.execute(
-            f"SELECT DISTINCT name FROM {staged} WHERE name IS NOT NULL"
-        ).fetchall()
-    ]
+    names = [r[0] for r in _run(con, "record_names", staged=staged).fetchall()]
     _create_from_rows(
         con,
         "_idr_names",
@@ -232,9 +214,7 @@ def standardise_record_identity(
         _NAME_TYPES,
     )
 
-    ids = con.execute(
-        f"SELECT DISTINCT id_number, id_type FROM {staged} WHERE id_number IS NOT NULL"
-    ).fetchall()
+    ids = _run(con, "record_ids", staged=staged).fetchall()
     _create_from_rows(
         con,
         "_idr_ids",
@@ -243,12 +223,7 @@ def standardise_record_identity(
         _ID_TYPES,
     )
 
-    phones = [
-        r[0]
-        for r in con.execute(
-            f"SELECT DISTINCT phone FROM {staged} WHERE phone IS NOT NULL"
-        ).fetchall()
-    ]
+    phones = [r[0] for r in _run(con, "record_phones", staged=staged).fetchall()]
     _create_from_rows(
         con,
         "_idr_phones",
@@ -257,23 +232,11 @@ def standardise_record_identity(
         _PHONE_TYPES,
     )
 
-    con.execute(f"""
-        CREATE OR REPLACE TABLE {out} AS
-        SELECT s.record_id,
-               n.name_clean, coalesce(n.name_kind, 'none') AS name_kind, n.surname, n.given_name,
-               n.name_pinyin, n.surname_pinyin, n.given_pinyin, n.gender_hint,
-               i.id_number, i.id_clean, coalesce(i.id_status, 'missing') AS id_status,
-               i.birth_date, i.gender AS id_gender,
-               p.phone, p.phone_clean, coalesce(p.phone_kind, 'missing') AS phone_kind
-        FROM {staged} s
-        LEFT JOIN _idr_names n ON n.raw = s.name
-        LEFT JOIN _idr_ids i ON i.raw = s.id_number AND i.raw_type IS NOT DISTINCT FROM s.id_type
-        LEFT JOIN _idr_phones p ON p.raw = s.phone
-    """)
+    _run(con, "records_identity", staged=staged, out=out)
     for table in ("_idr_names", "_idr_ids", "_idr_phones"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        _run(con, "drop_table", table=table)
     enforce(con, out, RECORDS_IDENTITY)
-    n_rows = con.execute(f"SELECT count(*) FROM {out}").fetchone()[0]
+    n_rows = _run(con, "count_rows", table=out).fetchone()[0]
     log.info(
         "identity of %d records (%d distinct names, %d ids, %d phones); "
         "id_status %s; phone_kind %s",
@@ -343,9 +306,7 @@ def _standardise_population_names(
             (_name_tuple(standardise_name(n)) for n in rest),
             _NAME_TYPES,
         )
-        con.execute(
-            "INSERT INTO _idn_name_keys BY NAME SELECT * EXCLUDE (gender_hint) FROM _idn_names_py"
-        )
+        _run(con, "insert_python_name_keys")
     return len(rest)
 
 
@@ -409,9 +370,9 @@ def standardise_population(
         "_idn_ids_py",
         "_idn_phones_py",
     ):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        _run(con, "drop_table", table=table)
     enforce(con, out, POPULATION_STD)
-    n_rows = con.execute(f"SELECT count(*) FROM {out}").fetchone()[0]
+    n_rows = _run(con, "count_rows", table=out).fetchone()[0]
     log.info(
         "population_std: %d persons; %d names, %d ids, %d phones needed Python; id_status %s",
         n_rows,

@@ -1,5 +1,5 @@
 -- Registry identity standardisation (standardise_population), one named statement each.
--- {src} is the population table; $parameters are bound by identity.py. Every rule here
+-- `src` is the population table, `out` the table made; $parameters are bound by identity.py. Every rule here
 -- reproduces names.py / ids.py / phones.py for the plain values it accepts; everything
 -- else is handed to those Python functions (over distinct values) by identity.py.
 
@@ -13,7 +13,7 @@ FROM (
     SELECT name,
            regexp_replace(name, $separators, '', 'g') AS clean,
            regexp_full_match(name, $shape) AS shaped
-    FROM (SELECT DISTINCT name FROM {src} WHERE name IS NOT NULL)
+    FROM (SELECT DISTINCT name FROM {{src}} WHERE name IS NOT NULL)
 );
 
 -- name: plain_name_chars
@@ -67,31 +67,31 @@ FROM parts;
 SELECT n.name FROM _idn_names n ANTI JOIN _idn_name_keys k USING (name);
 
 -- name: distinct_id_types
-SELECT DISTINCT coalesce(id_type, '') FROM {src};
+SELECT DISTINCT coalesce(id_type, '') FROM {{src}};
 
 -- name: ids_for_python
 -- Numbers the SQL checks below do not take (not a plain 18-character resident number), by
 -- number and document kind (ids.py decides by the kind of the type, not its wording).
 SELECT p.id_number, t.kind, min(p.id_type) AS id_type
-FROM {src} p
+FROM {{src}} p
 JOIN _idn_id_types t ON t.id_type_key = coalesce(p.id_type, '')
 WHERE p.id_number IS NOT NULL
   AND NOT (t.kind IN ('resident', 'unknown') AND regexp_full_match(p.id_number, '[0-9]{17}[0-9X]'))
 GROUP BY ALL;
 
 -- name: phones_for_python
-SELECT DISTINCT phone FROM {src}
+SELECT DISTINCT phone FROM {{src}}
 WHERE phone IS NOT NULL
   AND NOT (regexp_full_match(phone, '1[0-9]{10}') AND list_contains($segments, left(phone, 3)));
 
 -- name: population_std
 -- Plain 18-character resident numbers are checked here, in the order of ids.py: region,
 -- then birth date, then the GB 11643-1999 check character (ISO 7064 MOD 11-2).
-CREATE OR REPLACE TABLE {out} AS
+CREATE OR REPLACE TABLE {{out}} AS
 WITH typed AS (
     SELECT s.*, t.kind AS id_kind,
            t.kind IN ('resident', 'unknown') AND regexp_full_match(s.id_number, '[0-9]{17}[0-9X]') AS id_plain
-    FROM {src} s
+    FROM {{src}} s
     JOIN _idn_id_types t ON t.id_type_key = coalesce(s.id_type, '')
 ), numbered AS (
     -- The first 17 digits as one integer: digit k is id_n17 // 10^(17-k) % 10. Integer
@@ -158,3 +158,52 @@ FROM checked p
 LEFT JOIN _idn_name_keys nk ON nk.name = p.name
 LEFT JOIN _idn_ids_py pi ON pi.id_number = p.id_number AND pi.kind = p.id_kind
 LEFT JOIN _idn_phones_py ph ON ph.phone = p.phone;
+
+-- name: create_from_arrow
+-- The Python answers over distinct values (an Arrow table registered as `arrow`).
+CREATE OR REPLACE TEMP TABLE {{table}} AS SELECT * FROM {{arrow}};
+
+-- name: insert_python_name_keys
+INSERT INTO _idn_name_keys BY NAME SELECT * EXCLUDE (gender_hint) FROM _idn_names_py;
+
+-- name: insertion_order
+SELECT current_setting('preserve_insertion_order');
+
+-- name: relax_insertion_order
+SET preserve_insertion_order = false;
+
+-- name: keep_insertion_order
+SET preserve_insertion_order = true;
+
+-- name: count_by
+SELECT {{column}}, count(*) FROM {{table}} GROUP BY ALL ORDER BY 2 DESC;
+
+-- name: count_rows
+SELECT count(*) FROM {{table}};
+
+-- name: drop_table
+DROP TABLE IF EXISTS {{table}};
+
+-- name: record_names
+-- The record path (standardise_record_identity): the night's DISTINCT values go to the
+-- Python parsers; the answers are joined back to every staged record.
+SELECT DISTINCT name FROM {{staged}} WHERE name IS NOT NULL;
+
+-- name: record_ids
+SELECT DISTINCT id_number, id_type FROM {{staged}} WHERE id_number IS NOT NULL;
+
+-- name: record_phones
+SELECT DISTINCT phone FROM {{staged}} WHERE phone IS NOT NULL;
+
+-- name: records_identity
+CREATE OR REPLACE TABLE {{out}} AS
+SELECT s.record_id,
+       n.name_clean, coalesce(n.name_kind, 'none') AS name_kind, n.surname, n.given_name,
+       n.name_pinyin, n.surname_pinyin, n.given_pinyin, n.gender_hint,
+       i.id_number, i.id_clean, coalesce(i.id_status, 'missing') AS id_status,
+       i.birth_date, i.gender AS id_gender,
+       p.phone, p.phone_clean, coalesce(p.phone_kind, 'missing') AS phone_kind
+FROM {{staged}} s
+LEFT JOIN _idr_names n ON n.raw = s.name
+LEFT JOIN _idr_ids i ON i.raw = s.id_number AND i.raw_type IS NOT DISTINCT FROM s.id_type
+LEFT JOIN _idr_phones p ON p.raw = s.phone;

@@ -24,6 +24,7 @@ import duckdb
 import openpyxl
 import pyarrow as pa
 
+from streetlink import sql
 from streetlink.contracts import SOURCES, STAGED_RECORDS
 from streetlink.evaluate.baseline import naive_links
 
@@ -209,25 +210,23 @@ def stage_inbox(
     )
     arrow = pa.Table.from_pylist(list(kept.values()), schema=schema)
     con.register("_staged_arrow", arrow)
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _staged_arrow")
+    con.execute(f"CREATE OR REPLACE TABLE {sql.identifier(table)} AS SELECT * FROM _staged_arrow")
     con.unregister("_staged_arrow")
     return len(kept)
 
 
 def load_registry(con: duckdb.DuckDBPyConnection, registry: Path) -> None:
     """Create tables admin, housing, population from a generated registry folder."""
-    con.execute(
-        f"CREATE OR REPLACE TABLE admin AS SELECT * FROM read_csv('{registry / 'admin.csv'}', "
-        "all_varchar = true)"
-    )
+    con.execute("CREATE OR REPLACE TABLE admin AS SELECT * FROM read_csv($path, all_varchar = true)",
+                {"path": str(registry / "admin.csv")})
     for name in ("housing", "population"):
-        path = registry / f"{name}.parquet"
-        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet('{path}')")
+        con.execute(f"CREATE OR REPLACE TABLE {sql.identifier(name)} AS SELECT * FROM read_parquet($path)",
+                    {"path": str(registry / f"{name}.parquet")})
 
 
 def truth_rates(con: duckdb.DuckDBPyConnection, truth_file: Path) -> dict[str, Any]:
     """Shares of categories, placeable records and each messiness code, overall and per source."""
-    con.execute(f"CREATE OR REPLACE TABLE truth AS SELECT * FROM read_parquet('{truth_file}')")
+    con.execute("CREATE OR REPLACE TABLE truth AS SELECT * FROM read_parquet($path)", {"path": str(truth_file)})
     total = con.execute("SELECT count(*) FROM truth").fetchall()[0][0]
     by_source = dict(
         con.execute("SELECT source, count(*) FROM truth GROUP BY 1 ORDER BY 1").fetchall()
@@ -262,7 +261,7 @@ def baseline_placement(out_dir: Path, date: str) -> dict[str, Any]:
     con.register("links_rel", links)
     con.execute("CREATE OR REPLACE TABLE links AS SELECT * FROM links_rel")
     truth = out_dir / "truth" / f"{date}.parquet"
-    con.execute(f"CREATE OR REPLACE TABLE truth AS SELECT * FROM read_parquet('{truth}')")
+    con.execute("CREATE OR REPLACE TABLE truth AS SELECT * FROM read_parquet($path)", {"path": str(truth)})
     rows = con.execute("""
         SELECT t.source,
                count(*) FILTER (WHERE t.placeable) AS placeable,

@@ -23,11 +23,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
+
 
 import numpy as np
 import pyarrow as pa
 
+from streetlink import sql
 from streetlink.config import connect
 from streetlink.synth.addresses import Written
 from streetlink.synth.geography import Geography
@@ -36,7 +37,7 @@ __all__ = ["Candidates", "Case", "candidate_committees", "committees_for", "deci
 
 log = logging.getLogger(__name__)
 
-_SQL = resources.files("streetlink.synth").joinpath("placeable.sql")
+_SQL = "streetlink.synth"
 _ANY = "any"  # 浦东新区, 不详, or a text that is not about the place: constrains nothing
 _TOWN = "town"  # a town or landmark alone: the committees of that street
 _EMPTY = "empty"  # outside Pudong: no committee of Pudong
@@ -206,19 +207,12 @@ def _resolve_units(
             ("village_groups", groups),
             ("unit_texts", pa.table({"text_id": np.flatnonzero(with_units)})),
         ):
-            # Copied into DuckDB: a scan of a registered Arrow table has no statistics, and
-            # without them the join order is ~20x slower.
             con.register(f"{name}_arrow", table)
-            con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+            sql.run(con, _SQL, "copy_arrow", table=name, arrow=f"{name}_arrow")
             con.unregister(f"{name}_arrow")
-        con.execute(_SQL.read_text(encoding="utf-8"))
-        coms = con.execute(
-            "SELECT text_id, list(DISTINCT committee) AS c FROM matches GROUP BY text_id"
-        ).fetchall()
-        rows = con.execute(
-            "SELECT DISTINCT text_id, unit, coalesce(sub, -1), committee "
-            "FROM matches SEMI JOIN unit_texts USING (text_id)"
-        ).fetchall()
+        sql.run(con, _SQL, "placeable_matches")
+        coms = sql.run(con, _SQL, "committees_per_text").fetchall()
+        rows = sql.run(con, _SQL, "units_per_text").fetchall()
     finally:
         con.close()
     committees: list[frozenset[int]] = [frozenset()] * len(texts)

@@ -2,6 +2,7 @@
 -- address text still carries, under the best reading of its road or village spelling
 -- (streetlink/synth/placeable.py). A part that is not written constrains nothing.
 -- Inputs: texts, road_readings, village_readings, buildings, village_groups.
+-- name: placeable_matches
 CREATE OR REPLACE TEMP TABLE matches AS
 WITH reached AS (  -- access paths only; the full test of every part is below
     SELECT r.text_id, r.reading, b.unit
@@ -44,3 +45,14 @@ SELECT text_id, unit, sub, committee
 FROM (SELECT * FROM urban UNION ALL SELECT * FROM rural)
 -- the exact spelling first; the names one character away only when it fits nothing
 QUALIFY reading = min(reading) OVER (PARTITION BY text_id);
+
+-- name: copy_arrow
+-- Copied into DuckDB: a scan of a registered Arrow table has no statistics, and without
+-- them the join order is ~20x slower.
+CREATE TEMP TABLE {{table}} AS SELECT * FROM {{arrow}};
+
+-- name: committees_per_text
+SELECT text_id, list(DISTINCT committee) AS c FROM matches GROUP BY text_id;
+
+-- name: units_per_text
+SELECT DISTINCT text_id, unit, coalesce(sub, -1), committee FROM matches SEMI JOIN unit_texts USING (text_id);

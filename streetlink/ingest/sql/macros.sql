@@ -1,5 +1,7 @@
 -- Macros of the ingest stage. Temporary: they live as long as the connection.
--- The caller sets VARIABLE ingest_max_value_length before running this file.
+-- `max_value_length`: the bound of a staged value (stage.MAX_VALUE_LENGTH, an integer).
+
+SET VARIABLE ingest_max_value_length = {{max_value_length:sql}};
 
 -- Control characters out: tab, line breaks and U+2028/2029 become a space, the other C0/C1
 -- controls (NUL included) go. Most values have none, so a cheap test skips the rewrite.
