@@ -10,6 +10,12 @@ passes (an early one may only become loosenable once a later one is set). A worl
 generator's habits make easy therefore cannot loosen a threshold that a harder world
 needs tight.
 
+A target that no value of the threshold at hand reaches (person precision while only an
+address threshold moves) is another threshold's to meet: that threshold must then not make
+it worse than its current value does, and is chosen on the targets it can reach. Without
+this, one target out of every value's reach made every threshold take its most cautious
+value (measured: 84.5 % dispatched where 91 % was possible at the same precision).
+
 Metrics are those of ``streetlink evaluate`` (``evaluate.metrics.score_tables``), so a
 threshold is chosen by exactly what the evaluation reports.
 """
@@ -96,7 +102,10 @@ def choose_thresholds(worlds: list[SearchWorld], start: dict[str, Any] | None = 
             if names is not None and name not in names:
                 continue
             scored = []
-            for value in threshold.grid:
+            grid = list(threshold.grid)
+            if values[name] not in grid:  # the current value is the yardstick of what may not get worse
+                grid.append(values[name])
+            for value in grid:
                 trial = {**values, name: value}
                 per_world = {}
                 counts: dict[str, int] = {}
@@ -108,15 +117,17 @@ def choose_thresholds(worlds: list[SearchWorld], start: dict[str, Any] | None = 
                             counts[rule] = counts.get(rule, 0) + n
                 backed = not min_records_per_rule or _backed(name, counts, min_records_per_rule)
                 worst = {k: min(s[k] for s in per_world.values()) for k in next(iter(per_world.values()))}
-                ok = backed and all(worst[k] >= v for k, v in targets.items())
-                scored.append((ok, value, worst))
-                trace.append({"pass": n_pass, "threshold": name, "value": value, "ok": ok, "backed": backed,
+                scored.append((backed, value, worst))
+                trace.append({"pass": n_pass, "threshold": name, "value": value, "backed": backed,
                               "worst": {k: round(v, 5) for k, v in worst.items() if k in _TRACED},
                               "worlds": {w: {k: round(v, 5) for k, v in s.items() if k in _TRACED}
                                          for w, s in per_world.items()}})
+            ok = _acceptable(scored, values[name], targets)
+            for entry, accepted in zip(trace[-len(scored):], ok):
+                entry["ok"] = accepted
             goal = threshold.objective
             meeting = [(s[goal], s["dispatch_rate"], s["committee_precision"], i)
-                       for i, (ok, _, s) in enumerate(scored) if ok]
+                       for i, (_, _, s) in enumerate(scored) if ok[i]]
             if meeting:
                 best = max(meeting)[-1]
             else:  # nothing meets the targets: the most precise value
@@ -127,6 +138,18 @@ def choose_thresholds(worlds: list[SearchWorld], start: dict[str, Any] | None = 
     for world in worlds:
         _decide(world, values)
     return values, trace
+
+
+def _acceptable(scored: list[tuple[bool, Any, dict[str, float]]], current: Any,
+                targets: dict[str, float]) -> list[bool]:
+    """Which values of one threshold are acceptable (module doc): backed by enough records,
+    meeting every target some value of it reaches, and worsening none of the others."""
+    reachable = {k: v for k, v in targets.items() if any(s[k] >= v for _, _, s in scored)}
+    now = next(s for _, value, s in scored if value == current)
+    return [backed
+            and all(s[k] >= v for k, v in reachable.items())
+            and all(s[k] >= now[k] for k in targets if k not in reachable)
+            for backed, _, s in scored]
 
 
 _TRACED = ("dispatch_rate", "committee_precision", "street_precision", "person_precision",

@@ -55,3 +55,19 @@ def test_rule_precision_counts_each_rules_records_and_wrong_ones(tiny):
     assert measured["address_alone"]["records"] == 2
     assert measured["address_alone"]["wrong"] == 1
     assert measured["address_alone"]["committee_precision"] == 0.5
+
+
+def test_a_target_no_value_reaches_is_left_to_other_thresholds_but_not_made_worse():
+    from streetlink.decide.search import _acceptable
+
+    targets = {"committee_precision": 0.9995, "person_precision": 0.9995}
+    scored = [(True, 0.5, {"committee_precision": 0.9990, "person_precision": 0.9970}),
+              (True, 0.9, {"committee_precision": 0.9996, "person_precision": 0.9970}),
+              (True, 0.99, {"committee_precision": 0.9999, "person_precision": 0.9960}),
+              (False, 0.95, {"committee_precision": 0.9997, "person_precision": 0.9980})]
+    # person precision is out of this threshold's reach: 0.9 meets committee precision and
+    # keeps person precision where it is; 0.99 would lower it; 0.95 has too few records
+    assert _acceptable(scored, 0.9, targets) == [False, True, False, False]
+    # once some value reaches a target, every acceptable value must
+    scored[3] = (True, 0.95, {"committee_precision": 0.9997, "person_precision": 0.9996})
+    assert _acceptable(scored, 0.9, targets) == [False, False, False, True]
