@@ -26,18 +26,13 @@ import sys
 from pathlib import Path
 
 from streetlink import __version__
+from streetlink.config import DEMO_DATE, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE  # noqa: F401 (re-exported)
 from streetlink.errors import StreetlinkError
 
 __all__ = ["LineFormatter", "StderrHandler", "build_parser", "main"]
 
 log = logging.getLogger("streetlink")
 
-DEMO_PROFILE = "small"
-DEMO_SEED = 20261124
-DEMO_DATE = dt.date(2026, 11, 24)
-
-# Exit codes: documented in the README.
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
 
 def _date(text: str) -> dt.date:

@@ -214,7 +214,7 @@ def cmd_run(args: argparse.Namespace, engine: EngineConfig) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, engine: EngineConfig) -> int:
-    from streetlink.cli import DEMO_DATE, DEMO_PROFILE, DEMO_SEED
+    from streetlink.config import DEMO_DATE, DEMO_PROFILE, DEMO_SEED
     from streetlink.synth import generate
 
     data = args.dir / "data"

@@ -32,6 +32,15 @@ from streetlink import sql
 from streetlink.errors import StreetlinkError
 from streetlink.paths import models_dir
 
+# The demo's world (`streetlink demo`, `make demo`): one home, read by the command line and
+# the commands it runs.
+DEMO_PROFILE = "small"
+DEMO_SEED = 20261124
+DEMO_DATE = dt.date(2026, 11, 24)
+
+# Exit codes of `streetlink`: documented in the README.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
 __all__ = [
     "SHANGHAI", "EngineConfig", "RunConfig", "connect", "night_for_start", "output_mode_from_env",
     "parse_mode", "shanghai_now", "to_shanghai",
