@@ -97,7 +97,7 @@ def _measure(args: argparse.Namespace, engine: str) -> dict:
 
 
 def _refresh(args: argparse.Namespace) -> float:
-    from streetlink.warehouse import ensure_warehouse
+    from streetlink.ingest.warehouse import ensure_warehouse
 
     t = time.perf_counter()
     ensure_warehouse(args.world / "registry", args.out / "warehouse.duckdb")

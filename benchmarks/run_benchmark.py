@@ -306,7 +306,7 @@ def child_subset(p: dict[str, Any]) -> dict[str, Any]:
 def child_refresh(p: dict[str, Any]) -> dict[str, Any]:
     """ensure_warehouse (force=True when measured), with the standardisation's breakdown captured."""
     from streetlink import standardise
-    from streetlink.warehouse import ensure_warehouse
+    from streetlink.ingest.warehouse import ensure_warehouse
 
     captured: dict[str, Any] = {}
     original = standardise.standardise_registry
@@ -784,7 +784,7 @@ def run_all(args: argparse.Namespace, console) -> dict[str, Any]:
 def run_prefect(bench: Bench, out: Path, night10k_dir: Path, data: Path, date: str,
                 warehouse: Path) -> None:
     """`streetlink run` end to end; the flow's own step seconds say what Prefect added."""
-    from streetlink.warehouse import read_meta
+    from streetlink.ingest.warehouse import read_meta
 
     before = (read_meta(warehouse) or {}).get("refreshed_at")
     summary_path = out / "out" / date / "run_summary.json"

@@ -13,7 +13,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from streetlink.config import EngineConfig
-from streetlink.warehouse import ensure_warehouse
+from streetlink.ingest.warehouse import ensure_warehouse
 
 # Relative paths are relative to the working directory ($STREETLINK_HOME in a deployment).
 

@@ -275,7 +275,7 @@ def prepare_workspace(config: RunConfig) -> RunWorkspace:
 @_timed("refresh_registry")
 def refresh_registry(ws: RunWorkspace) -> dict[str, Any]:
     """Standardise the registries into the warehouse, unless the files are unchanged."""
-    from streetlink.warehouse import ensure_warehouse
+    from streetlink.ingest.warehouse import ensure_warehouse
 
     info = ensure_warehouse(ws.config.registry, ws.config.warehouse_path, ws.config.engine)
     if ws.on_spark:

@@ -12,7 +12,7 @@ from streetlink.decide import decide_night
 from streetlink.link import link_night
 from streetlink.paths import models_dir
 from streetlink.synth import generate
-from streetlink.warehouse import ensure_warehouse
+from streetlink.ingest.warehouse import ensure_warehouse
 
 
 def _empty(contract) -> str:
