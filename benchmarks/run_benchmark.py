@@ -562,7 +562,7 @@ class Bench:
         return entry
 
 
-SNAPSHOT_PARTS = ("streetlink", "flows", "reference_data", "linkage_models")
+SNAPSHOT_PARTS = ("streetlink", "flows", "reference_data", "linkage_models", "screening_rules")
 
 
 def code_hash(root: Path) -> str:
