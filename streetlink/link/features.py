@@ -141,8 +141,9 @@ def prefilter_registry_sql(spec: ModelSpec, records: str, registry: str) -> str:
     Scoring then reads thousands of registry rows instead of millions; the candidate
     pairs are exactly the same because every pair Splink blocks satisfies one rule.
     """
-    return "\nUNION\n".join(sql.render(_SQL, "prefilter_part", registry=registry, records=records, rule=rule)
-                             for rule in spec.blocking_rules)
+    ids = "\nUNION ALL\n".join(sql.render(_SQL, "prefilter_part", registry=registry, records=records, rule=rule)
+                               for rule in spec.blocking_rules)
+    return sql.render(_SQL, "prefilter_rows", registry=registry, ids=ids)
 
 
 FEATURE_SPECS = {"address_model": ADDRESS_SPEC, "person_model": PERSON_SPEC}

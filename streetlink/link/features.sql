@@ -126,5 +126,10 @@ FROM {{dwelling_features}} d JOIN {{person_features}} p ON p.house_id = d.unique
 ORDER BY d.unique_id, p.unique_id
 
 -- name: prefilter_part
--- Registry rows some record can meet under one blocking rule (`rule`: a spec's rule).
-SELECT r.* FROM {{registry}} r WHERE EXISTS (SELECT 1 FROM {{records}} l WHERE {{rule:sql}})
+-- The ids of the registry rows some record can meet under one blocking rule (`rule`: a
+-- spec's rule). Only the ids: a union of whole rows dedups millions of wide rows.
+SELECT r.unique_id FROM {{registry}} r WHERE EXISTS (SELECT 1 FROM {{records}} l WHERE {{rule:sql}})
+
+-- name: prefilter_rows
+-- The registry rows whose ids one of the rules found (`ids`: the parts, UNION ALL).
+SELECT r.* FROM {{registry}} r WHERE r.unique_id IN ({{ids:sql}})
