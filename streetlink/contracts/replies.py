@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from streetlink.contracts.packets import CHECK_RESULTS
 from streetlink.contracts.schema import Column, Contract
 from streetlink.contracts.sources import SOURCE_NAMES
 
@@ -23,16 +24,8 @@ V = "VARCHAR"
 _STREET = r"310115\d{3}"
 _COMMITTEE = r"310115\d{6}"
 
-# 核查结果 as the packet's drop-down offers it → result code (REPLIES.md, exactly).
-REPLY_RESULTS: dict[str, str] = {
-    "已核实在住": "verified_resident",
-    "已核实不在住": "verified_moved",
-    "查无此人": "not_found",
-    "地址错误": "wrong_address",
-    "非本辖区": "not_our_area",
-    "重复推送": "duplicate",
-    "其他": "other",
-}
+# 核查结果 → result code (REPLIES.md): the packet's drop-down list, declared once.
+REPLY_RESULTS: dict[str, str] = CHECK_RESULTS
 CONFIRMING_RESULTS = ("verified_resident", "verified_moved", "not_found")  # the committee was right
 REFUTING_RESULTS = ("wrong_address", "not_our_area")  # the committee was wrong
 

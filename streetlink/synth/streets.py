@@ -70,6 +70,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# The simulated streets read REPLIES.md, not streetlink's contract constants: a drift in
+# those must show up as refused replies, not be copied into the answers.
 CHECK_RESULTS = (
     "已核实在住",
     "已核实不在住",
