@@ -32,60 +32,24 @@ from streetlink.paths import models_dir
 # Steps hold DuckDB files, not values: caching or retrying them blindly would be wrong.
 step_task = task(cache_policy=NO_CACHE, retries=0)
 
-
-@step_task
-def refresh_registry(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.refresh_registry(ws)
+# One task per step, generated from the step list: the flow adds no step of its own.
+TASKS = {step.__name__: step_task(step) for step in nightly.STEPS}
 
 
-@step_task
-def ingest_inbox(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.ingest_inbox(ws)
-
-
-@step_task
-def read_replies(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.read_replies(ws)
-
-
-@step_task
-def standardise_records(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.standardise_records(ws)
-
-
-@step_task
-def link_records(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.link_records(ws)
-
-
-@step_task
-def decide_records(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.decide_records(ws)
-
-
-@step_task
-def screen_records(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.screen_records(ws)
-
-
-@step_task
-def stage_publication(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.stage_publication(ws)
-
-
-@step_task
-def write_outputs(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.write_outputs(ws)
-
-
-@step_task
-def write_report(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.write_report(ws)
-
-
-@step_task
-def publish_outputs(ws: nightly.RunWorkspace) -> dict[str, Any]:
-    return nightly.publish_outputs(ws)
+def _summary_line(name: str, summary: dict[str, Any]) -> str | None:
+    """What the flow run's log says after a step (None: nothing beyond Prefect's own line)."""
+    if name == "ingest_inbox":
+        return f"ingested: {summary['staged']}"
+    if name == "read_replies":
+        return f"replies: {summary.get('files_read')} files, {summary.get('assessed', {}).get('outcomes')}"
+    if name == "decide_records":
+        return "decided: " + str({k: v for k, v in summary.items()
+                                  if k not in ("seconds", "thresholds", "decide_inputs")})
+    if name == "screen_records":
+        return f"screened: {summary.get('funnel', {}).get('stages')}"
+    if name == "stage_publication":
+        return "publication: " + str({k: v for k, v in summary.items() if k != "seconds"})
+    return None
 
 
 def night_of_this_run(date: str | None) -> dt.date:
@@ -142,23 +106,10 @@ def nightly_run(
     ws = nightly.prepare_workspace(config)
     logger.info("run %s: inbox %s", config.date_str, config.inbox_day)
     try:
-        refresh_registry(ws)
-        ingested = ingest_inbox(ws)
-        logger.info("ingested: %s", ingested["staged"])
-        replies = read_replies(ws)
-        logger.info("replies: %s files, %s", replies.get("files_read"), replies.get("assessed", {}).get("outcomes"))
-        standardise_records(ws)
-        link_records(ws)
-        decided = decide_records(ws)
-        logger.info("decided: %s", {k: v for k, v in decided.items()
-                                    if k not in ("seconds", "thresholds", "decide_inputs")})
-        screened = screen_records(ws)
-        logger.info("screened: %s", screened.get("funnel", {}).get("stages"))
-        staged = stage_publication(ws)
-        logger.info("publication: %s", {k: v for k, v in staged.items() if k != "seconds"})
-        write_outputs(ws)
-        write_report(ws)
-        publish_outputs(ws)
+        for step in nightly.STEPS:
+            line = _summary_line(step.__name__, TASKS[step.__name__](ws))
+            if line:
+                logger.info(line)
     except BaseException:
         nightly.abandon(ws)
         raise

@@ -20,18 +20,17 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from flows.nightly import (
-    engine_config,
-    ingest_inbox,
-    link_records,
-    refresh_registry,
-    standardise_records,
-    step_task,
-)
+from flows.nightly import TASKS, engine_config, step_task
 from streetlink import nightly
 from streetlink.config import EngineConfig, RunConfig
 from streetlink.link.models import install_models
 from streetlink.link.training import train_on_workspace
+
+# the nightly steps the training flow runs too, as the same generated tasks
+refresh_registry = TASKS["refresh_registry"]
+ingest_inbox = TASKS["ingest_inbox"]
+standardise_records = TASKS["standardise_records"]
+link_records = TASKS["link_records"]
 
 
 def _description(inbox: Path) -> dict[str, Any]:

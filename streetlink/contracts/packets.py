@@ -125,6 +125,7 @@ DISPATCH_REASONS: tuple[tuple[str | None, str | None, str], ...] = (
     ("address_and_person", "address_dwelling", "地址与实有房屋及本人人口库登记住址一致"),
     ("place_and_person", None, "地址所在小区跨多个居委，按本人人口库登记住址所在居委派发"),
     ("committee_named", None, "地址中写明本居委"),
+    ("address_exact_single", None, "地址与实有房屋库中唯一一户的门牌室号完全一致"),
     ("person_registered_home", None, "地址不详，按人口库登记住址派发，可能已搬迁"),
 )
 DEFAULT_DISPATCH_REASON = "按地址派发"
@@ -135,10 +136,11 @@ REVIEW_NOTES: dict[str, str] = {
     "outside_pudong": "地址在浦东新区以外，请按所属区、省批量转办",
     "address_unresolved": "地址无法对上浦东新区的实有房屋或居村委，可能是外区地址未写区名，请核实后派发或退回",
     "address_ambiguous": "地址可能属于以下几个居村委，概率接近，请对照候选选择",
+    "place_nearby": "地址只说在某小区或村的附近、旁边或对面，事发地点可能不在该居村委，请核实具体位置后派发",
     "conflicting_evidence": "地址与本人人口库登记住址指向不同居村委，请判断以哪一个为准",
     "low_confidence": "最可能的居村委把握不足，请核对后派发",
     "vague_address": "地址过于模糊，无法定位到居村委；如身份已确认，可参考登记住址（可能已搬迁）",
-    "transfer_unresolved": "街镇反馈非本辖区，但转派至无法对应到浦东新区的居村委，请确定去向",
+    "transfer_unresolved": "街镇退回（非本辖区但转派至无法对应到浦东新区的居村委，或反馈地址错误），请确定去向",
 }
 DEFAULT_REVIEW_NOTE = "请核对后处理"
 

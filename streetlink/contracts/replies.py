@@ -284,7 +284,7 @@ TRANSFER_REVIEW = Contract(
         Column("reason", V, nullable=False, allowed=("transfer_unresolved",)),
         Column("why", V, nullable=False, allowed=(
             "no_target", "ambiguous_name", "unknown_committee", "same_committee", "already_refuted",
-            "no_candidate_code")),
+            "no_candidate_code", "wrong_address")),
         Column("street_code", V, description="the street that returned it (null: from the review desk)"),
         Column("committee_code", V),
         Column("transfer_text", V, description="转派至 / 派发居村委代码 as typed"),

@@ -36,10 +36,11 @@ REASONS: dict[str, tuple[str, str]] = {
     "address_unresolved": ("review", "地址无法匹配到房屋或居村委"),
     "address_ambiguous": ("review", "地址匹配到多个居村委候选"),
     "conflicting_evidence": ("review", "地址与身份信息指向不同居村委"),
+    "place_nearby": ("review", "地址只说在某地附近，所在居村委不确定"),
     "low_confidence": ("review", "匹配置信度不足"),
     "vague_address": ("review", "地址过于模糊且身份无法确认"),
     # replies
-    "transfer_unresolved": ("review", "街镇退回（非本辖区）但转派目标无法确定"),
+    "transfer_unresolved": ("review", "街镇退回（非本辖区或地址错误）但去向无法确定"),
 }
 
 # Why a dispatched record went where it went: code -> Chinese label (shown in packets).

@@ -6,12 +6,16 @@ WITH
 rec AS (
     SELECT s.record_id, s.source, s.reject_reason,
            coalesce(trim(s.address), '') <> '' AS has_address_text,
+           -- the text places the record beside a place, not in it (罗山八村对面, 万宏村旁边,
+           -- 绿地香颂附近): the matter is near the place, perhaps across its boundary
+           coalesce(regexp_matches(s.address, '(附近|旁边|对面|周边|一带|隔壁)'), false) AS near_place,
            coalesce(r.addr_scope, 'unknown') AS addr_scope,
            coalesce(r.addr_precision, 'none') AS addr_precision,
            r.community, coalesce(r.community_base, r.community) AS community_base,
            r.road, r.lane, r.village, r.group_no,
            -- the record names a door (a number or building) within its place
            coalesce(r.number, r.building) IS NOT NULL AS names_door,
+           r.number,
            coalesce(r.street_code_text, r.street_code_hint) AS record_street,
            r.committee_code_text,
            coalesce(r.name_kind, 'none') AS name_kind,
@@ -38,6 +42,15 @@ aranked AS (
     FROM acomm
 ),
 a1 AS (SELECT record_id, committee_code AS a_committee, p_committee FROM aranked WHERE rk = 1),
+door_committees AS (
+    -- the committees among a record's candidates that hold a dwelling with the door it names
+    -- (its number): 源竹南路2731弄小区23号 is the estate's 23号 on its other road, in another
+    -- committee, not one of the 14 numbers its 2731弄 has — however many of those look alike
+    SELECT a.record_id, list(DISTINCT a.committee_code) AS committees
+    FROM ac a JOIN {{housing_std}} h USING (house_id) JOIN rec r USING (record_id)
+    WHERE r.number IS NOT NULL AND h.number = r.number
+    GROUP BY a.record_id
+),
 a2 AS (SELECT record_id, p_committee AS p_committee_2 FROM aranked WHERE rk = 2),
 d1 AS (
     SELECT record_id, house_id AS top_house, match_weight AS top_weight, explanation AS address_explanation,
@@ -98,6 +111,59 @@ pstreet AS (  -- does the record's street select among the place's streets?
 place_by_street AS (  -- how many committees the record's place has in each street
     SELECT record_id, street_code, count(DISTINCT committee_code) AS n FROM pmatch GROUP BY ALL
 ),
+exact_records AS (
+    SELECT record_id, coalesce(road, village) AS place_name, lane, sub_lane, number, room, group_no,
+           community, coalesce(community_base, community) AS community_base
+    FROM {{records_std}}
+    WHERE number IS NOT NULL AND coalesce(road, village) IS NOT NULL AND coalesce(addr_scope, '') <> 'outside'
+      -- a building or unit (35栋3单元) is a part the registry's addresses do not have: one
+      -- more the dwelling cannot be shown to agree with (another city's 新华路18号 has them)
+      AND building IS NULL AND unit IS NULL
+),
+exact_fits AS (
+    -- Every dwelling that agrees with every part the address gives, a part it leaves out
+    -- (the lane of 洪山路16号102室, the group of a village) free, the place name read every
+    -- way the registry uses it: a road, a village (groups, not lanes: 蓝村502弄 is 蓝村路
+    -- with 路 left out), an estate (中新家园 is the road of one dirty registry row and the
+    -- estate of dwellings on 灵山路). Equi-joins on (name, number), one per reading.
+    SELECT r.record_id, h.house_id, h.committee_code, h.room, h.community, h.community_base, r.room AS r_room,
+           r.community AS r_community, r.community_base AS r_community_base
+    FROM exact_records r JOIN {{housing_std}} h ON h.road = r.place_name AND h.number = r.number
+    WHERE h.lane IS NOT DISTINCT FROM coalesce(r.lane, h.lane)
+      AND h.sub_lane IS NOT DISTINCT FROM coalesce(r.sub_lane, h.sub_lane)
+    UNION
+    SELECT r.record_id, h.house_id, h.committee_code, h.room, h.community, h.community_base, r.room,
+           r.community, r.community_base
+    FROM exact_records r JOIN {{housing_std}} h ON h.village = r.place_name AND h.number = r.number
+    WHERE r.lane IS NULL AND h.group_no IS NOT DISTINCT FROM coalesce(r.group_no, h.group_no)
+    UNION
+    SELECT r.record_id, h.house_id, h.committee_code, h.room, h.community, h.community_base, r.room,
+           r.community, r.community_base
+    FROM exact_records r JOIN {{housing_std}} h ON h.community = r.place_name AND h.number = r.number
+    WHERE h.lane IS NOT DISTINCT FROM coalesce(r.lane, h.lane)
+    UNION
+    SELECT r.record_id, h.house_id, h.committee_code, h.room, h.community, h.community_base, r.room,
+           r.community, r.community_base
+    FROM exact_records r JOIN {{housing_std}} h ON h.community_base = r.place_name AND h.number = r.number
+    WHERE h.lane IS NOT DISTINCT FROM coalesce(r.lane, h.lane)
+),
+exact AS (
+    -- The one dwelling of Pudong the record's standardised address can be, door and room
+    -- included. When exactly one fits, the registry itself says where the record is; when
+    -- the address is also a road-front number and a lane's (洪山路16号 / 洪山路55弄16号),
+    -- two fit and it is not exact. Pair scoring cannot say this: it treats road, number
+    -- and room as independent, so a newcomer's exact address stays below committee_min.
+    -- An estate's own numbering alone (中新家园1号302室, no road) is never exact: a registry
+    -- may file the estate's dwellings under their road and lane, without its name.
+    SELECT record_id, any_value(house_id) AS exact_house, any_value(committee_code) AS exact_committee
+    FROM exact_fits
+    WHERE room IS NOT DISTINCT FROM coalesce(r_room, room)
+      -- the estate too, when the address names one (金口路佳苑1号404: 佳苑's 1号, not
+      -- 金口路's); an estate named without its phase fits every phase (一期, 二期)
+      AND (r_community IS NULL OR community = r_community OR community_base = r_community_base)
+    GROUP BY record_id
+    HAVING count(DISTINCT house_id) = 1
+),
 place AS (
     SELECT m.record_id, any_value(m.place_kind) AS place_kind, min(m.committee_code) AS place_committee,
            count(DISTINCT m.committee_code) AS place_n, list(DISTINCT m.committee_code) AS place_committees
@@ -141,6 +207,14 @@ SELECT rec.*, a1.a_committee, coalesce(a1.p_committee, 0) AS p_committee,
                 AND levenshtein(rec.road, coalesce(d1.top_road, rec.road)) > $road_elsewhere_distance, false)
          AS road_elsewhere,
        place.place_kind, place.place_committee, place.place_n, place.place_committees,
+       -- the address's committee lacks the door the record names, which another candidate has
+       coalesce(NOT list_contains(dc.committees, a1.a_committee), false) AS door_elsewhere,
+       -- the exact dwelling, unless the record's own street says otherwise
+       CASE WHEN rec.record_street IS NULL OR rec.record_street = substr(exact.exact_committee, 1, 9)
+            THEN exact.exact_committee END AS exact_committee,
+       CASE WHEN rec.record_street IS NULL OR rec.record_street = substr(exact.exact_committee, 1, 9)
+            THEN exact.exact_house END AS exact_house,
+       ed.p_dwelling AS exact_p_dwelling,
        -- the place (a community name used in several towns) lies in a single committee of
        -- the certain person's street: not a community split between two committees there
        coalesce(pbs.n = 1, false) AS place_single_in_home_street,
@@ -150,7 +224,9 @@ SELECT rec.*, a1.a_committee, coalesce(a1.p_committee, 0) AS p_committee,
 FROM rec
 LEFT JOIN a1 USING (record_id) LEFT JOIN a2 USING (record_id) LEFT JOIN d1 USING (record_id)
 LEFT JOIN d2 USING (record_id)
-LEFT JOIN p1 USING (record_id) LEFT JOIN place USING (record_id)
+LEFT JOIN p1 USING (record_id) LEFT JOIN place USING (record_id) LEFT JOIN exact USING (record_id)
+LEFT JOIN door_committees dc USING (record_id)
+LEFT JOIN ac ed ON ed.record_id = rec.record_id AND ed.house_id = exact.exact_house
 LEFT JOIN road_streets rs ON rs.road = rec.road
 LEFT JOIN place_by_street pbs
   ON pbs.record_id = rec.record_id AND pbs.street_code = substr(p1.person_committee, 1, 9)
@@ -191,9 +267,11 @@ acomm AS (
 housed AS (
     SELECT p.*,
         CASE WHEN p.dwelling_from = 'address' AND bd.p_dwelling >= $dwelling_min THEN bd.house_id
-             WHEN p.dwelling_from = 'home' THEN p.person_house END AS house,
+             WHEN p.dwelling_from = 'home' THEN p.person_house
+             WHEN p.dwelling_from = 'exact' THEN p.exact_house END AS house,
         CASE WHEN p.dwelling_from = 'address' THEN bd.p_dwelling
-             WHEN p.dwelling_from = 'home' THEN p.home_p_dwelling END AS house_p,
+             WHEN p.dwelling_from = 'home' THEN p.home_p_dwelling
+             WHEN p.dwelling_from = 'exact' THEN p.exact_p_dwelling END AS house_p,
         cm.p_committee AS committee_p,
         CASE WHEN p.dwelling_from = 'address' THEN bd.house_id END AS best_house
     FROM placed p
@@ -228,7 +306,7 @@ SELECT
     CASE WHEN p.decision = 'dispatched' THEN p.committee END AS committee_code,
     CASE WHEN p.decision = 'dispatched' THEN p.house END AS house_id,
     CASE WHEN p.decision = 'dispatched' AND p.basis_from = 'address'
-              THEN CASE WHEN p.house IS NOT NULL THEN p.house_p ELSE p.committee_p END
+              THEN CASE WHEN p.house IS NOT NULL THEN coalesce(p.house_p, p.committee_p) ELSE p.committee_p END
          WHEN p.decision <> 'dispatched' AND p.a_committee IS NOT NULL THEN p.p_committee
     END::DOUBLE AS address_match_probability,
     CASE WHEN p.person_linked THEN p.top_person END AS person_id,
@@ -255,6 +333,8 @@ SELECT
             '地点→' || p.place_kind || ' 涉及居村委 ' || p.place_n || ' 个' END,
         CASE WHEN p.top_person IS NOT NULL THEN
             '人员→' || p.top_person || ' P=' || round(p.p_person, 4) || ' [' || p.person_explanation || ']' END,
+        CASE WHEN p.rule = 'address_exact_single' THEN
+            '地址与实有房屋库中唯一一户门牌完全一致 → ' || p.exact_house END,
         CASE WHEN p.rule = 'address_and_person' THEN
             '地址与人员登记住址共同指向 ' || p.committee || ' (地址支持 P=' || round(p.p_home_committee, 4) || ')' END
     ) AS explanation,

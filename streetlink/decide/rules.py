@@ -32,7 +32,8 @@ class Rule:
     reason: str | None = None  # review/rejected reason code (None: the staged reject reason)
     committee: str | None = None  # evidence column holding the committee (dispatched)
     # which dwelling a dispatch names: 'address' (the committee's best dwelling when
-    # P >= dwelling_min), 'home' (the person's registered one), None (committee level)
+    # P >= dwelling_min), 'home' (the person's registered one), 'exact' (the one dwelling
+    # whose registry address the record's is), None (committee level)
     dwelling: str | None = None
     # what the packet says it went by: 'address' (dwelling, building or village, from what
     # was found), 'place' (community or village named), 'committee' (named), 'home'
@@ -70,13 +71,21 @@ RULES: tuple[Rule, ...] = (
       "the certain person's registered dwelling is one of the address's best readings",
       committee="person_committee", dwelling="home", basis="address"),
     R("address_alone", "dispatched",
-      "(p_committee >= $committee_min OR top_clear) AND NOT road_elsewhere",
+      "(p_committee >= $committee_min OR top_clear) AND NOT road_elsewhere AND NOT door_elsewhere",
       "the address alone places the committee (a certain person registered elsewhere has moved: the "
-      "address is the newer evidence)", committee="a_committee", dwelling="address", basis="address"),
+      "address is the newer evidence), unless that committee lacks the door the record names and "
+      "another candidate's has it", committee="a_committee", dwelling="address", basis="address"),
     R("address_and_person", "dispatched",
       "p_person >= $person_min AND p_home_committee >= $committee_supported_min",
       "the certain person's registered committee is well supported by the address (its best dwelling "
       "there is named)", committee="person_committee", dwelling="address", basis="address"),
+    # What the pair scores leave below committee_min although the registry settles it: the
+    # standardised address is, door and room included, the key of exactly one dwelling of
+    # Pudong (and of the record's street when it names one). The search turns it on only
+    # where the worst world keeps its precision.
+    R("address_exact_single", "dispatched", "exact_committee IS NOT NULL AND {exact_address_single}",
+      "the standardised address is exactly the registry address of one dwelling, and of no other",
+      committee="exact_committee", dwelling="exact", basis="address"),
     R("road_elsewhere", "review", "road_elsewhere",
       "a road Pudong does not have, nothing saying Pudong, met only through lane/number/room on an "
       "unrelated road: another district's address written without the district",
@@ -84,6 +93,9 @@ RULES: tuple[Rule, ...] = (
     # A door the place does not have (no dwelling of it has that number) says the place
     # was misread or misremembered — an estate named without its phase, a wrong number:
     # a committee with no dwelling of that number is never the answer.
+    R("place_nearby", "review", "a_committee IS NULL AND place_n >= 1 AND NOT names_door AND near_place",
+      "the address puts the record beside a community or village, not in it (附近, 旁边, 对面): which "
+      "committee the spot lies in is not said", reason="place_nearby"),
     R("place_single_committee", "dispatched", "a_committee IS NULL AND place_n = 1 AND NOT names_door",
       "the address names only a community, lane or village lying in one committee (of the record's "
       "street when it names one), and no door in it", committee="place_committee", basis="place"),

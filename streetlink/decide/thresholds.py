@@ -90,6 +90,11 @@ THRESHOLDS: dict[str, Threshold] = {t.name: t for t in (
     _T("home_fit_bits", 1.0,
        "the registered dwelling fits the address when its address weight is within this of the best candidate's",
        (12, 8, 5, 3, 2, 1, 0)),
+    _T("exact_address_single", "off",
+       "a record whose standardised address is exactly one dwelling's registry address, and no other's, "
+       "goes there although the pair scores leave it below committee_min",
+       ("on", "off"),
+       choices={"on": "true", "off": "false"}),
     # -- the registered home alone (vague addresses)
     _T("person_home_min", 0.99, "P(person) needed before a vague address goes to the registered home",
        (0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999)),

@@ -42,7 +42,7 @@ WHERE c.rank <= 3 AND c.record_id IN (SELECT record_id FROM {{decisions}} WHERE 
 ORDER BY record_id, kind, rank;
 
 -- name: review_rows_transfers
--- Records a street returned as 非本辖区 (or a clerk sent back) without a usable target
+-- Records a street returned as 非本辖区 without a usable target or as 地址错误 (or a clerk sent back)
 -- (TRANSFER_REVIEW, reason transfer_unresolved), in review_rows' shape: what the street
 -- wrote goes into the details, the address as found into the standardised address. A
 -- record that is also in tonight's own queue appears once (tonight's decision).
@@ -72,6 +72,7 @@ SELECT
                                   WHEN 'same_committee' THEN '转派至与原居村委相同'
                                   WHEN 'already_refuted' THEN '转派至的居村委此前已反馈非本辖区'
                                   WHEN 'no_candidate_code' THEN '所选候选没有居村委代码'
+                                  WHEN 'wrong_address' THEN '街镇反馈地址错误（本居委无此地址）'
                                   ELSE t.why END,
         '转派至（原文）', t.transfer_text,
         '正确地址', t.corrected_address,

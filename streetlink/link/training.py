@@ -374,7 +374,8 @@ def train_from_labels(out: Path, models_from: Path, staging: Path, *, min_answer
         "thresholds": values, "trained_on": "labels",
         "why": (f"chosen on the streets' answers to {len(counts)} labelled nights ({', '.join(sorted(counts))}): "
                 f"each threshold the labels can judge set to the value best for the dispatch rate while every "
-                f"night kept {LABEL_TARGETS} and each rule it moves rests on at least {min_answers} answers"),
+                f"night kept {LABEL_TARGETS} and each rule it moves rests on at least {min_answers} answers "
+                f"and meets the committee precision target on them by itself"),
         "targets": LABEL_TARGETS, "worlds": [w.name for w in worlds], "search": trace,
         "rules": after["rules"], "address_model": address_model.version, "person_model": person_model.version,
         "labels": {"nights": counts, "min_answers": min_answers, "m_pairs": m_pairs, "changed": changed,

@@ -6,7 +6,9 @@ optionally, ``admin`` for street names. Definitions (REPLIES.md):
 * **committee accuracy** — among answered dispatches whose answer speaks to the committee,
   the share confirmed: ``verified_resident``, ``verified_moved``, ``not_found`` confirm;
   ``wrong_address``, ``not_our_area`` refute; ``duplicate`` and ``other`` say nothing and are
-  left out of the denominator. Per street, source, decide rule (``rule``; ``basis`` while
+  left out of the denominator. A refutation counts once the record was taken up again:
+  overturned when the same committee later confirmed it, upheld when another answer or a
+  clerk's closing followed, left out (``disputed``) until then. Per street, source, decide rule (``rule``; ``basis`` while
   decisions carry no rule; ``transfer`` / ``manual`` for items people placed) and
   dispatch night, with counts and Wilson 95 % intervals;
 * **person-link precision** — person-linked dispatches answered at the door:
@@ -38,6 +40,7 @@ import duckdb
 from streetlink import sql
 from streetlink.contracts import CONFIRMING_RESULTS, REFUTING_RESULTS
 from streetlink.dispatch.tables import table_exists
+from streetlink.replies.ledger import ledger_tables
 from streetlink.replies.open_items import item_status
 from streetlink.replies.settings import RepliesSettings, load_settings
 
@@ -46,6 +49,17 @@ __all__ = ["measure_from_labels", "wilson_interval"]
 log = logging.getLogger(__name__)
 
 PKG = "streetlink.replies"
+
+
+def verdicts(con: duckdb.DuckDBPyConnection, status: str, night: dt.date, *, ledger: str,
+             settings: RepliesSettings, out: str) -> str:
+    """Create `out`: per dispatch of `status`, what its answers say (``accuracy_verdicts``:
+    a refutation is a verdict once the record was taken up again, as of `night`)."""
+    sql.run(con, PKG, "accuracy_verdicts",
+            {"confirming": list(CONFIRMING_RESULTS), "refuting": list(REFUTING_RESULTS),
+             "home_rules": list(settings.home_rules), "night": night},
+            out=out, status=status, review_actions=ledger_tables(ledger)["review_actions"])
+    return out
 
 
 def wilson_interval(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float] | None:
@@ -104,9 +118,7 @@ def measure_from_labels(
     status = item_status(con, through_night, ledger=ledger, pending_labels=pending_labels,
                          dispatch_before=before, settings=settings)
     sql.run(con, PKG, "accuracy_macros")
-    sql.run(con, PKG, "accuracy_verdicts", {"confirming": list(CONFIRMING_RESULTS), "refuting": list(REFUTING_RESULTS),
-                                            "home_rules": list(settings.home_rules)},
-            out="replies_verdicts", status=status)
+    verdicts(con, status, through_night, ledger=ledger, settings=settings, out="replies_verdicts")
     z = {"z": settings.wilson_z}
     sql.run(con, PKG, "accuracy_committee", z, out="replies_accuracy", verdicts="replies_verdicts")
     sql.run(con, PKG, "accuracy_rates", out="replies_rates_counts", verdicts="replies_verdicts")

@@ -15,10 +15,46 @@ CREATE OR REPLACE TEMP MACRO replies_wilson_high(k, n, z) AS
 -- name: accuracy_verdicts
 -- Per dispatch, what its latest answer says (REPLIES.md): the committee confirmed or
 -- refuted, the person link confirmed or refuted, the registered home stale or not.
+-- A refutation is a dispute until the record is taken up again, and only then a verdict:
+-- * overturned (confirmed after all) when the record was sent to the same committee again
+--   (a clerk who looked into the return judged it right) and that dispatch was confirmed:
+--   the refuting answer was a slip;
+-- * upheld when a later dispatch of the record was answered (at another committee, or
+--   refuted again) or a clerk closed it (区外转办, 无法定位结案, 退回来源单位核实);
+-- * pending (null, `disputed`) while nothing has followed: the record is in the review
+--   queue or its next dispatch is unanswered. Counting it either way would be a guess.
+-- The first answer stays in the history (`refuted_at_first`).
 CREATE OR REPLACE TEMP TABLE {{out}} AS
-SELECT s.*,
-       CASE WHEN list_contains($confirming, result) THEN true
-            WHEN list_contains($refuting, result) THEN false END AS committee_confirmed,
+WITH said AS (
+    SELECT s.*,
+           CASE WHEN list_contains($confirming, s.result) THEN true
+                WHEN list_contains($refuting, s.result) THEN false END AS answer_confirms
+    FROM {{status}} AS s
+),
+refuted AS (SELECT record_id, night, committee_code FROM said WHERE answer_confirms = false),
+overturned AS (
+    SELECT DISTINCT r.record_id, r.night, r.committee_code
+    FROM refuted AS r JOIN said AS later
+      ON later.record_id = r.record_id AND later.committee_code = r.committee_code AND later.night > r.night
+    WHERE later.answer_confirms
+),
+followed AS (
+    SELECT DISTINCT r.record_id, r.night, r.committee_code
+    FROM refuted AS r JOIN said AS later ON later.record_id = r.record_id AND later.night > r.night
+    WHERE later.answer_confirms IS NOT NULL
+    UNION
+    SELECT DISTINCT r.record_id, r.night, r.committee_code
+    FROM refuted AS r JOIN {{review_actions}} AS a ON a.record_id = r.record_id
+    WHERE a.applied AND a.read_night <= $night AND a.review_night >= r.night
+      AND a.action IS NOT NULL AND NOT starts_with(a.action, 'dispatch_')
+)
+SELECT s.* EXCLUDE (answer_confirms),
+       CASE WHEN o.record_id IS NOT NULL THEN true
+            WHEN s.answer_confirms = false AND f.record_id IS NULL THEN NULL
+            ELSE s.answer_confirms END AS committee_confirmed,
+       coalesce(s.answer_confirms = false, false) AS refuted_at_first,
+       o.record_id IS NOT NULL AS overturned,
+       s.answer_confirms = false AND o.record_id IS NULL AND f.record_id IS NULL AS disputed,
        CASE WHEN person_id IS NULL THEN NULL
             WHEN result = 'verified_resident' THEN true
             WHEN result = 'not_found' THEN false END AS person_confirmed,
@@ -29,7 +65,9 @@ SELECT s.*,
        CASE WHEN first_closed_at >= published_at
             THEN epoch(first_closed_at - published_at) / 3600.0 END AS turnaround_hours,
        first_closed_at < published_at AS checked_before_publication
-FROM {{status}} AS s;
+FROM said AS s
+LEFT JOIN overturned AS o ON o.record_id = s.record_id AND o.night = s.night AND o.committee_code = s.committee_code
+LEFT JOIN followed AS f ON f.record_id = s.record_id AND f.night = s.night AND f.committee_code = s.committee_code;
 
 -- name: accuracy_committee
 -- Share of answered dispatches whose committee was confirmed, over the answers that say
@@ -45,6 +83,8 @@ SELECT CASE WHEN grouping(street_code) = 0 THEN 'street' WHEN grouping(source) =
        count(result) AS answered,
        count(committee_confirmed) AS judged,
        count(*) FILTER (WHERE committee_confirmed) AS confirmed,
+       count(*) FILTER (WHERE overturned) AS overturned,
+       count(*) FILTER (WHERE disputed) AS disputed,
        count(*) FILTER (WHERE committee_confirmed) / nullif(count(committee_confirmed), 0) AS share,
        replies_wilson_low(count(*) FILTER (WHERE committee_confirmed), count(committee_confirmed), $z) AS low,
        replies_wilson_high(count(*) FILTER (WHERE committee_confirmed), count(committee_confirmed), $z) AS high,

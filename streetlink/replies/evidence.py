@@ -21,7 +21,8 @@ import logging
 import duckdb
 
 from streetlink import sql
-from streetlink.contracts import CONFIRMING_RESULTS, LABEL_EVIDENCE, REFUTING_RESULTS, enforce
+from streetlink.contracts import LABEL_EVIDENCE, enforce
+from streetlink.replies.accuracy import verdicts
 from streetlink.replies.open_items import item_status
 from streetlink.replies.settings import RepliesSettings, load_settings
 
@@ -45,9 +46,7 @@ def label_evidence(
     settings = settings or load_settings()
     status = item_status(con, through_night, ledger=ledger, pending_labels=None,
                          dispatch_before=through_night + dt.timedelta(days=1), settings=settings)
-    sql.run(con, PKG, "accuracy_verdicts", {"confirming": list(CONFIRMING_RESULTS), "refuting": list(REFUTING_RESULTS),
-                                            "home_rules": list(settings.home_rules)},
-            out="replies_evidence_verdicts", status=status)
+    verdicts(con, status, through_night, ledger=ledger, settings=settings, out="replies_evidence_verdicts")
     sql.run(con, PKG, "evidence_records", out=out, verdicts="replies_evidence_verdicts")
     enforce(con, out, LABEL_EVIDENCE)
     sql.run(con, PKG, "evidence_rule_counts", {"min_answers": settings.min_answers_per_rule}, out=counts_out,

@@ -1,4 +1,5 @@
--- Tonight's transfers (转派) and clerks' dispatches (人工派发), from tonight's judged replies.
+-- Tonight's transfers (转派) and clerks' dispatches (人工派发), from tonight's judged replies; returns
+-- nobody can place (非本辖区 without a usable 转派至, 地址错误) go to the review queue.
 
 -- name: transfers_plan
 -- Every record tonight's replies move: where to (a committee admin knows) or why not.
@@ -26,7 +27,10 @@ returned AS (
            coalesce(d.original_night, d.night) AS original_night,
            l.transfer_text, l.corrected_address, l.note AS returned_note, l.checker AS returned_by, l.reply_file,
            a.street_code, a.committee_code,
-           CASE WHEN l.transfer_status = 'empty' THEN 'no_target'
+           -- 地址错误: the committee has no such address, and nobody said where it is; a clerk
+           -- decides (with 正确地址 when the street gave it), the record is not dropped
+           CASE WHEN l.result = 'wrong_address' THEN 'wrong_address'
+                WHEN l.transfer_status = 'empty' THEN 'no_target'
                 WHEN l.transfer_status = 'ambiguous' THEN 'ambiguous_name'
                 WHEN a.committee_code IS NULL THEN 'unknown_committee'
                 WHEN a.committee_code = l.committee_code THEN 'same_committee'
@@ -39,7 +43,7 @@ returned AS (
     -- only an answer to the record's latest dispatch moves it (an old packet answered late does not)
     JOIN latest_dispatch AS ld ON ld.record_id = l.record_id AND ld.night = l.dispatch_night
     LEFT JOIN {{admin}} AS a ON a.committee_code = l.transfer_committee_code
-    WHERE l.result = 'not_our_area'
+    WHERE l.result IN ('not_our_area', 'wrong_address')
 ),
 latest_action AS (
     SELECT * FROM {{review_actions}} WHERE applied

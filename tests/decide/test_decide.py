@@ -198,3 +198,82 @@ def test_dispatched_fields_set_iff_dispatched(tiny):
     assert d["a"]["street_code"] and d["a"]["committee_code"] and d["a"]["reason"] is None
     assert d["b"]["street_code"] is None and d["b"]["committee_code"] is None and d["b"]["house_id"] is None
     assert d["b"]["reason"] == "outside_pudong"
+
+
+def test_an_address_that_is_exactly_one_dwellings_goes_there_when_the_choice_is_on(tiny):
+    con = tiny.con()
+    exact = {"road": "齐河路", "lane": "88", "number": "3", "room": "602", "address_key": "齐河路88弄3号602室"}
+    # the pair scores leave it uncertain (a newcomer: nobody registered there to confirm it)
+    tiny.record(con, "r_exact", **exact)
+    tiny.address(con, "r_exact", "H1", -1)
+    tiny.address(con, "r_exact", "H3", -3)
+    # the same key, but the record's own street is another: not this dwelling
+    tiny.record(con, "r_other_street", street_code_text="310115103", **exact)
+    tiny.address(con, "r_other_street", "H1", -1)
+    # no door: a key without a number is a place, not a dwelling
+    tiny.record(con, "r_no_door", address="齐河路", road="齐河路", addr_precision="road", address_key="齐河路")
+    # a key no dwelling has
+    tiny.record(con, "r_missing", **{**exact, "room": "999", "address_key": "齐河路88弄3号999室"})
+    tiny.address(con, "r_missing", "H1", -1)
+
+    on = tiny.decide(con, exact_address_single="on")
+    assert (on["r_exact"]["decision"], on["r_exact"]["rule"], on["r_exact"]["committee_code"]) == (
+        "dispatched", "address_exact_single", tiny.C1)
+    assert on["r_exact"]["house_id"] == "H1" and on["r_exact"]["basis"] == "address_dwelling"
+    assert 0 < on["r_exact"]["address_match_probability"] < 0.95  # what the pair scores say, unchanged
+    assert "唯一一户" in on["r_exact"]["explanation"]
+    for rid in ("r_other_street", "r_no_door", "r_missing"):
+        assert on[rid]["decision"] == "review", rid
+
+    off = tiny.decide(con, exact_address_single="off")
+    assert off["r_exact"]["decision"] == "review" and off["r_exact"]["rule"] != "address_exact_single"
+
+
+def test_an_address_two_dwellings_fit_is_not_exact(tiny):
+    con = tiny.con()
+    # a second dwelling with H1's very address, in the other committee (a dirty registry)
+    con.execute("""INSERT INTO wh.housing_std BY NAME SELECT * REPLACE ('H1b' AS house_id, '310115007002' AS committee_code)
+                   FROM wh.housing_std WHERE house_id = 'H1'""")
+    tiny.record(con, "r_twice", road="齐河路", lane="88", number="3", room="602", address_key="齐河路88弄3号602室")
+    tiny.address(con, "r_twice", "H1", -1)
+    tiny.address(con, "r_twice", "H1b", -1)
+    # a lane left out (洪山路16号102室): the road-front 16号 and a lane's 16号 both fit
+    con.execute("""INSERT INTO wh.housing_std BY NAME SELECT * REPLACE ('H5' AS house_id, NULL AS lane,
+                   '齐河路3号602室' AS address_key) FROM wh.housing_std WHERE house_id = 'H2'""")
+    tiny.record(con, "r_front", road="齐河路", number="3", room="602", address_key="齐河路3号602室")
+    tiny.address(con, "r_front", "H5", -1)
+    # ... and where only one dwelling fits although the lane is left out, that one
+    tiny.record(con, "r_completed", road="齐河路", number="1", room="101", address_key="齐河路1号101室")
+    tiny.address(con, "r_completed", "H3", -1)
+    d = tiny.decide(con, exact_address_single="on")
+    assert d["r_twice"]["decision"] == "review"
+    assert d["r_front"]["decision"] == "review"
+    assert (d["r_completed"]["rule"], d["r_completed"]["house_id"]) == ("address_exact_single", "H3")
+
+
+def test_a_place_named_as_a_landmark_nearby_is_not_placed_in_it(tiny):
+    con = tiny.con()
+    for rid, text in (("r_opposite", "齐河小区对面"), ("r_beside", "齐河小区旁边"), ("r_gate", "齐河小区门口")):
+        tiny.record(con, rid, source="hotline", address=text, addr_precision="community", community="齐河小区")
+    d = tiny.decide(con)
+    assert (d["r_opposite"]["decision"], d["r_opposite"]["reason"]) == ("review", "place_nearby")
+    assert d["r_beside"]["reason"] == "place_nearby"
+    # at the gate is at the place
+    assert (d["r_gate"]["decision"], d["r_gate"]["committee_code"]) == ("dispatched", tiny.C1)
+
+
+def test_a_committee_without_the_door_named_is_not_the_answer_when_another_has_it(tiny):
+    con = tiny.con()
+    # 齐河路88弄1号101室: 88弄 is in tiny.C1, but its dwellings there are 3号; the only 1号101室 among
+    # the candidates is tiny.C2's (the estate's other part, on its other lane)
+    tiny.record(con, "r_door", road="齐河路", lane="88", number="1", room="101")
+    tiny.address(con, "r_door", "H1", 12)
+    tiny.address(con, "r_door", "H2", 12)
+    tiny.address(con, "r_door", "H3", 3)
+    # the same look-alikes when no candidate has the door: the address alone still decides
+    tiny.record(con, "r_no_door_anywhere", road="齐河路", lane="88", number="7", room="602")
+    tiny.address(con, "r_no_door_anywhere", "H1", 12)
+    tiny.address(con, "r_no_door_anywhere", "H3", 3)
+    d = tiny.decide(con)
+    assert d["r_door"]["decision"] == "review" and d["r_door"]["rule"] != "address_alone"
+    assert (d["r_no_door_anywhere"]["rule"], d["r_no_door_anywhere"]["committee_code"]) == ("address_alone", tiny.C1)

@@ -71,3 +71,25 @@ def test_a_target_no_value_reaches_is_left_to_other_thresholds_but_not_made_wors
     # once some value reaches a target, every acceptable value must
     scored[3] = (True, 0.95, {"committee_precision": 0.9997, "person_precision": 0.9996})
     assert _acceptable(scored, 0.9, targets) == [False, False, False, True]
+
+
+def test_a_world_that_measures_no_dispatch_rate_does_not_pin_the_worst_one():
+    from streetlink.decide.search import _worst
+
+    # a labelled night whose only labels are clerks' 区外转办: nothing placeable, no dispatch rate
+    per_world = {"night 1": {"dispatch_rate": 0.93, "committee_precision": 1.0},
+                 "night 4": {"dispatch_rate": None, "committee_precision": 1.0}}
+    assert _worst(per_world) == {"dispatch_rate": 0.93, "committee_precision": 1.0}
+    assert _worst({"night 4": {"dispatch_rate": None, "committee_precision": 1.0}})["dispatch_rate"] == 0.0
+
+
+def test_on_labels_each_rule_a_threshold_moves_must_be_precise_by_itself():
+    from streetlink.decide.search import _backed
+
+    # the registered-home rule: 99 labelled records, one of them a stale home
+    counts = {"person_registered_home": (99, 1), "address_alone": (9000, 2)}
+    assert _backed("person_home_evidence", counts, 50)  # enough answers ...
+    assert not _backed("person_home_evidence", counts, 50, precision=0.9995)  # ... but wrong once in 99
+    assert _backed("person_home_evidence", {"person_registered_home": (120, 0)}, 50, precision=0.9995)
+    assert _backed("person_home_evidence", {"person_registered_home": (0, 0)}, 50, precision=0.9995)
+    assert not _backed("person_home_evidence", {"person_registered_home": (20, 0)}, 50, precision=0.9995)

@@ -105,19 +105,22 @@ def test_committee_accuracy(con, world):
     s = _measure(con, world)
     acc = s["committee_accuracy"]
     overall = acc["overall"]
-    assert (overall["dispatched"], overall["answered"], overall["judged"], overall["confirmed"]) == (13, 12, 10, 8)
-    assert overall["share"] == pytest.approx(0.8)
-    lo, hi = wilson_interval(8, 10)
+    # record 3's 地址错误 is a dispute nothing has followed yet (no later dispatch, no clerk):
+    # neither right nor wrong; record 9's 非本辖区 was upheld by the transfer's confirmation
+    assert (overall["dispatched"], overall["answered"], overall["judged"], overall["confirmed"]) == (13, 12, 9, 8)
+    assert overall["disputed"] == 1
+    assert overall["share"] == pytest.approx(8 / 9, abs=1e-4)
+    lo, hi = wilson_interval(8, 9)
     assert (overall["low"], overall["high"]) == (pytest.approx(lo, abs=1e-4), pytest.approx(hi, abs=1e-4))
     street = {r["key"]: (r["judged"], r["confirmed"], r["street_name"]) for r in acc["by_street"]}
-    assert street == {LJZ: (7, 6, "陆家嘴街道"), YJ: (3, 2, "洋泾街道")}
+    assert street == {LJZ: (6, 6, "陆家嘴街道"), YJ: (3, 2, "洋泾街道")}
     rule = {r["key"]: (r["judged"], r["confirmed"]) for r in acc["by_rule"]}
-    assert rule == {"address_alone": (6, 4), "person_registered_home": (2, 2), "transfer": (2, 2),
+    assert rule == {"address_alone": (5, 4), "person_registered_home": (2, 2), "transfer": (2, 2),
                     "address_dwelling": (0, 0)}
     source = {r["key"]: (r["judged"], r["confirmed"]) for r in acc["by_source"]}
-    assert source == {"checkpoint": (7, 6), "hotline": (1, 0), "healthcloud": (2, 2)}
+    assert source == {"checkpoint": (7, 6), "hotline": (0, 0), "healthcloud": (2, 2)}
     series = {r["night"]: (r["dispatched"], r["judged"], r["confirmed"]) for r in s["series"]}
-    assert series == {NIGHT.isoformat(): (10, 7, 5), N25.isoformat(): (3, 3, 3)}
+    assert series == {NIGHT.isoformat(): (10, 6, 5), N25.isoformat(): (3, 3, 3)}
     json.dumps(s)  # JSON-able for the report
 
 
@@ -173,7 +176,7 @@ def test_label_evidence(con, world):
         "SELECT record_id, committee_confirmed, true_committee_code, person_confirmed, home_stale FROM label_evidence"
     ).fetchall()}
     assert ev[rid(1)] == (True, "310115005001", None, None)
-    assert ev[rid(3, "hotline")] == (False, None, None, None)
+    assert ev[rid(3, "hotline")] == (None, None, None, None)  # 地址错误, nothing followed yet: a dispute
     assert ev[rid(4, "healthcloud")] == (True, "310115005002", None, True)
     assert ev[rid(5, "healthcloud")] == (True, "310115005002", True, False)
     assert ev[rid(6)] == (None, None, None, None)
@@ -181,6 +184,57 @@ def test_label_evidence(con, world):
     assert ev[rid(9)] == (False, "310115005002", None, None)  # refuted; the transfer was confirmed there
     assert rid(7) not in ev  # never answered
     assert len(ev) == 11
-    assert counts["address_alone"] == {"labelled": 7, "answered": 6, "confirmed": 4, "refuted": 2, "enough": False}
+    assert counts["address_alone"] == {"labelled": 7, "answered": 5, "confirmed": 4, "refuted": 1, "enough": False}
     assert {r: c["enough"] for r, c in strict.items()} == {
         "address_alone": True, "address_dwelling": False, "person_registered_home": False}
+
+
+def test_a_refutation_the_same_committee_later_confirms_is_overturned(con, ledger):
+    # record 1: 梅园一村 answers 地址错误, a clerk sends it back there, 梅园一村 confirms: the
+    # committee was right after all. Record 2: refuted, sent back, refuted again: wrong.
+    # Record 3: refuted, then confirmed at ANOTHER committee: the first one stays wrong.
+    c1, c2 = "310115005001", "310115005002"
+    publish(con, ledger, NIGHT, [item(rid(n), c1, rule="address_alone", deadline=P24 + 24 * H) for n in (1, 2, 3)],
+            published_at=P24)
+    publish(con, ledger, N25, [item(rid(1), c1, kind="manual", deadline=P25 + 24 * H),
+                               item(rid(2), c1, kind="manual", deadline=P25 + 24 * H),
+                               item(rid(3), c2, kind="manual", deadline=P25 + 24 * H)], published_at=P25)
+    answers = [(1, NIGHT, c1, "wrong_address"), (2, NIGHT, c1, "not_our_area"), (3, NIGHT, c1, "wrong_address"),
+               (1, N25, c1, "verified_resident"), (2, N25, c1, "wrong_address"), (3, N25, c2, "verified_resident")]
+    c = duckdb.connect(str(ledger))
+    for i, (n, night, committee, result) in enumerate(answers):
+        published = P24 if night == NIGHT else P25
+        read_night = night + dt.timedelta(days=1)
+        c.execute("""INSERT INTO labels (record_id, reply_file, file_sha256, sheet, row_number, street_code,
+                         dispatch_night, committee_code, result, checked_at, read_night, read_at, applied)
+                     VALUES (?, 'f.xlsx', 'sha', 's', ?, ?, ?, ?, ?, ?, ?, ?, true)""",
+                  [rid(n), i, committee[:9], night, committee, result, published + 6 * H, read_night,
+                   dt.datetime.combine(read_night, dt.time(2))])
+    c.close()
+    s = _measure(con, ledger)
+    rule = {r["key"]: (r["judged"], r["confirmed"], r["overturned"]) for r in s["committee_accuracy"]["by_rule"]}
+    assert rule["address_alone"] == (3, 1, 1)
+    with attached_ledger(con, ledger):
+        label_evidence(con, N25 + dt.timedelta(days=2))
+    first = dict(con.execute("SELECT record_id, committee_confirmed FROM label_evidence").fetchall())
+    assert first == {rid(1): True, rid(2): False, rid(3): False}
+
+
+def test_a_refutation_a_clerk_closes_is_upheld_and_one_nothing_followed_is_pending(con, ledger):
+    c1 = "310115005001"
+    publish(con, ledger, NIGHT, [item(rid(n), c1, rule="address_alone", deadline=P24 + 24 * H) for n in (1, 2)],
+            published_at=P24)
+    c = duckdb.connect(str(ledger))
+    for n in (1, 2):
+        c.execute("""INSERT INTO labels (record_id, reply_file, file_sha256, sheet, row_number, street_code,
+                         dispatch_night, committee_code, result, checked_at, read_night, read_at, applied)
+                     VALUES (?, 'f.xlsx', 'sha', 's', ?, ?, ?, ?, 'wrong_address', ?, ?, ?, true)""",
+                  [rid(n), n, c1[:9], NIGHT, c1, P24 + 6 * H, N25, dt.datetime.combine(N25, dt.time(2))])
+    # record 1: the clerk found no place for it (无法定位结案): the refutation stands
+    c.execute("""INSERT INTO review_actions (record_id, reply_file, file_sha256, sheet, row_number, review_night,
+                     action, read_night, read_at, applied)
+                 VALUES (?, 'r.xlsx', 'sha3', 's', 1, ?, 'close_unlocatable', ?, ?, true)""",
+              [rid(1), N25, N25 + dt.timedelta(days=1), dt.datetime.combine(N25 + dt.timedelta(days=1), dt.time(2))])
+    c.close()
+    overall = _measure(con, ledger)["committee_accuracy"]["overall"]
+    assert (overall["judged"], overall["confirmed"], overall["disputed"], overall["overturned"]) == (1, 0, 1, 0)

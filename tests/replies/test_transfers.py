@@ -65,6 +65,19 @@ def test_not_our_area(con, ledger, tmp_path, typed, outcome):
         assert con.execute("SELECT reason FROM transfer_review").fetchone()[0] == "transfer_unresolved"
 
 
+def test_wrong_address_goes_to_the_clerks_with_the_address_as_found(con, ledger, tmp_path):
+    # 地址错误 says the committee has no such address and names nowhere else: the record is
+    # not dropped with the closed item, a clerk decides, with what the street found
+    publish(con, ledger, NIGHT, [item(rid(1), "310115005001")])
+    write_packet(tmp_path / "r" / "a.xlsx", LJZ, NIGHT, {"310115005001": [rid(1)]},
+                 {rid(1): {"result": "地址错误", "transfer": "310115013003", "address": "某路9号"}})
+    take_replies(con, ledger, N26, tmp_path / "r")
+    assert _transfers(con) == {}  # a 转派至 beside 地址错误 is not a transfer: the result says otherwise
+    assert _unresolved(con) == {rid(1): "wrong_address"}
+    assert con.execute("SELECT reason, corrected_address, committee_code FROM transfer_review").fetchone() == (
+        "transfer_unresolved", "某路9号", "310115005001")
+
+
 def test_only_the_latest_answer_to_the_latest_dispatch_moves_a_record(con, ledger, tmp_path):
     publish(con, ledger, NIGHT, [item(rid(1), "310115005001"), item(rid(2), "310115005001")])
     folder = tmp_path / "r"
