@@ -125,7 +125,7 @@ DISPATCH_REASONS: tuple[tuple[str | None, str | None, str], ...] = (
     ("address_and_person", "address_dwelling", "地址与实有房屋及本人人口库登记住址一致"),
     ("place_and_person", None, "地址所在小区跨多个居委，按本人人口库登记住址所在居委派发"),
     ("committee_named", None, "地址中写明本居委"),
-    ("address_exact_single", None, "地址与实有房屋库中唯一一户的门牌室号完全一致"),
+    ("address_exact_single", None, "地址所写的路、弄、门牌、室号只与实有房屋库中一户相符"),
     ("person_registered_home", None, "地址不详，按人口库登记住址派发，可能已搬迁"),
 )
 DEFAULT_DISPATCH_REASON = "按地址派发"

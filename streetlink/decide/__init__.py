@@ -23,6 +23,8 @@ ahead (P ≥ dwelling_min / person_min).
 from __future__ import annotations
 
 import logging
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,7 @@ from streetlink.decide.thresholds import (
     save_decision,
     validate_thresholds,
 )
+from streetlink.reference import read_reference
 
 __all__ = [
     "RULES",
@@ -67,11 +70,20 @@ def _tables(warehouse: str) -> dict[str, str]:
     }
 
 
+@cache
+def beside_pattern() -> str:
+    """The words that put a matter beside a place, not in it (对面, 附近), as one pattern:
+    ``reference_data/address_noise.csv``, column ``beside`` (the list the cleaning removes)."""
+    words = sorted((r["word"] for r in read_reference("address_noise.csv") if r.get("beside") == "1"),
+                   key=len, reverse=True)
+    return "(" + "|".join(map(re.escape, words)) + ")"
+
+
 def build_evidence(con: duckdb.DuckDBPyConnection, warehouse: str, thresholds: dict[str, Any]) -> None:
     """`decide_evidence`: what the rules test, per record (the thresholds it needs bound)."""
     stmt = sql.load(PACKAGE, "evidence")
     text = stmt.render(**_tables(warehouse))
-    con.execute(text, used_parameters(text, thresholds))
+    con.execute(text, used_parameters(text, {**thresholds, "beside_pattern": beside_pattern()}))
 
 
 def apply_rules(con: duckdb.DuckDBPyConnection, warehouse: str, thresholds: dict[str, Any],

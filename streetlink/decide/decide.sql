@@ -8,7 +8,8 @@ rec AS (
            coalesce(trim(s.address), '') <> '' AS has_address_text,
            -- the text places the record beside a place, not in it (罗山八村对面, 万宏村旁边,
            -- 绿地香颂附近): the matter is near the place, perhaps across its boundary
-           coalesce(regexp_matches(s.address, '(附近|旁边|对面|周边|一带|隔壁)'), false) AS near_place,
+           -- ($beside_pattern: address_noise.csv's `beside` words)
+           coalesce(regexp_matches(s.address, $beside_pattern), false) AS near_place,
            coalesce(r.addr_scope, 'unknown') AS addr_scope,
            coalesce(r.addr_precision, 'none') AS addr_precision,
            r.community, coalesce(r.community_base, r.community) AS community_base,
@@ -334,7 +335,7 @@ SELECT
         CASE WHEN p.top_person IS NOT NULL THEN
             '人员→' || p.top_person || ' P=' || round(p.p_person, 4) || ' [' || p.person_explanation || ']' END,
         CASE WHEN p.rule = 'address_exact_single' THEN
-            '地址与实有房屋库中唯一一户门牌完全一致 → ' || p.exact_house END,
+            '地址所写各部分只与实有房屋库中一户相符 → ' || p.exact_house END,
         CASE WHEN p.rule = 'address_and_person' THEN
             '地址与人员登记住址共同指向 ' || p.committee || ' (地址支持 P=' || round(p.p_home_committee, 4) || ')' END
     ) AS explanation,

@@ -79,23 +79,24 @@ RULES: tuple[Rule, ...] = (
       "p_person >= $person_min AND p_home_committee >= $committee_supported_min",
       "the certain person's registered committee is well supported by the address (its best dwelling "
       "there is named)", committee="person_committee", dwelling="address", basis="address"),
-    # What the pair scores leave below committee_min although the registry settles it: the
-    # standardised address is, door and room included, the key of exactly one dwelling of
-    # Pudong (and of the record's street when it names one). The search turns it on only
-    # where the worst world keeps its precision.
+    # What the pair scores leave below committee_min although the registry settles it: of
+    # Pudong's dwellings (in the record's street when it names one) exactly one agrees with
+    # every part the standardised address gives, door and room included (decide.sql,
+    # `exact`). The search turns it on only where the worst world keeps its precision.
     R("address_exact_single", "dispatched", "exact_committee IS NOT NULL AND {exact_address_single}",
-      "the standardised address is exactly the registry address of one dwelling, and of no other",
+      "exactly one dwelling of the registry agrees with every part of the standardised address, door "
+      "and room included (a part it leaves out may be anything)",
       committee="exact_committee", dwelling="exact", basis="address"),
     R("road_elsewhere", "review", "road_elsewhere",
       "a road Pudong does not have, nothing saying Pudong, met only through lane/number/room on an "
       "unrelated road: another district's address written without the district",
       reason="address_unresolved"),
-    # A door the place does not have (no dwelling of it has that number) says the place
-    # was misread or misremembered — an estate named without its phase, a wrong number:
-    # a committee with no dwelling of that number is never the answer.
     R("place_nearby", "review", "a_committee IS NULL AND place_n >= 1 AND NOT names_door AND near_place",
       "the address puts the record beside a community or village, not in it (附近, 旁边, 对面): which "
       "committee the spot lies in is not said", reason="place_nearby"),
+    # A door the place does not have (no dwelling of it has that number) says the place
+    # was misread or misremembered — an estate named without its phase, a wrong number:
+    # a committee with no dwelling of that number is never the answer.
     R("place_single_committee", "dispatched", "a_committee IS NULL AND place_n = 1 AND NOT names_door",
       "the address names only a community, lane or village lying in one committee (of the record's "
       "street when it names one), and no door in it", committee="place_committee", basis="place"),

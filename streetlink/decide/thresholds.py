@@ -91,8 +91,8 @@ THRESHOLDS: dict[str, Threshold] = {t.name: t for t in (
        "the registered dwelling fits the address when its address weight is within this of the best candidate's",
        (12, 8, 5, 3, 2, 1, 0)),
     _T("exact_address_single", "off",
-       "a record whose standardised address is exactly one dwelling's registry address, and no other's, "
-       "goes there although the pair scores leave it below committee_min",
+       "a record whose standardised address only one dwelling of the registry agrees with (every part it "
+       "gives, door and room included) goes there although the pair scores leave it below committee_min",
        ("on", "off"),
        choices={"on": "true", "off": "false"}),
     # -- the registered home alone (vague addresses)

@@ -8,8 +8,8 @@ optionally, ``admin`` for street names. Definitions (REPLIES.md):
   ``wrong_address``, ``not_our_area`` refute; ``duplicate`` and ``other`` say nothing and are
   left out of the denominator. A refutation counts once the record was taken up again:
   overturned when the same committee later confirmed it, upheld when another answer or a
-  clerk's closing followed, left out (``disputed``) until then. Per street, source, decide rule (``rule``; ``basis`` while
-  decisions carry no rule; ``transfer`` / ``manual`` for items people placed) and
+  clerk's closing followed, left out (``disputed``) until then. Per street, source, decide
+  rule (``rule``; ``basis`` while decisions carry no rule; ``transfer`` / ``manual`` for items people placed) and
   dispatch night, with counts and Wilson 95 % intervals;
 * **person-link precision** — person-linked dispatches answered at the door:
   ``verified_resident`` confirms the link, ``not_found`` refutes it; ``verified_moved``

@@ -23,7 +23,6 @@ CREATE OR REPLACE TEMP MACRO replies_wilson_high(k, n, z) AS
 --   refuted again) or a clerk closed it (区外转办, 无法定位结案, 退回来源单位核实);
 -- * pending (null, `disputed`) while nothing has followed: the record is in the review
 --   queue or its next dispatch is unanswered. Counting it either way would be a guess.
--- The first answer stays in the history (`refuted_at_first`).
 CREATE OR REPLACE TEMP TABLE {{out}} AS
 WITH said AS (
     SELECT s.*,
@@ -39,11 +38,11 @@ overturned AS (
     WHERE later.answer_confirms
 ),
 followed AS (
-    SELECT DISTINCT r.record_id, r.night, r.committee_code
+    SELECT r.record_id, r.night, r.committee_code
     FROM refuted AS r JOIN said AS later ON later.record_id = r.record_id AND later.night > r.night
     WHERE later.answer_confirms IS NOT NULL
     UNION
-    SELECT DISTINCT r.record_id, r.night, r.committee_code
+    SELECT r.record_id, r.night, r.committee_code
     FROM refuted AS r JOIN {{review_actions}} AS a ON a.record_id = r.record_id
     WHERE a.applied AND a.read_night <= $night AND a.review_night >= r.night
       AND a.action IS NOT NULL AND NOT starts_with(a.action, 'dispatch_')
@@ -52,7 +51,6 @@ SELECT s.* EXCLUDE (answer_confirms),
        CASE WHEN o.record_id IS NOT NULL THEN true
             WHEN s.answer_confirms = false AND f.record_id IS NULL THEN NULL
             ELSE s.answer_confirms END AS committee_confirmed,
-       coalesce(s.answer_confirms = false, false) AS refuted_at_first,
        o.record_id IS NOT NULL AS overturned,
        s.answer_confirms = false AND o.record_id IS NULL AND f.record_id IS NULL AS disputed,
        CASE WHEN person_id IS NULL THEN NULL

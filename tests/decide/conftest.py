@@ -27,14 +27,10 @@ def _con() -> duckdb.DuckDBPyConnection:
         ('H3', '310115007', '310115007002', '阳光花园', '齐河路', '100', '1', '101', NULL, NULL, '浦东新区齐河路100弄1号101室'),
         ('H4', '310115103', '310115103201', NULL, NULL, NULL, '12', NULL, '七灶村', '5', '浦东新区川沙新镇七灶村5组12号'))
         t(house_id, street_code, committee_code, community, road, lane, number, room, village, group_no, std_address)""")
-    # the registry key, by the rule of housing.sql
+    # the parts the exact-address evidence reads besides the ones above
     con.execute("""ALTER TABLE wh.housing_std ADD COLUMN sub_lane VARCHAR""")
     con.execute("""ALTER TABLE wh.housing_std ADD COLUMN community_base VARCHAR""")
     con.execute("""UPDATE wh.housing_std SET community_base = community""")
-    con.execute("""ALTER TABLE wh.housing_std ADD COLUMN address_key VARCHAR""")
-    con.execute("""UPDATE wh.housing_std SET address_key = CASE
-        WHEN road IS NOT NULL THEN road || coalesce(lane || '弄', '') || coalesce(number || '号', '') || coalesce(room || '室', '')
-        ELSE village || coalesce(group_no || '组', '') || coalesce(number || '号', '') || coalesce(room || '室', '') END""")
     con.execute("""CREATE TABLE wh.place_committees AS SELECT * FROM (VALUES
         ('community', '齐河小区', '310115007', '310115007001', 2),
         ('community', '阳光花园', '310115007', '310115007002', 1),

@@ -202,7 +202,7 @@ def test_dispatched_fields_set_iff_dispatched(tiny):
 
 def test_an_address_that_is_exactly_one_dwellings_goes_there_when_the_choice_is_on(tiny):
     con = tiny.con()
-    exact = {"road": "齐河路", "lane": "88", "number": "3", "room": "602", "address_key": "齐河路88弄3号602室"}
+    exact = {"road": "齐河路", "lane": "88", "number": "3", "room": "602"}
     # the pair scores leave it uncertain (a newcomer: nobody registered there to confirm it)
     tiny.record(con, "r_exact", **exact)
     tiny.address(con, "r_exact", "H1", -1)
@@ -211,9 +211,9 @@ def test_an_address_that_is_exactly_one_dwellings_goes_there_when_the_choice_is_
     tiny.record(con, "r_other_street", street_code_text="310115103", **exact)
     tiny.address(con, "r_other_street", "H1", -1)
     # no door: a key without a number is a place, not a dwelling
-    tiny.record(con, "r_no_door", address="齐河路", road="齐河路", addr_precision="road", address_key="齐河路")
+    tiny.record(con, "r_no_door", address="齐河路", road="齐河路", addr_precision="road")
     # a key no dwelling has
-    tiny.record(con, "r_missing", **{**exact, "room": "999", "address_key": "齐河路88弄3号999室"})
+    tiny.record(con, "r_missing", **{**exact, "room": "999"})
     tiny.address(con, "r_missing", "H1", -1)
 
     on = tiny.decide(con, exact_address_single="on")
@@ -221,7 +221,7 @@ def test_an_address_that_is_exactly_one_dwellings_goes_there_when_the_choice_is_
         "dispatched", "address_exact_single", tiny.C1)
     assert on["r_exact"]["house_id"] == "H1" and on["r_exact"]["basis"] == "address_dwelling"
     assert 0 < on["r_exact"]["address_match_probability"] < 0.95  # what the pair scores say, unchanged
-    assert "唯一一户" in on["r_exact"]["explanation"]
+    assert "只与实有房屋库中一户相符" in on["r_exact"]["explanation"]
     for rid in ("r_other_street", "r_no_door", "r_missing"):
         assert on[rid]["decision"] == "review", rid
 
@@ -234,16 +234,16 @@ def test_an_address_two_dwellings_fit_is_not_exact(tiny):
     # a second dwelling with H1's very address, in the other committee (a dirty registry)
     con.execute("""INSERT INTO wh.housing_std BY NAME SELECT * REPLACE ('H1b' AS house_id, '310115007002' AS committee_code)
                    FROM wh.housing_std WHERE house_id = 'H1'""")
-    tiny.record(con, "r_twice", road="齐河路", lane="88", number="3", room="602", address_key="齐河路88弄3号602室")
+    tiny.record(con, "r_twice", road="齐河路", lane="88", number="3", room="602")
     tiny.address(con, "r_twice", "H1", -1)
     tiny.address(con, "r_twice", "H1b", -1)
     # a lane left out (洪山路16号102室): the road-front 16号 and a lane's 16号 both fit
-    con.execute("""INSERT INTO wh.housing_std BY NAME SELECT * REPLACE ('H5' AS house_id, NULL AS lane,
-                   '齐河路3号602室' AS address_key) FROM wh.housing_std WHERE house_id = 'H2'""")
-    tiny.record(con, "r_front", road="齐河路", number="3", room="602", address_key="齐河路3号602室")
+    con.execute("""INSERT INTO wh.housing_std BY NAME SELECT * REPLACE ('H5' AS house_id, NULL AS lane)
+                   FROM wh.housing_std WHERE house_id = 'H2'""")
+    tiny.record(con, "r_front", road="齐河路", number="3", room="602")
     tiny.address(con, "r_front", "H5", -1)
     # ... and where only one dwelling fits although the lane is left out, that one
-    tiny.record(con, "r_completed", road="齐河路", number="1", room="101", address_key="齐河路1号101室")
+    tiny.record(con, "r_completed", road="齐河路", number="1", room="101")
     tiny.address(con, "r_completed", "H3", -1)
     d = tiny.decide(con, exact_address_single="on")
     assert d["r_twice"]["decision"] == "review"
