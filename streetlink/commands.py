@@ -165,7 +165,7 @@ def _print_result(result: dict) -> int:
 
 
 def _run_flow(config: RunConfig) -> int:
-    from flows.nightly import nightly_run
+    nightly_run = flow("nightly")
 
     with prefect_api(), step_progress(f"night {config.date_str}"):
         result = nightly_run(
@@ -180,6 +180,25 @@ def _run_flow(config: RunConfig) -> int:
             screening_rules=str(config.screening_rules) if config.screening_rules else None,
         )
     return _print_result(result)
+
+
+FLOW_GROUP = "streetlink.flows"
+
+
+def flow(name: str):
+    """The Prefect flow registered as `name` (pyproject.toml, entry points ``streetlink.flows``).
+
+    The library never imports the orchestration layer: flows wire the library's steps and
+    announce themselves here, so ``streetlink`` works the same with another orchestrator's
+    wiring installed in their place.
+    """
+    from importlib.metadata import entry_points
+
+    found = entry_points(group=FLOW_GROUP, name=name)
+    if not found:
+        raise StreetlinkError(f"no flow {name!r} is installed (entry point group {FLOW_GROUP}); "
+                              "reinstall the project: make setup")
+    return next(iter(found)).load()
 
 
 def _check_inputs(config: RunConfig) -> None:
@@ -322,13 +341,12 @@ def _train_from_labels(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace, engine: EngineConfig) -> int:
-    from flows.train_models import train_models
-
     if args.labels:
         return _train_from_labels(args)
     if not (args.date and args.inbox and args.registry):
         raise StreetlinkError("train needs --date, --inbox and --registry (or --labels --out OUT)")
     target = args.models or (args.work / "models")
+    train_models = flow("train")
     with prefect_api():
         result = train_models(
             date=args.date.isoformat(), inbox=str(args.inbox), registry=str(args.registry),
@@ -346,8 +364,7 @@ def cmd_train(args: argparse.Namespace, engine: EngineConfig) -> int:
 
 
 def cmd_refresh_registry(args: argparse.Namespace, engine: EngineConfig) -> int:
-    from flows.refresh_registry import refresh_registry
-
+    refresh_registry = flow("refresh")
     warehouse = args.warehouse or (args.out / "warehouse.duckdb")
     with prefect_api():
         info = refresh_registry(registry=str(args.registry), warehouse=str(warehouse), force=args.force,

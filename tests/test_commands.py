@@ -94,3 +94,25 @@ def test_no_progress_display_off_a_terminal(monkeypatch):
     before = list(nightly._LISTENERS)
     with commands.step_progress("night"):
         assert nightly._LISTENERS == before  # not a terminal (pytest captures stderr)
+
+
+def test_the_library_never_imports_the_flows():
+    """Layering: flows/ wires streetlink's steps; streetlink finds the flows by entry point."""
+    import ast
+    from pathlib import Path
+
+    package = Path(commands.__file__).parent
+    offenders = []
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+            offenders += [f"{path.name}: {n}" for n in names if n == "flows" or n.startswith("flows.")]
+    assert offenders == []
+
+
+def test_each_flow_is_found_by_name():
+    for name in ("nightly", "train", "refresh"):
+        assert callable(commands.flow(name))
+    with pytest.raises(commands.StreetlinkError, match="no flow 'nope'"):
+        commands.flow("nope")

@@ -52,6 +52,18 @@ door_committees AS (
     WHERE r.number IS NOT NULL AND h.number = r.number
     GROUP BY a.record_id
 ),
+estate_readings AS (
+    -- the lane the record gives is also an estate's name (浦三路628弄, a community whose
+    -- dwellings include 浦三路630弄2号504; 中芯花园18弄 for 中芯花园18弄B区 on 青桐路199弄):
+    -- a committee where that estate holds the door and room on another lane is a second
+    -- reading of the address, however well the literal lane matches
+    SELECT r.record_id, list(DISTINCT h.committee_code) AS committees
+    FROM {{records_std}} r JOIN {{housing_std}} h
+      ON h.community_base = coalesce(r.road, r.community) || r.lane || '弄' AND h.number = r.number
+    WHERE r.lane IS NOT NULL AND r.number IS NOT NULL
+      AND h.lane IS DISTINCT FROM r.lane AND h.room IS NOT DISTINCT FROM coalesce(r.room, h.room)
+    GROUP BY r.record_id
+),
 a2 AS (SELECT record_id, p_committee AS p_committee_2 FROM aranked WHERE rk = 2),
 d1 AS (
     SELECT record_id, house_id AS top_house, match_weight AS top_weight, explanation AS address_explanation,
@@ -171,6 +183,9 @@ place AS (
     FROM pmatch m JOIN pstreet USING (record_id)
     WHERE NOT coalesce(pstreet.street_selects, false) OR m.street_code = m.record_street
     GROUP BY m.record_id
+),
+place_district AS (  -- how many committees the place spans in the whole district (no street chosen)
+    SELECT record_id, count(DISTINCT committee_code) AS place_n_district FROM pmatch GROUP BY record_id
 )
 SELECT rec.*, a1.a_committee, coalesce(a1.p_committee, 0) AS p_committee,
        coalesce(a2.p_committee_2, 0) AS p_committee_2,
@@ -208,8 +223,12 @@ SELECT rec.*, a1.a_committee, coalesce(a1.p_committee, 0) AS p_committee,
                 AND levenshtein(rec.road, coalesce(d1.top_road, rec.road)) > $road_elsewhere_distance, false)
          AS road_elsewhere,
        place.place_kind, place.place_committee, place.place_n, place.place_committees,
+       pd.place_n_district,
        -- the address's committee lacks the door the record names, which another candidate has
        coalesce(NOT list_contains(dc.committees, a1.a_committee), false) AS door_elsewhere,
+       -- the lane read as an estate's name puts the door in another committee
+       coalesce(len(list_filter(er.committees, lambda c: c IS DISTINCT FROM coalesce(a1.a_committee, exact.exact_committee))) > 0,
+                false) AS estate_reading_elsewhere,
        -- the exact dwelling, unless the record's own street says otherwise
        CASE WHEN rec.record_street IS NULL OR rec.record_street = substr(exact.exact_committee, 1, 9)
             THEN exact.exact_committee END AS exact_committee,
@@ -226,7 +245,9 @@ FROM rec
 LEFT JOIN a1 USING (record_id) LEFT JOIN a2 USING (record_id) LEFT JOIN d1 USING (record_id)
 LEFT JOIN d2 USING (record_id)
 LEFT JOIN p1 USING (record_id) LEFT JOIN place USING (record_id) LEFT JOIN exact USING (record_id)
+LEFT JOIN place_district pd USING (record_id)
 LEFT JOIN door_committees dc USING (record_id)
+LEFT JOIN estate_readings er USING (record_id)
 LEFT JOIN ac ed ON ed.record_id = rec.record_id AND ed.house_id = exact.exact_house
 LEFT JOIN road_streets rs ON rs.road = rec.road
 LEFT JOIN place_by_street pbs

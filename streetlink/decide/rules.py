@@ -71,10 +71,13 @@ RULES: tuple[Rule, ...] = (
       "the certain person's registered dwelling is one of the address's best readings",
       committee="person_committee", dwelling="home", basis="address"),
     R("address_alone", "dispatched",
-      "(p_committee >= $committee_min OR top_clear) AND NOT road_elsewhere AND NOT door_elsewhere",
+      "(p_committee >= $committee_min OR top_clear) AND NOT road_elsewhere AND NOT door_elsewhere "
+      "AND NOT estate_reading_elsewhere",
       "the address alone places the committee (a certain person registered elsewhere has moved: the "
       "address is the newer evidence), unless that committee lacks the door the record names and "
-      "another candidate's has it", committee="a_committee", dwelling="address", basis="address"),
+      "another candidate's has it, or the lane it gives is also the name of an estate that holds the "
+      "door elsewhere (浦三路628弄: the estate's 630弄2号504)",
+      committee="a_committee", dwelling="address", basis="address"),
     R("address_and_person", "dispatched",
       "p_person >= $person_min AND p_home_committee >= $committee_supported_min",
       "the certain person's registered committee is well supported by the address (its best dwelling "
@@ -83,9 +86,11 @@ RULES: tuple[Rule, ...] = (
     # Pudong's dwellings (in the record's street when it names one) exactly one agrees with
     # every part the standardised address gives, door and room included (decide.sql,
     # `exact`). The search turns it on only where the worst world keeps its precision.
-    R("address_exact_single", "dispatched", "exact_committee IS NOT NULL AND {exact_address_single}",
+    R("address_exact_single", "dispatched",
+      "exact_committee IS NOT NULL AND NOT estate_reading_elsewhere AND {exact_address_single}",
       "exactly one dwelling of the registry agrees with every part of the standardised address, door "
-      "and room included (a part it leaves out may be anything)",
+      "and room included (a part it leaves out may be anything), and no estate named like its lane "
+      "holds that door elsewhere",
       committee="exact_committee", dwelling="exact", basis="address"),
     R("road_elsewhere", "review", "road_elsewhere",
       "a road Pudong does not have, nothing saying Pudong, met only through lane/number/room on an "
@@ -97,9 +102,15 @@ RULES: tuple[Rule, ...] = (
     # A door the place does not have (no dwelling of it has that number) says the place
     # was misread or misremembered — an estate named without its phase, a wrong number:
     # a committee with no dwelling of that number is never the answer.
-    R("place_single_committee", "dispatched", "a_committee IS NULL AND place_n = 1 AND NOT names_door",
+    # A place split between streets (巨峰家苑, part in 金杨, part in 金桥) has one committee
+    # in each: the record's street picks one only as far as the street is right, and a
+    # matter at the gate or in the grounds (巨峰家苑门口) may lie in either part.
+    R("place_single_committee", "dispatched",
+      "a_committee IS NULL AND place_n = 1 AND NOT names_door "
+      "AND (place_n_district = 1 OR {place_part_by_street})",
       "the address names only a community, lane or village lying in one committee (of the record's "
-      "street when it names one), and no door in it", committee="place_committee", basis="place"),
+      "street when it names one, if place_part_by_street allows), and no door in it",
+      committee="place_committee", basis="place"),
     R("place_and_person", "dispatched",
       "a_committee IS NULL AND place_n > 1 AND NOT names_door AND p_person >= $person_min "
       "AND (source <> 'hotline' OR {hotline_place_via_caller}) "
@@ -123,7 +134,7 @@ RULES: tuple[Rule, ...] = (
       "a likely address and a certain person point to different committees", reason="conflicting_evidence"),
     R("address_ambiguous", "review", "a_committee IS NOT NULL AND p_committee_2 >= $ambiguity_min",
       "address candidates in several committees", reason="address_ambiguous"),
-    R("place_ambiguous", "review", "a_committee IS NULL AND place_n > 1",
+    R("place_ambiguous", "review", "a_committee IS NULL AND (place_n > 1 OR place_n_district > 1)",
       "the place named lies in several committees", reason="address_ambiguous"),
     R("vague_address", "review", "a_committee IS NULL AND addr_precision IN ('none', 'street', 'road')",
       "nothing to place by (the registered home, if any, is the first candidate)", reason="vague_address"),

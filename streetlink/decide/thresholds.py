@@ -95,6 +95,16 @@ THRESHOLDS: dict[str, Threshold] = {t.name: t for t in (
        "gives, door and room included) goes there although the pair scores leave it below committee_min",
        ("on", "off"),
        choices={"on": "true", "off": "false"}),
+    # A place split between streets, named without a door: does the record's street pick
+    # the committee? Streetlink's generator says yes, the independent one says no (a matter
+    # at 巨峰家苑门口 may lie in either part: 3 of m1's 8 wrong committees). Precision first:
+    # never, until the streets' replies measure it (``streetlink train --labels``).
+    _T("place_part_by_street", "never",
+       "a place (community, lane, village) split between streets, named without a door, goes to its one "
+       "committee in the record's street (written in the address or the source's street field); "
+       "'never': to review",
+       ("street", "never"),
+       choices={"street": "true", "never": "false"}, learned_from="labels"),
     # -- the registered home alone (vague addresses)
     _T("person_home_min", 0.99, "P(person) needed before a vague address goes to the registered home",
        (0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999)),

@@ -175,6 +175,8 @@ def write_model_card(models_dir: Path, address_model: LinkageModel, person_model
         lines.append(f"| {i} | `{rule.name}` | {outcome} | {used} | {m.get('records', '–')} | "
                      f"{m.get('wrong', '–') if rule.decision == 'dispatched' else '–'} | "
                      f"{f'{prec:.4%}' if prec is not None else '–'} | {rule.description} |")
+    if decision.get("rules_measured"):
+        lines += ["", f"Per-rule figures: {decision['rules_measured']}."]
     lines += ["", "## Decision thresholds", "", decision["why"], "",
               "| threshold | value | meaning |", "|---|---|---|"]
     lines += [f"| {k} | {v} | {THRESHOLDS[k].description} |" for k, v in thresholds.items()]

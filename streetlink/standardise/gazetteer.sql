@@ -108,10 +108,25 @@ unambiguous AS (
     WHERE length(surface) >= 2
     GROUP BY surface
     HAVING count(DISTINCT kind || '|' || canonical) = 1
+),
+phase_bases AS (
+    -- 祝祥苑 for 祝祥苑南区 and 祝祥苑北区: the estate as a whole, read as its base (decide
+    -- takes every phase of it); without it the scanner finds 祥苑, another estate, inside
+    SELECT community_base AS surface, 'community' AS kind, community_base AS canonical
+    FROM gaz_communities
+    WHERE community_base IS NOT NULL AND community_base <> community AND length(community_base) >= 2
+    GROUP BY community_base
+    HAVING count(DISTINCT community) > 1
 )
 SELECT surface, kind, canonical, false AS is_alias FROM exact
 UNION ALL
 SELECT u.surface, u.kind, u.canonical, true AS is_alias
 FROM unambiguous AS u
 ANTI JOIN exact AS e ON e.surface = u.surface
-ANTI JOIN _gaz_street_words AS s ON s.surface = u.surface;
+ANTI JOIN _gaz_street_words AS s ON s.surface = u.surface
+UNION ALL
+SELECT b.surface, b.kind, b.canonical, true AS is_alias
+FROM phase_bases AS b
+ANTI JOIN exact AS e ON e.surface = b.surface
+ANTI JOIN unambiguous AS u ON u.surface = b.surface
+ANTI JOIN _gaz_street_words AS s ON s.surface = b.surface;

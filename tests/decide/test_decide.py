@@ -86,7 +86,7 @@ def test_each_rule_gives_its_decision(tiny):
     tiny.record(con, "r_said", address="浦东新区延长中路88弄3号602室", **{**elsewhere, "addr_scope": "pudong"})
     tiny.address(con, "r_said", "H1", 12)
 
-    d = tiny.decide(con, person_home_evidence="street")
+    d = tiny.decide(con, person_home_evidence="street", place_part_by_street="street")
     expect = {
         "r_bad": ("rejected", "unparseable_time", None),
         "r_out": ("review", "outside_pudong", None),
@@ -131,14 +131,17 @@ def test_each_rule_gives_its_decision(tiny):
         "r_home": "person_registered_home", "r_lookalike": "registered_home_fits_address",
         "r_relative": "vague_address"}
 
-    # The standing decision (the default): the registered home as the only place evidence goes
-    # to review, the home suggested as the first candidate; everything else is unchanged.
+    # The standing decisions (the defaults): the registered home as the only place evidence
+    # goes to review, the home suggested as the first candidate; a place split between
+    # streets is not placed by the street field alone; everything else is unchanged.
     default = tiny.decide(con)
     for rid in ("r_home", "r_hotline"):
         assert (default[rid]["decision"], default[rid]["reason"]) == ("review", "vague_address")
         assert default[rid]["person_id"] == "P4" and '"H4"' in default[rid]["candidates_json"]
-    assert {rid: r["decision"] for rid, r in default.items() if rid not in ("r_home", "r_hotline")} == {
-        rid: r["decision"] for rid, r in d.items() if rid not in ("r_home", "r_hotline")}
+    assert (default["r_comm2"]["decision"], default["r_comm2"]["reason"]) == ("review", "address_ambiguous")
+    changed = ("r_home", "r_hotline", "r_comm2")
+    assert {rid: r["decision"] for rid, r in default.items() if rid not in changed} == {
+        rid: r["decision"] for rid, r in d.items() if rid not in changed}
 
 
 def test_a_clear_best_dwelling_places_its_committee_only_with_the_margin_rule(tiny):
@@ -277,3 +280,45 @@ def test_a_committee_without_the_door_named_is_not_the_answer_when_another_has_i
     d = tiny.decide(con)
     assert d["r_door"]["decision"] == "review" and d["r_door"]["rule"] != "address_alone"
     assert (d["r_no_door_anywhere"]["rule"], d["r_no_door_anywhere"]["committee_code"]) == ("address_alone", tiny.C1)
+
+
+def test_a_place_split_between_streets_is_not_placed_by_the_street_alone(tiny):
+    """阳光花园 lies in two towns, one committee in each: with place_part_by_street 'never'
+    (shipped) neither the street field nor a resident caller's registered committee in that
+    street chooses (a matter at the gate may lie in either part); 'street' lets the street choose."""
+    con = tiny.con()
+    tiny.record(con, "r_street_only", address="阳光花园", addr_precision="community", community="阳光花园",
+                street_code_hint="310115103")
+    tiny.record(con, "r_with_person", address="阳光花园", addr_precision="community", community="阳光花园",
+                street_code_hint="310115103")
+    tiny.person(con, "r_with_person", "P4", "H4", 20)  # registered in C3, the street named
+    never = tiny.decide(con, place_part_by_street="never")
+    for rid in ("r_street_only", "r_with_person"):
+        assert (never[rid]["decision"], never[rid]["reason"]) == ("review", "address_ambiguous")
+    street = tiny.decide(con, place_part_by_street="street")
+    for rid in ("r_street_only", "r_with_person"):
+        assert (street[rid]["decision"], street[rid]["committee_code"]) == ("dispatched", tiny.C3)
+        assert street[rid]["rule"] == "place_single_committee"
+
+
+def test_a_lane_that_is_also_an_estates_name_is_not_placed_by_the_lane_alone(tiny):
+    """齐河路88弄3号602室 is H1 (C1) — and 齐河路88弄 is also the name of an estate in C2
+    whose 3号602室 lies on lane 90: two readings of the address, so neither the address
+    alone nor the exact look-up places it; a certain person living at H1 still does."""
+    con = tiny.con()
+    con.execute("""INSERT INTO wh.housing_std BY NAME SELECT * REPLACE ('H6' AS house_id, '310115007002' AS committee_code,
+                   '齐河路88弄小区' AS community, '齐河路88弄' AS community_base, '90' AS lane) FROM wh.housing_std
+                   WHERE house_id = 'H1'""")
+    lane = {"road": "齐河路", "lane": "88", "number": "3", "room": "602"}
+    tiny.record(con, "r_two_readings", **lane)
+    tiny.address(con, "r_two_readings", "H1", 12)
+    tiny.record(con, "r_with_person", **lane)
+    tiny.address(con, "r_with_person", "H1", 12)
+    tiny.person(con, "r_with_person", "P1", "H1", 20)
+    tiny.record(con, "r_other_door", **{**lane, "room": "601"})  # the estate has no 3号601 on lane 90
+    tiny.address(con, "r_other_door", "H2", 12)
+    d = tiny.decide(con, exact_address_single="on")
+    assert d["r_two_readings"]["decision"] == "review"
+    assert d["r_two_readings"]["rule"] not in ("address_alone", "address_exact_single")
+    assert (d["r_with_person"]["decision"], d["r_with_person"]["committee_code"]) == ("dispatched", tiny.C1)
+    assert (d["r_other_door"]["decision"], d["r_other_door"]["rule"]) == ("dispatched", "address_alone")

@@ -110,7 +110,8 @@ def test_aliases_only_when_unambiguous(gaz: Gazetteer) -> None:
     assert gaz.resolve("community", "齐河") == "齐河小区"  # without 小区
     assert gaz.resolve("community", "上南四村小区") == "上南四村"  # with 小区 added
     assert gaz.resolve("village", "七灶") == "七灶村"  # without 村
-    assert gaz.resolve("community", "菱翔苑") is None  # 一期 and 三期: ambiguous
+    # 一期 and 三期: not one of them, the estate as a whole (decide takes every phase)
+    assert gaz.resolve("community", "菱翔苑") == "菱翔苑"
     assert gaz.resolve("village", "金桥") is None  # 金桥 is the town 金桥镇
 
 
@@ -235,5 +236,30 @@ def test_complete_road(doors_gaz: Gazetteer, typed: str, street: str | None, lan
 
 def test_community_bases(doors_gaz: Gazetteer) -> None:
     assert doors_gaz.community_bases["望江苑"] == frozenset({"望江苑西区", "望江苑东区"})
-    assert doors_gaz.resolve("community", "望江苑") is None  # two phases: no guess
+    # two phases: no guess at one, the estate as a whole (decide takes every phase)
+    assert doors_gaz.resolve("community", "望江苑") == "望江苑"
     assert doors_gaz.resolve("community", "秀枫苑") == "秀枫苑北块"  # one: the alias
+
+
+def test_an_estate_named_without_its_phase_is_read_whole_not_as_a_name_inside_it() -> None:
+    """祝祥苑 (南区, 北区) must not be read as 祥苑, another estate whose name it contains."""
+    from streetlink.standardise.addresses import parse_address
+
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE admin AS SELECT * FROM (VALUES
+        ('310115139', '祝桥镇', '310115139039', '祝祥苑南区居委会'),
+        ('310115139', '祝桥镇', '310115139041', '祝祥苑北区居委会'),
+        ('310115143', '周浦镇', '310115143003', '祥苑居委会')) t(street_code, street_name, committee_code, committee_name)""")
+    con.execute("""CREATE TABLE housing_std AS SELECT * FROM (VALUES
+        ('310115139039', '祝祥苑南区', '东翔路', '94', '8', '301', NULL, NULL),
+        ('310115139041', '祝祥苑北区', '东翔路', '96', '8', '301', NULL, NULL),
+        ('310115143003', '祥苑', '祥安路', '1200', '8', '301', NULL, NULL))
+        t(committee_code, community, road, lane, number, room, village, group_no)""")
+    con.execute("""CREATE OR REPLACE TABLE housing_std AS SELECT 'H' || row_number() OVER () AS house_id,
+        substr(committee_code, 1, 9) AS street_code, *, NULL::VARCHAR AS sub_lane,
+        regexp_replace(community, '[南北]区$', '') AS community_base FROM housing_std""")
+    build_gazetteer(con)
+    gaz = Gazetteer.load(con)
+    parts = parse_address("浦东新区祝祥苑8号301室", gaz)
+    assert (parts.community, parts.number, parts.room) == ("祝祥苑", "8", "301")
+    assert parse_address("祥苑8号301室", gaz).community == "祥苑"
