@@ -57,7 +57,7 @@ estate_readings AS (
     -- dwellings include 浦三路630弄2号504; 中芯花园18弄 for 中芯花园18弄B区 on 青桐路199弄):
     -- a committee where that estate holds the door and room on another lane is a second
     -- reading of the address, however well the literal lane matches
-    SELECT r.record_id, list(DISTINCT h.committee_code) AS committees
+    SELECT r.record_id, min(h.committee_code) AS first_committee, max(h.committee_code) AS last_committee
     FROM {{records_std}} r JOIN {{housing_std}} h
       ON h.community_base = coalesce(r.road, r.community) || r.lane || '弄' AND h.number = r.number
     WHERE r.lane IS NOT NULL AND r.number IS NOT NULL
@@ -227,8 +227,10 @@ SELECT rec.*, a1.a_committee, coalesce(a1.p_committee, 0) AS p_committee,
        -- the address's committee lacks the door the record names, which another candidate has
        coalesce(NOT list_contains(dc.committees, a1.a_committee), false) AS door_elsewhere,
        -- the lane read as an estate's name puts the door in another committee
-       coalesce(len(list_filter(er.committees, lambda c: c IS DISTINCT FROM coalesce(a1.a_committee, exact.exact_committee))) > 0,
-                false) AS estate_reading_elsewhere,
+       (er.record_id IS NOT NULL
+        AND (coalesce(a1.a_committee, exact.exact_committee) IS DISTINCT FROM er.first_committee
+             OR coalesce(a1.a_committee, exact.exact_committee) IS DISTINCT FROM er.last_committee))
+         AS estate_reading_elsewhere,
        -- the exact dwelling, unless the record's own street says otherwise
        CASE WHEN rec.record_street IS NULL OR rec.record_street = substr(exact.exact_committee, 1, 9)
             THEN exact.exact_committee END AS exact_committee,

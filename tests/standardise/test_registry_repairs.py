@@ -107,6 +107,8 @@ def test_community_base_is_the_same_rule_on_both_sides(con: duckdb.DuckDBPyConne
 @pytest.mark.parametrize("name, base", [
     ("菱翔苑三期", "菱翔苑"), ("思凡南苑西区", "思凡南苑"), ("绿洲四期东区", "绿洲"), ("馨苑北块", "馨苑"),
     ("齐河小区一期", "齐河"), ("齐河小区", "齐河"), ("临港家园B区", "临港家园"), ("某某苑", "某某苑"),
+    # 小区 appended after the phase: the same estate as its other phases
+    ("金桂小区北区小区", "金桂"), ("望江苑西区小区", "望江苑"), ("上南四村小区", "上南四村"),
     # numbered estates are different estates; a name that is only a zone stays itself
     ("济阳一村", "济阳一村"), ("金桥二村", "金桥二村"), ("东区", "东区"), ("园区", "园区"), ("小区", "小区"),
     (None, None),

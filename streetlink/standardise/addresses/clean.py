@@ -244,6 +244,11 @@ def community_base(name: str | None) -> str | None:
     """
     if not name:
         return None
+    # 金桂小区北区小区 (a registry that appends 小区 to every name): the phase before the
+    # trailing 小区 is still the phase, so 金桂小区北区 and 金桂小区南区 share the estate 金桂
+    head = name.removesuffix("小区")
+    if head != name and len(head) > 2 and _ESTATE_PART.search(head).group(0):
+        name = head
     base = _ESTATE_PART.sub("", name) if len(name) > 2 else name
     if len(base) < 2:
         base = name
