@@ -67,6 +67,7 @@ def _tables(warehouse: str) -> dict[str, str]:
         "staged_records": "staged_records", "records_std": "records_std",
         "address_candidates": "address_candidates", "person_candidates": "person_candidates",
         "housing_std": f"{warehouse}.housing_std", "place_committees": f"{warehouse}.place_committees",
+        "population_std": f"{warehouse}.population_std",
     }
 
 

@@ -80,6 +80,40 @@ p1 AS (
     FROM pc LEFT JOIN {{housing_std}} h USING (house_id)
     WHERE pc.rank = 1
 ),
+phone_household AS (
+    -- A caller the record names only in part, from a phone the registry gives to a household:
+    -- by surname and title (王先生), or by the first part of a name the registry writes whole
+    -- (亚森 for 亚森卡德尔, 铃木 for 铃木翔太). When exactly one of the people holding that
+    -- phone, whatever their age, fits what the record says (the surname and the title's
+    -- gender; a name beginning so), the registry itself names the caller (which phones
+    -- belong to which households), however weak the pair score of a bare surname is. A
+    -- father and a son both 王 are two, and stay the model's to weigh.
+    SELECT record_id, sum(CASE WHEN fits THEN 1 ELSE 0 END) AS n_fit,
+           min(CASE WHEN fits THEN person_id END) AS person_id
+    FROM (
+        SELECT r.record_id, p.person_id,
+               CASE WHEN r.name_kind = 'honorific'
+                    THEN p.surname = r.surname AND (r.gender_hint IS NULL OR p.gender = r.gender_hint)
+                    ELSE substr(p.name_clean, 1, length(r.name_clean)) = r.name_clean END AS fits
+        FROM {{records_std}} r JOIN {{population_std}} p ON p.phone = r.phone_clean
+        WHERE (r.name_kind = 'honorific' AND r.surname IS NOT NULL)
+           OR (r.name_kind = 'full' AND length(r.name_clean) >= 2)
+    ) holders
+    GROUP BY record_id
+),
+phone_near AS (
+    -- The same for a phone nobody in the registry holds, one digit mistyped (杨女士 on
+    -- 18164976990 for 18164976999): the people of that surname and title's gender whose phone is
+    -- one substituted digit away (the person blocking finds them all: they share the
+    -- phone's first seven or last four digits). One such person names the caller.
+    SELECT r.record_id, count(*) AS n_fit, min(p.person_id) AS person_id
+    FROM {{records_std}} r JOIN pc ON pc.record_id = r.record_id
+    JOIN {{population_std}} p ON p.person_id = pc.person_id
+    WHERE r.name_kind = 'honorific' AND r.surname IS NOT NULL
+      AND p.surname = r.surname AND (r.gender_hint IS NULL OR p.gender = r.gender_hint)
+      AND length(p.phone) = length(r.phone_clean) AND levenshtein(p.phone, r.phone_clean) = 1
+    GROUP BY r.record_id
+),
 road_streets AS (  -- the streets each road of the night's records runs through
     SELECT place_key AS road, list(DISTINCT street_code) AS streets
     FROM {{place_committees}}
@@ -198,6 +232,12 @@ SELECT rec.*, a1.a_committee, coalesce(a1.p_committee, 0) AS p_committee,
                 AND coalesce(d1.top_weight - d2.second_weight, 0) >= $address_margin_bits, false) AS top_clear,
        p1.top_person, p1.person_house, p1.person_committee, coalesce(p1.p_person, 0) AS p_person,
        p1.person_explanation,
+       -- the one holder of the record's phone who fits the name it gives is the model's
+       -- best person, and no identity contradicts it (phone_household) ...
+       coalesce(ph.n_fit = 1 AND ph.person_id = p1.top_person AND p1.p_person > 0, false) AS person_by_household,
+       -- ... or, nobody holding the phone itself, the one such person one digit away (phone_near)
+       coalesce(ph.record_id IS NULL AND pn.n_fit = 1 AND pn.person_id = p1.top_person
+                AND p1.p_person > 0, false) AS person_by_near_phone,
        coalesce(home.p_committee, 0) AS p_home_committee,  -- the address's support for the person's committee
        -- the registered dwelling fits the address as well as any candidate does (勤丰村9组45号
        -- in one of seven 勤丰村): who lives there tells the look-alikes apart
@@ -250,6 +290,8 @@ LEFT JOIN p1 USING (record_id) LEFT JOIN place USING (record_id) LEFT JOIN exact
 LEFT JOIN place_district pd USING (record_id)
 LEFT JOIN door_committees dc USING (record_id)
 LEFT JOIN estate_readings er USING (record_id)
+LEFT JOIN phone_household ph USING (record_id)
+LEFT JOIN phone_near pn USING (record_id)
 LEFT JOIN ac ed ON ed.record_id = rec.record_id AND ed.house_id = exact.exact_house
 LEFT JOIN road_streets rs ON rs.road = rec.road
 LEFT JOIN place_by_street pbs
@@ -271,7 +313,7 @@ pc AS (
     SELECT *, odds / ($person_no_match_odds + total_odds) AS p_person FROM {{person_candidates}}
 ),
 ruled AS (
-    SELECT *, {{rule_case:sql}} AS rule, p_person >= $person_min AS person_linked
+    SELECT *, {{rule_case:sql}} AS rule, {{person_linked:sql}} AS person_linked
     FROM decide_evidence
 ),
 placed AS (
@@ -357,6 +399,8 @@ SELECT
             '地点→' || p.place_kind || ' 涉及居村委 ' || p.place_n || ' 个' END,
         CASE WHEN p.top_person IS NOT NULL THEN
             '人员→' || p.top_person || ' P=' || round(p.p_person, 4) || ' [' || p.person_explanation || ']' END,
+        CASE WHEN p.person_linked AND p.p_person < $person_min THEN
+            '本户电话登记人中只有此人与所报姓名相符 → ' || p.top_person END,
         CASE WHEN p.rule = 'address_exact_single' THEN
             '地址所写各部分只与实有房屋库中一户相符 → ' || p.exact_house END,
         CASE WHEN p.rule = 'address_and_person' THEN

@@ -51,6 +51,11 @@ class Rule:
         return tuple(seen)
 
 
+# A certain person: P(person) high enough, or the registry's household phone naming the
+# caller by surname and title alone (decide.sql, ``person_by_household``) as far as
+# household_phone_person allows.
+PERSON_CERTAIN = "(p_person >= $person_min OR {household_phone_person})"
+
 R = Rule
 RULES: tuple[Rule, ...] = (
     R("staged_rejected", "rejected", "reject_reason IS NOT NULL",
@@ -67,7 +72,7 @@ RULES: tuple[Rule, ...] = (
     # pieces of evidence agree, and look-alikes elsewhere (an estate of the same name in
     # another town, the phase left out) are told apart by who lives there.
     R("registered_home_fits_address", "dispatched",
-      "p_person >= $person_min AND home_fits_address",
+      f"{PERSON_CERTAIN} AND home_fits_address",
       "the certain person's registered dwelling is one of the address's best readings",
       committee="person_committee", dwelling="home", basis="address"),
     R("address_alone", "dispatched",
@@ -79,7 +84,7 @@ RULES: tuple[Rule, ...] = (
       "door elsewhere (浦三路628弄: the estate's 630弄2号504)",
       committee="a_committee", dwelling="address", basis="address"),
     R("address_and_person", "dispatched",
-      "p_person >= $person_min AND p_home_committee >= $committee_supported_min",
+      f"{PERSON_CERTAIN} AND p_home_committee >= $committee_supported_min",
       "the certain person's registered committee is well supported by the address (its best dwelling "
       "there is named)", committee="person_committee", dwelling="address", basis="address"),
     # What the pair scores leave below committee_min although the registry settles it: of
@@ -112,7 +117,7 @@ RULES: tuple[Rule, ...] = (
       "street when it names one, if place_part_by_street allows), and no door in it",
       committee="place_committee", basis="place"),
     R("place_and_person", "dispatched",
-      "a_committee IS NULL AND place_n > 1 AND NOT names_door AND p_person >= $person_min "
+      "a_committee IS NULL AND place_n > 1 AND NOT names_door AND " + PERSON_CERTAIN + " "
       "AND (source <> 'hotline' OR {hotline_place_via_caller}) "
       "AND list_contains(place_committees, person_committee)",
       "a place in several committees, one of them the certain person's registered committee",
@@ -129,7 +134,7 @@ RULES: tuple[Rule, ...] = (
       "a vague address, a certain person, nothing contradicting the registered home and enough shared "
       "with it: the registered home", committee="person_committee", dwelling="home", basis="home"),
     R("conflicting_evidence", "review",
-      "p_committee >= $committee_supported_min AND p_person >= $person_min "
+      "p_committee >= $committee_supported_min AND " + PERSON_CERTAIN + " "
       "AND person_committee IS DISTINCT FROM a_committee",
       "a likely address and a certain person point to different committees", reason="conflicting_evidence"),
     R("address_ambiguous", "review", "a_committee IS NOT NULL AND p_committee_2 >= $ambiguity_min",
@@ -154,7 +159,8 @@ def render_rules(values: dict[str, Any], rules: tuple[Rule, ...] = RULES) -> dic
 
     ``rule_case``: the name of the first rule that holds; ``rule_committee``: the committee a
     dispatching rule gives (over a column ``rule``); ``rule_decision`` / ``rule_reason``:
-    the rule's outcome.
+    the rule's outcome; ``person_linked``: whether the record's best person is linked
+    (``PERSON_CERTAIN``, the same test the rules use).
     """
     unknown = sorted({t for r in rules for t in r.thresholds} - set(THRESHOLDS))
     if unknown:
@@ -170,6 +176,7 @@ def render_rules(values: dict[str, Any], rules: tuple[Rule, ...] = RULES) -> dic
     def quoted(text: str | None) -> str:
         return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
 
+    person_linked = condition(Rule("person_linked", "review", PERSON_CERTAIN, ""))
     case = "CASE\n" + "\n".join(f"    WHEN coalesce({condition(r)}, false) THEN {quoted(r.name)}"
                                 for r in rules[:-1])
     case += f"\n    ELSE {quoted(rules[-1].name)}\nEND"
@@ -183,7 +190,8 @@ def render_rules(values: dict[str, Any], rules: tuple[Rule, ...] = RULES) -> dic
     basis = ("CASE rule " + " ".join(f"WHEN {quoted(r.name)} THEN {quoted(r.basis)}"
                                      for r in dispatching) + " END")
     return {"rule_case": case, "rule_committee": committee, "rule_decision": decision,
-            "rule_reason": reason, "rule_dwelling": dwelling, "rule_basis": basis}
+            "rule_reason": reason, "rule_dwelling": dwelling, "rule_basis": basis,
+            "person_linked": person_linked}
 
 
 def used_parameters(sql_text: str, values: dict[str, Any]) -> dict[str, Any]:

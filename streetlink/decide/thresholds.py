@@ -67,6 +67,23 @@ THRESHOLDS: dict[str, Threshold] = {t.name: t for t in (
        (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999), objective="person_recall"),
     _T("dwelling_min", 0.80, "a dispatched record names its dwelling when P(dwelling) is at least this",
        (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99), objective="dwelling_recall"),
+    # A caller named only by surname and title, from a phone the registry gives to a household
+    # in which exactly one holder has that surname and the title's gender (decide.sql,
+    # phone_household): registry evidence the pair score of a bare surname undersells.
+    # Measured 2026-12-02 on the first nights of 24 evaluation worlds (both generators):
+    # through the phone itself 154 links P(person) alone did not make, none wrong (23 on
+    # streetlink's 19 worlds, 131 on the 5 independent ones); through a phone one digit off
+    # (seven worlds) 16, one of them wrong (a caller the registry does not hold, whose phone
+    # happened to be one digit from a namesake's; likelier the larger the registry): off.
+    _T("household_phone_person", "phone",
+       "a caller known by surname and title (王先生), or by the first part of a name the registry writes "
+       "whole (亚森 for 亚森卡德尔), is linked to the one registry person who fits among the holders of the "
+       "caller's phone ('phone'; by surname and title only, also among those whose phone is one digit off "
+       "when nobody holds it: 'phone_or_one_digit'), when that person is the best person candidate, "
+       "whatever P(person) says; 'off': P(person) alone",
+       ("phone_or_one_digit", "phone", "off"),
+       choices={"phone_or_one_digit": "(person_by_household OR person_by_near_phone)",
+                "phone": "person_by_household", "off": "false"}, objective="person_recall"),
     # -- the address alone
     _T("committee_min", 0.95, "the address alone places the committee when P(committee) is at least this",
        (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)),

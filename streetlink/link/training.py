@@ -99,13 +99,15 @@ def train_linkage_models(con: duckdb.DuckDBPyConnection, warehouse: str, models_
 def choose_and_save_thresholds(models_dir: Path, address_model: LinkageModel, person_model: LinkageModel,
                                worlds: list[Any], trained_on: str) -> dict[str, Any]:
     """decision.json: thresholds chosen on `worlds` (SearchWorld), or the defaults without any."""
-    from streetlink.decide.search import PRECISION_TARGETS, choose_thresholds, rule_precision
+    from streetlink.decide.search import BAND_PRECISION, PRECISION_TARGETS, choose_thresholds, rule_precision
 
     if worlds:
         thresholds, trace = choose_thresholds(worlds)
         rules = rule_precision(worlds, thresholds)
         why = ("chosen on the ground truth of the worlds listed: each threshold in turn set to the value "
-               "best for its objective in the worst world among those keeping every world at the targets")
+               "best for its objective in the worst world among those keeping every world at the targets "
+               f"and right at least {BAND_PRECISION:.1%} of the time, in every world, on what they dispatch "
+               "beyond each other value's placements")
         targets: dict[str, float] | None = PRECISION_TARGETS
     else:
         thresholds, trace, rules, targets = default_thresholds(), [], {}, None
@@ -267,7 +269,7 @@ def train_on_workspace(ws: Any, models_dir: Path, truth_path: Path | None = None
 # dwelling links are not judged here: their truth is not in the answers for unlinked records.
 LABEL_TARGETS = {"committee_precision": 0.9995, "street_precision": 0.9995}
 # Thresholds whose objective (person or dwelling recall) labels cannot measure keep their value.
-_NOT_FROM_LABELS = ("person_no_match_odds", "person_min", "dwelling_min")
+_NOT_FROM_LABELS_OBJECTIVES = ("person_recall", "dwelling_recall")
 
 
 def _labelled_pairs(con: duckdb.DuckDBPyConnection, warehouse: str, nights: list[tuple[str, Path]]) -> None:
@@ -297,7 +299,7 @@ def train_from_labels(out: Path, models_from: Path, staging: Path, *, min_answer
     """
     from streetlink.config import connect
     from streetlink.decide.labelled import close_worlds, label_worlds
-    from streetlink.decide.search import choose_thresholds, rule_precision
+    from streetlink.decide.search import BAND_PRECISION, choose_thresholds, rule_precision
     from streetlink.decide.thresholds import THRESHOLDS as DECLARED
     from streetlink.decide.thresholds import load_decision
     from streetlink.errors import StreetlinkError
@@ -365,7 +367,7 @@ def train_from_labels(out: Path, models_from: Path, staging: Path, *, min_answer
                 save_model(staging, m.name, m.splink_settings, m.training)
         for w in worlds:  # the labelled nights as the new models see them
             link_night(w.con, w.warehouse, staging)
-        searched = tuple(n for n, t in DECLARED.items() if n not in _NOT_FROM_LABELS and t.grid)
+        searched = tuple(n for n, t in DECLARED.items() if t.objective not in _NOT_FROM_LABELS_OBJECTIVES and t.grid)
         values, trace = choose_thresholds(worlds, start=before_values, targets=LABEL_TARGETS, evidence="labels",
                                           names=searched, min_records_per_rule=min_answers)
         after = {"overall": overall(values), "rules": rule_precision(worlds, values)}
@@ -377,7 +379,8 @@ def train_from_labels(out: Path, models_from: Path, staging: Path, *, min_answer
         "why": (f"chosen on the streets' answers to {len(counts)} labelled nights ({', '.join(sorted(counts))}): "
                 f"each threshold the labels can judge set to the value best for the dispatch rate while every "
                 f"night kept {LABEL_TARGETS} and each rule it moves rests on at least {min_answers} answers "
-                f"and meets the committee precision target on them by itself"),
+                f"and meets the committee precision target on them by itself, and what the value dispatches "
+                f"beyond each other value's placements is right at least {BAND_PRECISION:.1%} of the time"),
         "targets": LABEL_TARGETS, "worlds": [w.name for w in worlds], "search": trace,
         "rules": after["rules"], "address_model": address_model.version, "person_model": person_model.version,
         "labels": {"nights": counts, "min_answers": min_answers, "m_pairs": m_pairs, "changed": changed,

@@ -36,6 +36,9 @@ def _con() -> duckdb.DuckDBPyConnection:
         ('community', '阳光花园', '310115007', '310115007002', 1),
         ('community', '阳光花园', '310115103', '310115103201', 1),
         ('village', '七灶村', '310115103', '310115103201', 1)) t(place_kind, place_key, street_code, committee_code, dwellings)""")
+    # the registry's people, as far as the household-phone evidence reads them
+    con.execute("""CREATE TABLE wh.population_std (person_id VARCHAR, surname VARCHAR, gender VARCHAR,
+        phone VARCHAR, house_id VARCHAR, name_clean VARCHAR)""")
     cols = ", ".join(f'NULL::{c.dtype} AS "{c.name}"' for c in RECORDS_STD.columns)
     con.execute(f"CREATE TABLE records_std AS SELECT {cols} WHERE false")
     con.execute("""CREATE TABLE staged_records (record_id VARCHAR, source VARCHAR, address VARCHAR, reject_reason VARCHAR)""")
@@ -67,6 +70,11 @@ def _person(con, rid, person, house, weight, conflict=False):
                    FROM wh.housing_std WHERE house_id = ?""", [rid, person, weight, conflict, house])
 
 
+def _resident(con, person, surname, gender, phone, house):
+    con.execute("INSERT INTO wh.population_std VALUES (?, ?, ?, ?, ?, ?)",
+                [person, surname, gender, phone, house, surname + "某"])
+
+
 def _decide(con, **thresholds: float) -> dict[str, dict]:
     con.execute(f"CREATE OR REPLACE TABLE address_candidates AS {candidates_sql('address_pairs', 'address')}")
     con.execute(f"CREATE OR REPLACE TABLE person_candidates AS {candidates_sql('person_pairs', 'person')}")
@@ -84,4 +92,4 @@ def _decide(con, **thresholds: float) -> dict[str, dict]:
 def tiny():
     """The helpers above, as one namespace (tests/decide/*.py use them through this fixture)."""
     return types.SimpleNamespace(con=_con, record=_record, address=_address, person=_person,
-                                 decide=_decide, C1=C1, C2=C2, C3=C3)
+                                 decide=_decide, resident=_resident, C1=C1, C2=C2, C3=C3)

@@ -322,3 +322,60 @@ def test_a_lane_that_is_also_an_estates_name_is_not_placed_by_the_lane_alone(tin
     assert d["r_two_readings"]["rule"] not in ("address_alone", "address_exact_single")
     assert (d["r_with_person"]["decision"], d["r_with_person"]["committee_code"]) == ("dispatched", tiny.C1)
     assert (d["r_other_door"]["decision"], d["r_other_door"]["rule"]) == ("dispatched", "address_alone")
+
+
+def test_a_caller_named_by_surname_and_title_is_the_one_such_holder_of_the_household_phone(tiny):
+    con = tiny.con()
+    caller = {"source": "hotline", "address": "浦东新区", "addr_precision": "none", "name_kind": "honorific",
+              "surname": "王", "gender_hint": "男", "phone_kind": "mobile", "id_status": "missing"}
+    # the phone's holders: 王 (m) and his wife 李; a bare surname scores P(person) = 1 / 1.1 only
+    tiny.record(con, "h_one", phone_clean="13800000001", **caller)
+    tiny.person(con, "h_one", "P1", "H1", 0)
+    tiny.resident(con, "P1", "王", "男", "13800000001", "H1")
+    tiny.resident(con, "P2", "李", "女", "13800000001", "H1")
+    # father and son, both 王 and male, share the phone: the registry does not say which called
+    tiny.record(con, "h_two", phone_clean="13800000002", **caller)
+    tiny.person(con, "h_two", "P3", "H2", 0)
+    tiny.resident(con, "P3", "王", "男", "13800000002", "H2")
+    tiny.resident(con, "P4", "王", "男", "13800000002", "H2")
+    # the one such holder is not the model's best person: nothing is linked
+    tiny.record(con, "h_other", phone_clean="13800000003", **caller)
+    tiny.person(con, "h_other", "P5", "H3", 0)
+    tiny.resident(con, "P6", "王", "男", "13800000003", "H3")
+
+    # a name given as its first part (亚森 for 亚森卡德尔): the one holder whose name begins so
+    tiny.record(con, "h_part", source="hotline", address="浦东新区", addr_precision="none", name_kind="full",
+                name_clean="亚森", phone_clean="13800000004", phone_kind="mobile", id_status="missing")
+    tiny.person(con, "h_part", "P7", "H4", 0)
+    tiny.resident(con, "P7", "亚", "男", "13800000004", "H4")
+    con.execute("UPDATE wh.population_std SET name_clean = '亚森卡德尔' WHERE person_id = 'P7'")
+
+    on = tiny.decide(con, household_phone_person="phone")
+    assert {rid: r["person_id"] for rid, r in on.items()} == {"h_one": "P1", "h_two": None, "h_other": None,
+                                                              "h_part": "P7"}
+    assert "本户电话" in on["h_one"]["explanation"]
+    assert on["h_one"]["person_match_probability"] < 0.95  # the model's own probability, not raised
+    off = tiny.decide(con, household_phone_person="off")
+    assert {rid: r["person_id"] for rid, r in off.items()} == {"h_one": None, "h_two": None, "h_other": None,
+                                                               "h_part": None}
+
+
+def test_a_phone_one_digit_off_names_the_caller_only_when_that_choice_is_made_and_nobody_holds_it(tiny):
+    con = tiny.con()
+    caller = {"source": "hotline", "address": "浦东新区", "addr_precision": "none", "name_kind": "honorific",
+              "surname": "杨", "gender_hint": "女", "phone_kind": "mobile", "id_status": "missing"}
+    # 18164976990 is nobody's; 18164976999 is 杨 (f)'s, one digit away
+    tiny.record(con, "h_typo", phone_clean="18164976990", **caller)
+    tiny.person(con, "h_typo", "P1", "H1", 0)
+    tiny.resident(con, "P1", "杨", "女", "18164976999", "H1")
+    # the phone itself is a household's (周, 吴): the one-digit neighbour is not the answer
+    tiny.record(con, "h_held", phone_clean="18164976880", **caller)
+    tiny.person(con, "h_held", "P2", "H2", 0)
+    tiny.resident(con, "P2", "杨", "女", "18164976889", "H2")
+    tiny.resident(con, "P3", "周", "男", "18164976880", "H3")
+
+    def linked(choice: str) -> dict[str, str | None]:
+        return {rid: r["person_id"] for rid, r in tiny.decide(con, household_phone_person=choice).items()}
+
+    assert linked("phone") == {"h_typo": None, "h_held": None}
+    assert linked("phone_or_one_digit") == {"h_typo": "P1", "h_held": None}

@@ -93,3 +93,40 @@ def test_on_labels_each_rule_a_threshold_moves_must_be_precise_by_itself():
     assert _backed("person_home_evidence", {"person_registered_home": (120, 0)}, 50, precision=0.9995)
     assert _backed("person_home_evidence", {"person_registered_home": (0, 0)}, 50, precision=0.9995)
     assert not _backed("person_home_evidence", {"person_registered_home": (20, 0)}, 50, precision=0.9995)
+
+
+def test_a_looser_value_must_be_precise_on_what_it_adds_not_only_overall(tiny):
+    # targets a world-wide figure meets (50 %), as a dispatched band of thousands of right
+    # placements would: the two records committee_min 0.9 adds are wrong one time in two
+    hard = _world(tiny, "hard", second_is_right=True)
+    loose_targets = {"committee_precision": 0.5}
+    unbanded, _ = choose_thresholds([hard], passes=1, names=("committee_min",), targets=loose_targets,
+                                    band_precision=None)
+    assert unbanded["committee_min"] <= 0.9
+    banded, trace = choose_thresholds([hard], passes=1, names=("committee_min",), targets=loose_targets)
+    assert banded["committee_min"] > 0.95
+    loose = next(t for t in trace if t["threshold"] == "committee_min" and t["value"] == unbanded["committee_min"])
+    assert loose["band"]["records"] == 2 and loose["band"]["wrong"] == 1 and not loose["ok"]
+
+
+def test_the_band_check_tightens_a_current_value_that_adds_wrong_placements(tiny):
+    hard = _world(tiny, "hard", second_is_right=True)
+    start = {**hard_defaults(), "committee_min": 0.9}
+    values, _ = choose_thresholds([hard], start=start, passes=1, names=("committee_min",),
+                                  targets={"committee_precision": 0.5})
+    assert values["committee_min"] > 0.95
+
+
+def test_bands_count_what_a_value_sends_elsewhere_too(tiny):
+    from streetlink.decide.search import _bands
+
+    world = _world(tiny, "w", second_is_right=False)
+    con = world.con
+    # value 0 sends r1 to C1 (right) and r2 to C2 (wrong); value 1 sends both to C1 (right)
+    con.execute("CREATE TEMP TABLE search_trial_0 (record_id VARCHAR, committee_code VARCHAR, committee_ok BOOLEAN)")
+    con.execute("CREATE TEMP TABLE search_trial_1 (record_id VARCHAR, committee_code VARCHAR, committee_ok BOOLEAN)")
+    con.execute("INSERT INTO search_trial_0 VALUES ('r1', 'C1', true), ('r2', 'C2', false)")
+    con.execute("INSERT INTO search_trial_1 VALUES ('r1', 'C1', true), ('r2', 'C1', true)")
+    first, second = _bands([world], 2, 0.999)
+    assert (first["records"], first["wrong"], first["ok"]) == (1, 1, False)
+    assert (second["records"], second["wrong"], second["ok"]) == (1, 0, True)
