@@ -324,25 +324,27 @@ def test_a_lane_that_is_also_an_estates_name_is_not_placed_by_the_lane_alone(tin
     assert (d["r_other_door"]["decision"], d["r_other_door"]["rule"]) == ("dispatched", "address_alone")
 
 
+def _caller(tiny, con, rid: str, phone: str, person: str, house: str, surname: str = "王", gender: str = "男"):
+    """A hotline caller known by surname and title, whose best person candidate scores only
+    P(person) = 1 / 1.1 (a bare surname's pair score)."""
+    tiny.record(con, rid, source="hotline", address="浦东新区", addr_precision="none", name_kind="honorific",
+                surname=surname, gender_hint=gender, phone_clean=phone, phone_kind="mobile", id_status="missing")
+    tiny.person(con, rid, person, house, 0)
+
+
 def test_a_caller_named_by_surname_and_title_is_the_one_such_holder_of_the_household_phone(tiny):
     con = tiny.con()
-    caller = {"source": "hotline", "address": "浦东新区", "addr_precision": "none", "name_kind": "honorific",
-              "surname": "王", "gender_hint": "男", "phone_kind": "mobile", "id_status": "missing"}
-    # the phone's holders: 王 (m) and his wife 李; a bare surname scores P(person) = 1 / 1.1 only
-    tiny.record(con, "h_one", phone_clean="13800000001", **caller)
-    tiny.person(con, "h_one", "P1", "H1", 0)
+    # the phone's holders: 王 (m) and his wife 李
+    _caller(tiny, con, "h_one", "13800000001", "P1", "H1")
     tiny.resident(con, "P1", "王", "男", "13800000001", "H1")
     tiny.resident(con, "P2", "李", "女", "13800000001", "H1")
     # father and son, both 王 and male, share the phone: the registry does not say which called
-    tiny.record(con, "h_two", phone_clean="13800000002", **caller)
-    tiny.person(con, "h_two", "P3", "H2", 0)
+    _caller(tiny, con, "h_two", "13800000002", "P3", "H2")
     tiny.resident(con, "P3", "王", "男", "13800000002", "H2")
     tiny.resident(con, "P4", "王", "男", "13800000002", "H2")
     # the one such holder is not the model's best person: nothing is linked
-    tiny.record(con, "h_other", phone_clean="13800000003", **caller)
-    tiny.person(con, "h_other", "P5", "H3", 0)
+    _caller(tiny, con, "h_other", "13800000003", "P5", "H3")
     tiny.resident(con, "P6", "王", "男", "13800000003", "H3")
-
     # a name given as its first part (亚森 for 亚森卡德尔): the one holder whose name begins so
     tiny.record(con, "h_part", source="hotline", address="浦东新区", addr_precision="none", name_kind="full",
                 name_clean="亚森", phone_clean="13800000004", phone_kind="mobile", id_status="missing")
@@ -362,15 +364,11 @@ def test_a_caller_named_by_surname_and_title_is_the_one_such_holder_of_the_house
 
 def test_a_phone_one_digit_off_names_the_caller_only_when_that_choice_is_made_and_nobody_holds_it(tiny):
     con = tiny.con()
-    caller = {"source": "hotline", "address": "浦东新区", "addr_precision": "none", "name_kind": "honorific",
-              "surname": "杨", "gender_hint": "女", "phone_kind": "mobile", "id_status": "missing"}
     # 18164976990 is nobody's; 18164976999 is 杨 (f)'s, one digit away
-    tiny.record(con, "h_typo", phone_clean="18164976990", **caller)
-    tiny.person(con, "h_typo", "P1", "H1", 0)
+    _caller(tiny, con, "h_typo", "18164976990", "P1", "H1", surname="杨", gender="女")
     tiny.resident(con, "P1", "杨", "女", "18164976999", "H1")
-    # the phone itself is a household's (周, 吴): the one-digit neighbour is not the answer
-    tiny.record(con, "h_held", phone_clean="18164976880", **caller)
-    tiny.person(con, "h_held", "P2", "H2", 0)
+    # the phone itself is another household's (周): the one-digit neighbour is not the answer
+    _caller(tiny, con, "h_held", "18164976880", "P2", "H2", surname="杨", gender="女")
     tiny.resident(con, "P2", "杨", "女", "18164976889", "H2")
     tiny.resident(con, "P3", "周", "男", "18164976880", "H3")
 
