@@ -51,8 +51,8 @@ class Rule:
         return tuple(seen)
 
 
-# A certain person: P(person) high enough, or the registry's household phone naming the
-# caller by surname and title alone (decide.sql, ``person_by_household``) as far as
+# A certain person: P(person) high enough, or the registry's household phone naming a
+# caller the record names only in part (decide.sql, ``person_by_household``) as far as
 # household_phone_person allows.
 PERSON_CERTAIN = "(p_person >= $person_min OR {household_phone_person})"
 

@@ -93,8 +93,7 @@ def _rule_records(world: SearchWorld) -> dict[str, tuple[int, int]]:
         world.con, _SQL, "rule_records", decisions="decisions", truth=world.truth).fetchall()}
 
 
-def _snapshot_table(i: int) -> str:
-    return f"search_trial_{i}"
+_TRIALS = "search_trials"
 
 
 def _bands(worlds: list[SearchWorld], n_values: int, precision: float) -> list[dict[str, Any]]:
@@ -107,22 +106,15 @@ def _bands(worlds: list[SearchWorld], n_values: int, precision: float) -> list[d
     pass). The most cautious value adds nothing over the others and always passes; a
     current value whose band over a tighter one is wrong too often fails, so the search can
     tighten as well as loosen."""
-    out = []
-    for i in range(n_values):
-        worst = {"ok": True, "precision": None, "records": 0, "wrong": 0, "over": None, "world": None}
-        for world in worlds:
-            for j in range(n_values):
-                if j == i:
-                    continue
-                records, wrong = sql.run(world.con, _SQL, "band_over", a=_snapshot_table(i),
-                                         b=_snapshot_table(j)).fetchone()
-                if not records:
-                    continue
-                rate = (records - wrong) / records
-                if worst["precision"] is None or rate < worst["precision"]:
-                    worst = {"ok": rate >= precision, "precision": round(rate, 5), "records": records,
-                             "wrong": wrong, "over": j, "world": world.name}
-        out.append(worst)
+    out = [{"ok": True, "precision": None, "records": 0, "wrong": 0, "over": None, "world": None}
+           for _ in range(n_values)]
+    for world in worlds:
+        for trial, over, records, wrong in sql.run(world.con, _SQL, "bands", {"n": n_values},
+                                                   trials=_TRIALS).fetchall():
+            rate = (records - wrong) / records
+            if out[trial]["precision"] is None or rate < out[trial]["precision"]:
+                out[trial] = {"ok": rate >= precision, "precision": round(rate, 5), "records": records,
+                              "wrong": wrong, "over": over, "world": world.name}
     return out
 
 
@@ -166,6 +158,9 @@ def choose_thresholds(worlds: list[SearchWorld], start: dict[str, Any] | None = 
             if names is not None and name not in names:
                 continue
             scored = []
+            if band_precision is not None:
+                for world in worlds:
+                    sql.run(world.con, _SQL, "create_trials", trials=_TRIALS)
             grid = list(threshold.grid)
             if values[name] not in grid:  # the current value is the yardstick of what may not get worse
                 grid.append(values[name])
@@ -177,7 +172,7 @@ def choose_thresholds(worlds: list[SearchWorld], start: dict[str, Any] | None = 
                     _decide(world, trial)
                     per_world[world.name] = _score(world)
                     if band_precision is not None:
-                        sql.run(world.con, _SQL, "dispatched_snapshot", out=_snapshot_table(i),
+                        sql.run(world.con, _SQL, "add_trial", {"trial": i}, trials=_TRIALS,
                                 decisions="decisions", truth=world.truth)
                     if min_records_per_rule:
                         for rule, (n, wrong) in _rule_records(world).items():
@@ -195,8 +190,7 @@ def choose_thresholds(worlds: list[SearchWorld], start: dict[str, Any] | None = 
             if band_precision is not None:
                 bands = _bands(worlds, len(grid), band_precision)
                 for world in worlds:
-                    for i in range(len(grid)):
-                        sql.run(world.con, _SQL, "drop_snapshot", table=_snapshot_table(i))
+                    sql.run(world.con, _SQL, "drop_table", table=_TRIALS)
                 scored = [(backed and band["ok"], value, worst)
                           for (backed, value, worst), band in zip(scored, bands)]
                 for entry, band in zip(trace[-len(scored):], bands):

@@ -67,8 +67,8 @@ THRESHOLDS: dict[str, Threshold] = {t.name: t for t in (
        (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999), objective="person_recall"),
     _T("dwelling_min", 0.80, "a dispatched record names its dwelling when P(dwelling) is at least this",
        (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99), objective="dwelling_recall"),
-    # A caller named only by surname and title, from a phone the registry gives to a household
-    # in which exactly one holder has that surname and the title's gender (decide.sql,
+    # A caller named only in part (surname and title, or the first part of a name), from a
+    # phone the registry gives to a household in which exactly one holder fits (decide.sql,
     # phone_household): registry evidence the pair score of a bare surname undersells.
     # Measured 2026-12-02 on the first nights of 24 evaluation worlds (both generators):
     # through the phone itself 154 links P(person) alone did not make, none wrong (23 on

@@ -367,7 +367,8 @@ def train_from_labels(out: Path, models_from: Path, staging: Path, *, min_answer
                 save_model(staging, m.name, m.splink_settings, m.training)
         for w in worlds:  # the labelled nights as the new models see them
             link_night(w.con, w.warehouse, staging)
-        searched = tuple(n for n, t in DECLARED.items() if t.objective not in _NOT_FROM_LABELS_OBJECTIVES and t.grid)
+        searched = tuple(n for n, t in DECLARED.items()
+                         if t.objective not in _NOT_FROM_LABELS_OBJECTIVES and t.grid)
         values, trace = choose_thresholds(worlds, start=before_values, targets=LABEL_TARGETS, evidence="labels",
                                           names=searched, min_records_per_rule=min_answers)
         after = {"overall": overall(values), "rules": rule_precision(worlds, values)}

@@ -123,10 +123,9 @@ def test_bands_count_what_a_value_sends_elsewhere_too(tiny):
     world = _world(tiny, "w", second_is_right=False)
     con = world.con
     # value 0 sends r1 to C1 (right) and r2 to C2 (wrong); value 1 sends both to C1 (right)
-    con.execute("CREATE TEMP TABLE search_trial_0 (record_id VARCHAR, committee_code VARCHAR, committee_ok BOOLEAN)")
-    con.execute("CREATE TEMP TABLE search_trial_1 (record_id VARCHAR, committee_code VARCHAR, committee_ok BOOLEAN)")
-    con.execute("INSERT INTO search_trial_0 VALUES ('r1', 'C1', true), ('r2', 'C2', false)")
-    con.execute("INSERT INTO search_trial_1 VALUES ('r1', 'C1', true), ('r2', 'C1', true)")
+    con.execute("""CREATE TEMP TABLE search_trials AS SELECT * FROM (VALUES
+        (0, 'r1', 'C1', true), (0, 'r2', 'C2', false), (1, 'r1', 'C1', true), (1, 'r2', 'C1', true))
+        t(trial, record_id, committee_code, committee_ok)""")
     first, second = _bands([world], 2, 0.999)
     assert (first["records"], first["wrong"], first["ok"]) == (1, 1, False)
     assert (second["records"], second["wrong"], second["ok"]) == (1, 0, True)
