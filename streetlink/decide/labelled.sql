@@ -4,7 +4,8 @@
 -- labelled records of the night (its decide inputs' records, whichever night answered) are
 -- in it: a record is placeable when its true committee is known (a confirmed dispatch, a
 -- transfer to a committee the street named, a clerk's dispatch confirmed); a record the
--- clerks confirmed as outside Pudong is outside Pudong. Person and dwelling
+-- clerks confirmed as outside Pudong is outside Pudong; a record answered only 其他 is
+-- held with no committee (not placeable, its dispatch not right). Person and dwelling
 -- columns stay null: replies measure them through person_confirmed / home_stale, not here.
 CREATE OR REPLACE TEMP TABLE {{out}} AS
 WITH outside AS (
@@ -26,7 +27,13 @@ WHERE e.record_id IN (SELECT record_id FROM {{records}})
   -- a threshold chosen on careless answers only tightens (the report counts every answer)
   AND (e.committee_confirmed
        OR (NOT e.committee_confirmed AND e.true_committee_code IS NOT NULL
-           AND e.true_committee_code <> e.committee_code))
+           AND e.true_committee_code <> e.committee_code)
+       -- 其他 as the latest answer: the street knocked and did not confirm the one committee
+       -- (涉及两个居委, 记录无法核对, or not reached yet). It names no committee, so the record
+       -- has none here and a dispatch of it counts as not right: a threshold may loosen on
+       -- confirmations only, never on answers that leave the committee open. Precision first:
+       -- an 其他 that a later answer settles is replaced by that answer.
+       OR (e.committee_confirmed IS NULL AND e.result = 'other'))
 UNION ALL
 SELECT o.record_id, NULL, 'outside_pudong', false, NULL, NULL, NULL, NULL, NULL, []::VARCHAR[]
 FROM outside o WHERE o.record_id NOT IN (SELECT record_id FROM {{evidence}});
