@@ -51,11 +51,13 @@ def label_worlds(out: Path, warehouse: Path, scratch: Path, *,
     """
     from streetlink.replies.evidence import label_evidence
     from streetlink.replies.ledger import attached_ledger, ledger_path
+    from streetlink.replies.settings import load_settings
 
     nights = [n for n in labelled_nights(out) if through is None or n <= through]
     if not nights:
         return [], {}
     through = through or max(nights)
+    closing = list(load_settings().closing_results)
     scratch.mkdir(parents=True, exist_ok=True)
     worlds: list[SearchWorld] = []
     counts: dict[str, Any] = {}
@@ -67,8 +69,9 @@ def label_worlds(out: Path, warehouse: Path, scratch: Path, *,
             sql.run(con, PACKAGE, "load_parquet", out=table, path=inputs / f"{table}.parquet")
         with attached_ledger(con, ledger_path(Path(out))) as ledger:
             label_evidence(con, through, ledger=ledger)
-            sql.run(con, PACKAGE, "label_truth", out="label_truth", evidence="label_evidence",
-                    records="staged_records", review_actions=f"{ledger}.review_actions")
+            sql.run(con, PACKAGE, "label_truth", {"closing": closing}, out="label_truth",
+                    evidence="label_evidence", records="staged_records",
+                    review_actions=f"{ledger}.review_actions")
         n = con.execute("SELECT count(*) FROM label_truth").fetchone()[0]
         counts[night.isoformat()] = n
         if n == 0:

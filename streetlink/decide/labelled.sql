@@ -4,8 +4,8 @@
 -- labelled records of the night (its decide inputs' records, whichever night answered) are
 -- in it: a record is placeable when its true committee is known (a confirmed dispatch, a
 -- transfer to a committee the street named, a clerk's dispatch confirmed); a record the
--- clerks confirmed as outside Pudong is outside Pudong; a record answered only 其他 is
--- held with no committee (not placeable, its dispatch not right). Person and dwelling
+-- clerks confirmed as outside Pudong is outside Pudong; a record whose answer leaves the
+-- item open (其他) is held with no committee (not placeable, its dispatch not right). Person and dwelling
 -- columns stay null: replies measure them through person_confirmed / home_stale, not here.
 CREATE OR REPLACE TEMP TABLE {{out}} AS
 WITH outside AS (
@@ -28,12 +28,12 @@ WHERE e.record_id IN (SELECT record_id FROM {{records}})
   AND (e.committee_confirmed
        OR (NOT e.committee_confirmed AND e.true_committee_code IS NOT NULL
            AND e.true_committee_code <> e.committee_code)
-       -- 其他 as the latest answer: the street knocked and did not confirm the one committee
-       -- (涉及两个居委, 记录无法核对, or not reached yet). It names no committee, so the record
-       -- has none here and a dispatch of it counts as not right: a threshold may loosen on
-       -- confirmations only, never on answers that leave the committee open. Precision first:
-       -- an 其他 that a later answer settles is replaced by that answer.
-       OR (e.committee_confirmed IS NULL AND e.result = 'other'))
+       -- a latest answer that does not close the item (其他: 涉及两个居委, 记录无法核对, not
+       -- reached yet; replies settings' closing_results): the street did not confirm the one
+       -- committee. It names none, so the record has none here and a dispatch of it counts
+       -- as not right: a threshold may loosen on confirmations only, never on answers that
+       -- leave the committee open. A later answer that settles it replaces it.
+       OR (e.committee_confirmed IS NULL AND NOT list_contains($closing, e.result)))
 UNION ALL
 SELECT o.record_id, NULL, 'outside_pudong', false, NULL, NULL, NULL, NULL, NULL, []::VARCHAR[]
 FROM outside o WHERE o.record_id NOT IN (SELECT record_id FROM {{evidence}});

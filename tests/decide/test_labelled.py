@@ -6,6 +6,7 @@ import duckdb
 
 from streetlink import sql
 from streetlink.decide.labelled import PACKAGE
+from streetlink.replies.settings import load_settings
 
 A, B = "310115007001", "310115007002"
 
@@ -17,7 +18,7 @@ def _label_truth(rows: list[tuple]) -> dict[str, tuple]:
     con.executemany("INSERT INTO evidence VALUES (?, 'hotline', ?, ?, ?, ?)", rows)
     con.execute("CREATE TABLE records AS SELECT record_id FROM evidence")
     con.execute("""CREATE TABLE review_actions (record_id VARCHAR, applied BOOLEAN, action VARCHAR)""")
-    sql.run(con, PACKAGE, "label_truth", out="label_truth", evidence="evidence", records="records",
+    sql.run(con, PACKAGE, "label_truth", {"closing": list(load_settings().closing_results)}, out="label_truth", evidence="evidence", records="records",
             review_actions="review_actions")
     return {r[0]: r[1:] for r in con.execute(
         "SELECT record_id, placeable, true_committee_code FROM label_truth").fetchall()}
