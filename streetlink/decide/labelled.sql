@@ -5,12 +5,23 @@
 -- in it: a record is placeable when its true committee is known (a confirmed dispatch, a
 -- transfer to a committee the street named, a clerk's dispatch confirmed); a record the
 -- clerks confirmed as outside Pudong is outside Pudong; a record whose answer leaves the
--- item open (其他) is held with no committee (not placeable, its dispatch not right). Person and dwelling
+-- item open (其他) is held with no committee (not placeable, its dispatch not right). A record
+-- no street has answered but a clerk has decided in the review workbook is labelled by the
+-- clerk: a dispatch (人工派发) names its committee; 无法定位结案 and 退回来源单位核实 say that
+-- the record as sent places nowhere (no committee, a dispatch of it not right). Without the
+-- clerks, what a looser threshold adds (records the current one sends to review) would
+-- carry no label at all until the manual dispatch is answered. Person and dwelling
 -- columns stay null: replies measure them through person_confirmed / home_stale, not here.
 CREATE OR REPLACE TEMP TABLE {{out}} AS
 WITH outside AS (
     SELECT DISTINCT record_id FROM {{review_actions}}
     WHERE applied AND action = 'outside_pudong' AND record_id IN (SELECT record_id FROM {{records}})
+),
+clerk AS (  -- the latest applied decision per record (a record is decided once; latest for safety)
+    SELECT record_id, arg_max(action, read_at) AS action, arg_max(committee_code, read_at) AS committee_code
+    FROM {{review_actions}}
+    WHERE applied AND action <> 'outside_pudong' AND record_id IN (SELECT record_id FROM {{records}})
+    GROUP BY record_id
 )
 SELECT e.record_id, e.source,
        CASE WHEN o.record_id IS NOT NULL THEN 'outside_pudong' ELSE 'resident_at_home' END AS category,
@@ -36,7 +47,15 @@ WHERE e.record_id IN (SELECT record_id FROM {{records}})
        OR (e.committee_confirmed IS NULL AND NOT list_contains($closing, e.result)))
 UNION ALL
 SELECT o.record_id, NULL, 'outside_pudong', false, NULL, NULL, NULL, NULL, NULL, []::VARCHAR[]
-FROM outside o WHERE o.record_id NOT IN (SELECT record_id FROM {{evidence}});
+FROM outside o WHERE o.record_id NOT IN (SELECT record_id FROM {{evidence}})
+UNION ALL
+SELECT c.record_id, NULL, 'resident_at_home', c.committee_code IS NOT NULL, NULL, NULL, NULL,
+       substr(c.committee_code, 1, 9), c.committee_code, []::VARCHAR[]
+FROM clerk c
+WHERE c.record_id NOT IN (SELECT record_id FROM {{evidence}})
+  AND c.record_id NOT IN (SELECT record_id FROM outside)
+  -- a dispatch whose committee could not be read (committee_code null) says nothing
+  AND (c.committee_code IS NOT NULL OR c.action IN ('close_unlocatable', 'return_to_source'));
 
 -- name: attach_read_only
 ATTACH {{path:literal}} AS {{alias}} (READ_ONLY);

@@ -32,6 +32,10 @@ SELECT count(*) FROM {{table}};
 -- name: table_from
 CREATE OR REPLACE TABLE {{table}} AS SELECT * FROM {{source}};
 
+-- name: table_from_parquet
+-- A table the Spark engine wrote as a folder of Parquet parts, read back where it lies.
+CREATE OR REPLACE TABLE {{table}} AS SELECT * FROM read_parquet({{path:literal}});
+
 -- name: registry_stamp
 SELECT fingerprint, schema_version FROM registry_meta;
 

@@ -93,13 +93,20 @@ def hand_back(engine: Any, con: duckdb.DuckDBPyConnection, skip: tuple[str, ...]
     for table in engine.tables():
         if table in skip or table.startswith("_") or "__" in table:
             continue
-        data = engine.read_arrow(table)
-        view = f"_hand_back_{table}"
-        con.register(view, data)
-        try:
-            sql.run(con, "streetlink.engine", "table_from", table=table, source=view)
-        finally:
-            con.unregister(view)
+        folder = getattr(engine, "parquet_folder", lambda _: None)(table)
+        if folder is not None:
+            # Read where Spark wrote it: collecting a Pudong night's candidates to the driver
+            # (3 GB serialised, 6.4 M address pairs) exceeds spark.driver.maxResultSize and
+            # holds the table twice in the driver's memory.
+            sql.run(con, "streetlink.engine", "table_from_parquet", table=table,
+                    path=(folder / "*.parquet").as_posix())
+        else:
+            view = f"_hand_back_{table}"
+            con.register(view, engine.read_arrow(table))
+            try:
+                sql.run(con, "streetlink.engine", "table_from", table=table, source=view)
+            finally:
+                con.unregister(view)
         copied.append(table)
     log.info("handed back from Spark: %s", ", ".join(copied))
     return copied

@@ -76,6 +76,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -92,6 +93,7 @@ from streetlink.contracts.tables import CATEGORIES, LINKS, TRUTH, TRUTH_LATER_CO
 from streetlink.errors import ContractViolation, StreetlinkError
 
 __all__ = [
+    "wilson_interval",
     "FLAGS",
     "METRICS",
     "Coverage",
@@ -808,3 +810,14 @@ def read_json(path: Path) -> list[Evaluation]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     items = data["evaluations"] if "evaluations" in data else [data]
     return [Evaluation.from_dict(d) for d in items]
+
+
+def wilson_interval(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float] | None:
+    """The Wilson score interval of k successes in n trials (None when n = 0)."""
+    if n <= 0:
+        return None
+    p = k / n
+    centre = p + z * z / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    denominator = 1 + z * z / n
+    return (centre - half) / denominator, (centre + half) / denominator

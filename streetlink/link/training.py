@@ -309,11 +309,14 @@ def train_from_labels(out: Path, models_from: Path, staging: Path, *, min_answer
     from streetlink.link.splink_engine import m_from_labels
     from streetlink.replies.evidence import label_evidence
     from streetlink.replies.ledger import attached_ledger, ledger_path
+    from streetlink.replies.settings import load_settings
 
     out, staging = Path(out), Path(staging)
     warehouse = out / "warehouse.duckdb"
     decision = load_decision(models_from)
     before_values = decision["thresholds"]
+    settings = load_settings()
+    band_share = settings.min_band_answered_share
     worlds, counts = label_worlds(out, warehouse, staging.parent / f"{staging.name}-scratch")
     if not worlds:
         raise StreetlinkError(f"no labelled night under {out}: replies must have been read into "
@@ -370,7 +373,8 @@ def train_from_labels(out: Path, models_from: Path, staging: Path, *, min_answer
         searched = tuple(n for n, t in DECLARED.items()
                          if t.objective not in _NOT_FROM_LABELS_OBJECTIVES and t.grid)
         values, trace = choose_thresholds(worlds, start=before_values, targets=LABEL_TARGETS, evidence="labels",
-                                          names=searched, min_records_per_rule=min_answers)
+                                          names=searched, min_records_per_rule=min_answers,
+                                          band_answered_share=band_share, band_proof_z=settings.wilson_z)
         after = {"overall": overall(values), "rules": rule_precision(worlds, values)}
     finally:
         close_worlds(worlds)
@@ -381,10 +385,14 @@ def train_from_labels(out: Path, models_from: Path, staging: Path, *, min_answer
                 f"each threshold the labels can judge set to the value best for the dispatch rate while every "
                 f"night kept {LABEL_TARGETS} and each rule it moves rests on at least {min_answers} answers "
                 f"and meets the committee precision target on them by itself, and what the value dispatches "
-                f"beyond each other value's placements is right at least {BAND_PRECISION:.1%} of the time"),
+                f"beyond each other value's placements is right at least {BAND_PRECISION:.1%} of the time on its answered "
+                f"records, judged only when at least {band_share:.0%} of them have an answer; and a value moves away "
+                f"from the current one only when what it adds, on all labelled nights together, is proven right at "
+                f"least {BAND_PRECISION:.1%} of the time (Wilson lower bound, z = {settings.wilson_z:.2f})"),
         "targets": LABEL_TARGETS, "worlds": [w.name for w in worlds], "search": trace,
         "rules": after["rules"], "address_model": address_model.version, "person_model": person_model.version,
-        "labels": {"nights": counts, "min_answers": min_answers, "m_pairs": m_pairs, "changed": changed,
+        "labels": {"nights": counts, "min_answers": min_answers, "min_band_answered_share": band_share,
+                   "band_proof_z": settings.wilson_z, "m_pairs": m_pairs, "changed": changed,
                    "before": before, "after": after,
                    "from_models": {"address_model": decision.get("address_model"),
                                    "person_model": decision.get("person_model")}},

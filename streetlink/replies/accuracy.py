@@ -40,6 +40,7 @@ import duckdb
 from streetlink import sql
 from streetlink.contracts import CONFIRMING_RESULTS, REFUTING_RESULTS
 from streetlink.dispatch.tables import table_exists
+from streetlink.evaluate.metrics import wilson_interval
 from streetlink.replies.ledger import ledger_tables
 from streetlink.replies.open_items import item_status
 from streetlink.replies.settings import RepliesSettings, load_settings
@@ -60,17 +61,6 @@ def verdicts(con: duckdb.DuckDBPyConnection, status: str, night: dt.date, *, led
              "home_rules": list(settings.home_rules), "night": night},
             out=out, status=status, review_actions=ledger_tables(ledger)["review_actions"])
     return out
-
-
-def wilson_interval(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float] | None:
-    """The Wilson score interval of k successes in n trials (None when n = 0)."""
-    if n <= 0:
-        return None
-    p = k / n
-    centre = p + z * z / (2 * n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    denominator = 1 + z * z / n
-    return (centre - half) / denominator, (centre + half) / denominator
 
 
 def _jsonable(value: Any) -> Any:

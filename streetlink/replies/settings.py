@@ -21,6 +21,7 @@ class RepliesSettings:
     closing_results: tuple[str, ...] = ()
     home_rules: tuple[str, ...] = ("person_registered_home",)
     min_answers_per_rule: int = 50
+    min_band_answered_share: float = 0.5
     wilson_z: float = 1.959963984540054
     year_rollover_days: int = 60
 
@@ -39,6 +40,8 @@ def _validated(s: RepliesSettings) -> RepliesSettings:
         problems.append(f"closing_results names unknown result(s) {unknown}")
     if s.min_answers_per_rule < 1:
         problems.append("min_answers_per_rule must be >= 1")
+    if not 0 < s.min_band_answered_share <= 1:
+        problems.append("min_band_answered_share must be in (0, 1]")
     if not 0 < s.wilson_z < 10:
         problems.append("wilson_z must be in (0, 10)")
     if s.year_rollover_days < 0:

@@ -118,14 +118,77 @@ def test_the_band_check_tightens_a_current_value_that_adds_wrong_placements(tiny
 
 
 def test_bands_count_what_a_value_sends_elsewhere_too(tiny):
-    from streetlink.decide.search import _bands
+    from streetlink.decide.search import _band_rows, _bands
 
     world = _world(tiny, "w", second_is_right=False)
     con = world.con
     # value 0 sends r1 to C1 (right) and r2 to C2 (wrong); value 1 sends both to C1 (right)
     con.execute("""CREATE TEMP TABLE search_trials AS SELECT * FROM (VALUES
-        (0, 'r1', 'C1', true), (0, 'r2', 'C2', false), (1, 'r1', 'C1', true), (1, 'r2', 'C1', true))
-        t(trial, record_id, committee_code, committee_ok)""")
-    first, second = _bands([world], 2, 0.999)
+        (0, 'r1', 'C1', true, true), (0, 'r2', 'C2', true, false), (1, 'r1', 'C1', true, true),
+        (1, 'r2', 'C1', true, true)) t(trial, record_id, committee_code, labelled, committee_ok)""")
+    first, second = _bands(_band_rows([world], 2), 2, 0.999)
     assert (first["records"], first["wrong"], first["ok"]) == (1, 1, False)
     assert (second["records"], second["wrong"], second["ok"]) == (1, 0, True)
+
+
+def test_a_band_nobody_answered_is_unknown_not_empty(tiny):
+    # committee_min 0.9 dispatches both records to C1, the tighter values send them to
+    # review. Without any answer for them (a review no clerk decided) the looser value's band
+    # has no evidence: it must fail, not pass as empty.
+    hard = _world(tiny, "hard", second_is_right=True)
+    hard.con.execute("DELETE FROM truth")
+    loose_targets = {"committee_precision": 0.5}
+    values, trace = choose_thresholds([hard], passes=1, names=("committee_min",), targets=loose_targets)
+    assert values["committee_min"] > 0.95
+    loose = next(t for t in trace if t["threshold"] == "committee_min" and t["value"] <= 0.9)
+    assert loose["band"]["records"] == 2 and loose["band"]["labelled"] == 0 and not loose["ok"]
+
+
+def test_a_band_is_judged_on_its_answers_once_enough_of_it_is_answered(tiny):
+    # the wrong one of the two records the looser value adds is unanswered: on half a band
+    # answered the right answer judges it (share 0.5); asking for all of it, it is unjudged
+    hard = _world(tiny, "hard", second_is_right=True)
+    hard.con.execute("DELETE FROM truth WHERE record_id = 'hard1'")
+    loose_targets = {"committee_precision": 0.5}
+    half, _ = choose_thresholds([hard], passes=1, names=("committee_min",), targets=loose_targets,
+                                band_answered_share=0.5)
+    assert half["committee_min"] <= 0.9
+    whole, trace = choose_thresholds([hard], passes=1, names=("committee_min",), targets=loose_targets,
+                                     band_answered_share=1.0)
+    assert whole["committee_min"] > 0.95
+    loose = next(t for t in trace if t["threshold"] == "committee_min" and t["value"] == half["committee_min"])
+    assert (loose["band"]["records"], loose["band"]["labelled"], loose["band"]["precision"]) == (2, 1, None)
+
+
+def test_a_value_moves_from_the_current_one_only_on_what_the_answers_prove():
+    from streetlink.decide.search import _proofs
+
+    # trial 1 adds 155 answered placements over the current trial 0 on each of two nights,
+    # none wrong: pooled, 310 right answers cannot prove 99.9 % (Wilson lower bound 98.8 %)
+    night = [(1, 0, 160, 155, 0), (0, 1, 3, 3, 0), (2, 1, 9, 9, 5)]
+    proofs = _proofs([("a", night), ("b", night)], 3, 0, 0.999, 0.5, 1.96)
+    assert proofs[0]["ok"] and proofs[0]["records"] == 0  # the current value adds nothing to itself
+    assert (proofs[1]["records"], proofs[1]["labelled"], proofs[1]["wrong"]) == (320, 310, 0)
+    assert not proofs[1]["ok"] and 0.98 < proofs[1]["low"] < 0.99
+    assert proofs[2]["ok"] and proofs[2]["records"] == 0  # its bad band is over trial 1, not the current one
+    # 4,000 right answers do prove it; one wrong among them does not
+    assert _proofs([("a", [(1, 0, 4000, 4000, 0)])], 2, 0, 0.999, 0.5, 1.96)[1]["ok"]
+    assert not _proofs([("a", [(1, 0, 4000, 4000, 1)])], 2, 0, 0.999, 0.5, 1.96)[1]["ok"]
+    # a band mostly unanswered proves nothing, however right its answers
+    assert not _proofs([("a", [(1, 0, 9000, 4000, 0)])], 2, 0, 0.999, 0.5, 1.96)[1]["ok"]
+
+
+def test_on_answers_a_looser_value_needs_proof_not_just_no_wrong_answer(tiny):
+    # the looser value's band has one answered record, right: the night-by-night band check
+    # passes it; asking for proof at 99.9 % refuses it, and a proof it can reach lets it pass
+    hard = _world(tiny, "hard", second_is_right=True)
+    hard.con.execute("DELETE FROM truth WHERE record_id = 'hard1'")
+    loose_targets = {"committee_precision": 0.5}
+    refused, trace = choose_thresholds([hard], passes=1, names=("committee_min",), targets=loose_targets,
+                                       band_answered_share=0.5, band_proof_z=1.96)
+    assert refused["committee_min"] > 0.95
+    loose = next(t for t in trace if t["threshold"] == "committee_min" and t["value"] <= 0.9)
+    assert loose["band"]["ok"] and not loose["proof"]["ok"] and not loose["ok"]
+    reachable, _ = choose_thresholds([hard], passes=1, names=("committee_min",), targets=loose_targets,
+                                     band_answered_share=0.5, band_proof_z=1.96, band_precision=0.2)
+    assert reachable["committee_min"] <= 0.9
