@@ -18,10 +18,10 @@ WITH outside AS (
     WHERE applied AND action = 'outside_pudong' AND record_id IN (SELECT record_id FROM {{records}})
 ),
 clerk AS (  -- the latest applied decision per record (a record is decided once; latest for safety)
-    SELECT record_id, arg_max(action, read_at) AS action, arg_max(committee_code, read_at) AS committee_code
+    SELECT record_id, action, committee_code
     FROM {{review_actions}}
     WHERE applied AND action <> 'outside_pudong' AND record_id IN (SELECT record_id FROM {{records}})
-    GROUP BY record_id
+    QUALIFY row_number() OVER (PARTITION BY record_id ORDER BY read_at DESC, action, committee_code) = 1
 )
 SELECT e.record_id, e.source,
        CASE WHEN o.record_id IS NOT NULL THEN 'outside_pudong' ELSE 'resident_at_home' END AS category,

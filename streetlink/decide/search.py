@@ -103,6 +103,11 @@ def _band_rows(worlds: list[SearchWorld], n_values: int) -> list[tuple[str, list
             for world in worlds]
 
 
+def _judged(records: int, labelled: int, answered_share: float) -> bool:
+    """A band says something only when enough of it is answered (``_bands``)."""
+    return labelled > 0 and labelled >= answered_share * records
+
+
 def _bands(rows: list[tuple[str, list[tuple[int, int, int, int, int]]]], n_values: int, precision: float,
            answered_share: float = 1.0) -> list[dict[str, Any]]:
     """Per trial value: the worst *band* over any other value of the same threshold, in any
@@ -127,7 +132,7 @@ def _bands(rows: list[tuple[str, list[tuple[int, int, int, int, int]]]], n_value
     rank = [2.0] * n_values  # the worst band so far: its precision, -1 when unjudged
     for world_name, world_rows in rows:
         for trial, over, records, labelled, wrong in world_rows:
-            judged = labelled > 0 and labelled >= answered_share * records
+            judged = _judged(records, labelled, answered_share)
             rate = (labelled - wrong) / labelled if judged else -1.0
             if rate < rank[trial]:
                 rank[trial] = rate
@@ -165,9 +170,8 @@ def _proofs(rows: list[tuple[str, list[tuple[int, int, int, int, int]]]], n_valu
     for trial in range(n_values):
         records, labelled, wrong = pooled.get(trial, (0, 0, 0))
         bounds = wilson_interval(labelled - wrong, labelled, z)
-        judged = labelled > 0 and labelled >= answered_share * records
         low = bounds[0] if bounds else None
-        out.append({"ok": records == 0 or (judged and low is not None and low >= precision),
+        out.append({"ok": records == 0 or (_judged(records, labelled, answered_share) and low >= precision),
                     "records": records, "labelled": labelled, "wrong": wrong,
                     "low": None if low is None else round(low, 5)})
     return out

@@ -93,14 +93,14 @@ def hand_back(engine: Any, con: duckdb.DuckDBPyConnection, skip: tuple[str, ...]
     for table in engine.tables():
         if table in skip or table.startswith("_") or "__" in table:
             continue
-        folder = getattr(engine, "parquet_folder", lambda _: None)(table)
-        if folder is not None:
+        folder = engine.parquet_folder(table)
+        if any(folder.glob("*.parquet")):
             # Read where Spark wrote it: collecting a Pudong night's candidates to the driver
             # (3 GB serialised, 6.4 M address pairs) exceeds spark.driver.maxResultSize and
             # holds the table twice in the driver's memory.
             sql.run(con, "streetlink.engine", "table_from_parquet", table=table,
                     path=(folder / "*.parquet").as_posix())
-        else:
+        else:  # a folder without a part file (an empty table): its schema comes from Spark
             view = f"_hand_back_{table}"
             con.register(view, engine.read_arrow(table))
             try:

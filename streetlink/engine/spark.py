@@ -252,9 +252,9 @@ class SparkEngine:
     def read_arrow(self, table: str) -> pa.Table:
         return self.spark.table(view_name(table)).toArrow()
 
-    def parquet_folder(self, table: str) -> Path | None:
-        """The Parquet folder a materialised table lives in (None: a view over driver data)."""
-        return self._paths.get(table)
+    def parquet_folder(self, table: str) -> Path:
+        """The Parquet folder a table of ``tables()`` was materialised into."""
+        return self._paths[table]
 
     def read_frame(self, table: str):
         return self.spark.table(view_name(table))
