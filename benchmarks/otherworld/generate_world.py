@@ -1,7 +1,7 @@
 """Generate an independent synthetic Pudong ("otherworld") for measuring streetlink.
 
     .venv/bin/python benchmarks/otherworld/generate_world.py --seed 1 --out /work/data/otherworld/m1 \
-        [--nights 1] [--size small|medium] [--habits default|sloppy|dirty_registry|movers]
+        [--nights 1] [--size small|medium] [--habits default|sloppy|dirty_registry|movers, or several: sloppy,movers]
 
 Writes DIR/registry/, DIR/inbox/<date>/, DIR/truth/<date>.parquet (TRUTH contract) and
 DIR/truth_detail/<date>.parquet (how the careful clerk read each record; for inspection).
@@ -48,12 +48,17 @@ def _merge(base: dict, over: dict) -> dict:
 
 
 def load_habits(name: str) -> dict:
+    """A preset, or several joined by commas (``sloppy,movers``), each a deep override of
+    the base applied in the order given."""
     presets = json.loads((HERE / "habits.json").read_text(encoding="utf-8"))
-    if name not in presets or name.startswith("_"):
-        raise SystemExit(f"otherworld: unknown habits preset {name!r}; known: "
-                         + ", ".join(k for k in presets if not k.startswith("_")))
-    base = presets["default"]
-    return base if name == "default" else _merge(base, presets[name])
+    out = presets["default"]
+    for part in name.split(","):
+        if part not in presets or part.startswith("_"):
+            raise SystemExit(f"otherworld: unknown habits preset {part!r}; known: "
+                             + ", ".join(k for k in presets if not k.startswith("_")))
+        if part != "default":
+            out = _merge(out, presets[part])
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,29 +22,69 @@ clerk AS (  -- the latest applied decision per record (a record is decided once;
     FROM {{review_actions}}
     WHERE applied AND action <> 'outside_pudong' AND record_id IN (SELECT record_id FROM {{records}})
     QUALIFY row_number() OVER (PARTITION BY record_id ORDER BY read_at DESC, action, committee_code) = 1
+),
+-- A refutation that names no place (地址错误, 非本辖区 without 转派至) is a dispute; the clerk who takes the returned record up from the review queue settles it for
+-- the labels: a dispatch to another committee, a closing (无法定位结案, 退回来源单位核实) or
+-- 区外转办 upholds it, the first committee was wrong. Without this a wrong door carries a
+-- label only once the clerk's dispatch is answered too, two or three nights later: of 17
+-- wrong dispatches of four labelled nights (independent world) one carried a label. A
+-- clerk sending it back to the same committee leaves it open (a careless street's slip is
+-- overturned only by that committee's next answer, accuracy_verdicts).
+refuted AS (
+    SELECT e.record_id, e.committee_code FROM {{evidence}} e
+    WHERE e.result IN ('wrong_address', 'not_our_area') AND e.committee_confirmed IS NOT true
+      AND (e.true_committee_code IS NULL OR e.true_committee_code = e.committee_code)
+),
+settled AS (  -- the clerk's latest decision on a refuted record, taken after its dispatch
+    SELECT a.record_id, a.action, a.committee_code
+    FROM {{review_actions}} a JOIN {{evidence}} e USING (record_id)
+    WHERE a.applied AND a.review_night >= e.night AND a.record_id IN (SELECT record_id FROM refuted)
+    QUALIFY row_number() OVER (PARTITION BY a.record_id ORDER BY a.read_at DESC, a.action, a.committee_code) = 1
+),
+upheld AS (
+    SELECT s.record_id, s.action,
+           CASE WHEN s.action LIKE 'dispatch_%' THEN s.committee_code END AS committee_code
+    FROM settled s JOIN refuted r USING (record_id)
+    WHERE s.action IN ('outside_pudong', 'close_unlocatable', 'return_to_source')
+       OR (s.action LIKE 'dispatch_%' AND s.committee_code IS NOT NULL AND s.committee_code <> r.committee_code)
+),
+answered AS (
+    SELECT e.record_id, e.source,
+           -- a registered home found stale (已核实不在住 for a home-based placement): the
+           -- committee holds the address, but the person is not there, so the door was wrong
+           -- for the record; where the person lives now the answer does not say (REPLIES.md:
+           -- verified_moved refutes the registered home). Counted right, the home rule looked
+           -- perfect on its answers while the truth found stale homes behind it.
+           CASE WHEN u.record_id IS NOT NULL THEN u.committee_code
+                WHEN e.home_stale THEN NULL
+                ELSE e.true_committee_code END AS true_committee_code,
+           o.record_id IS NOT NULL OR u.action IS NOT DISTINCT FROM 'outside_pudong' AS outside
+    FROM {{evidence}} e LEFT JOIN outside o USING (record_id) LEFT JOIN upheld u USING (record_id)
+    WHERE e.record_id IN (SELECT record_id FROM {{records}})
+      -- a confirmation, or a refutation that names where the record belongs instead: a street
+      -- that says 非本辖区 of its own committee, or refutes without a place, may be careless, and
+      -- a threshold chosen on careless answers only tightens (the report counts every answer)
+      AND (e.committee_confirmed OR e.home_stale
+           OR (NOT e.committee_confirmed AND e.true_committee_code IS NOT NULL
+               AND e.true_committee_code <> e.committee_code)
+           -- … or one a clerk upheld (above)
+           OR u.record_id IS NOT NULL
+           -- a latest answer that does not close the item (其他: 涉及两个居委, 记录无法核对, not
+           -- reached yet; replies settings' closing_results): the street did not confirm the one
+           -- committee. It names none, so the record has none here and a dispatch of it counts
+           -- as not right: a threshold may loosen on confirmations only, never on answers that
+           -- leave the committee open. A later answer that settles it replaces it.
+           OR (e.committee_confirmed IS NULL AND NOT list_contains($closing, e.result)))
 )
-SELECT e.record_id, e.source,
-       CASE WHEN o.record_id IS NOT NULL THEN 'outside_pudong' ELSE 'resident_at_home' END AS category,
-       e.true_committee_code IS NOT NULL AND o.record_id IS NULL AS placeable,
+SELECT a.record_id, a.source,
+       CASE WHEN a.outside THEN 'outside_pudong' ELSE 'resident_at_home' END AS category,
+       a.true_committee_code IS NOT NULL AND NOT a.outside AS placeable,
        NULL::VARCHAR AS true_person_id, NULL::BOOLEAN AS person_identifiable,
        NULL::VARCHAR AS true_house_id,
-       CASE WHEN o.record_id IS NULL THEN substr(e.true_committee_code, 1, 9) END AS true_street_code,
-       CASE WHEN o.record_id IS NULL THEN e.true_committee_code END AS true_committee_code,
+       CASE WHEN NOT a.outside THEN substr(a.true_committee_code, 1, 9) END AS true_street_code,
+       CASE WHEN NOT a.outside THEN a.true_committee_code END AS true_committee_code,
        []::VARCHAR[] AS messiness
-FROM {{evidence}} e LEFT JOIN outside o USING (record_id)
-WHERE e.record_id IN (SELECT record_id FROM {{records}})
-  -- a confirmation, or a refutation that names where the record belongs instead: a street
-  -- that says 非本辖区 of its own committee, or refutes without a place, may be careless, and
-  -- a threshold chosen on careless answers only tightens (the report counts every answer)
-  AND (e.committee_confirmed
-       OR (NOT e.committee_confirmed AND e.true_committee_code IS NOT NULL
-           AND e.true_committee_code <> e.committee_code)
-       -- a latest answer that does not close the item (其他: 涉及两个居委, 记录无法核对, not
-       -- reached yet; replies settings' closing_results): the street did not confirm the one
-       -- committee. It names none, so the record has none here and a dispatch of it counts
-       -- as not right: a threshold may loosen on confirmations only, never on answers that
-       -- leave the committee open. A later answer that settles it replaces it.
-       OR (e.committee_confirmed IS NULL AND NOT list_contains($closing, e.result)))
+FROM answered a
 UNION ALL
 SELECT o.record_id, NULL, 'outside_pudong', false, NULL, NULL, NULL, NULL, NULL, []::VARCHAR[]
 FROM outside o WHERE o.record_id NOT IN (SELECT record_id FROM {{evidence}})

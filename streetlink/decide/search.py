@@ -8,7 +8,10 @@ objective (the dispatch rate, or person / dwelling recall for their thresholds) 
 in the *worst* world. Thresholds are moved one at a time in their declared order, two
 passes (an early one may only become loosenable once a later one is set). A world the
 generator's habits make easy therefore cannot loosen a threshold that a harder world
-needs tight.
+needs tight. On the streets' answers the worlds are the labelled nights, still judged by
+the worst of them: pooling their counts instead was measured and rejected (ninth session:
+on three loops it cut night 5's dispatches by 2–16 % for at most one wrong door fewer
+than the worst-night search; benchmarks/README.md, ``replies_loop.py``).
 
 A target that no value of the threshold at hand reaches (person precision while only an
 address threshold moves) is another threshold's to meet: that threshold must then not make
@@ -37,7 +40,7 @@ import duckdb
 from streetlink import sql
 from streetlink.decide import apply_rules, build_evidence
 from streetlink.decide.rules import RULES
-from streetlink.decide.thresholds import THRESHOLDS, validate_thresholds
+from streetlink.decide.thresholds import THRESHOLDS, Threshold, validate_thresholds
 from streetlink.evaluate.metrics import METRICS, score_tables, wilson_interval
 
 __all__ = ["BAND_PRECISION", "PRECISION_TARGETS", "SearchWorld", "choose_thresholds", "rule_precision"]
@@ -109,7 +112,7 @@ def _judged(records: int, labelled: int, answered_share: float) -> bool:
 
 
 def _bands(rows: list[tuple[str, list[tuple[int, int, int, int, int]]]], n_values: int, precision: float,
-           answered_share: float = 1.0) -> list[dict[str, Any]]:
+           answered_share: float = 1.0, current: int | None = None) -> list[dict[str, Any]]:
     """Per trial value: the worst *band* over any other value of the same threshold, in any
     world. A value's band over another is what it dispatches that the other does not send to
     the same committee. The world-wide precision hides a band: a looser value that adds 96
@@ -126,13 +129,23 @@ def _bands(rows: list[tuple[str, list[tuple[int, int, int, int, int]]]], n_value
     such a band let a looser value pass on no evidence at all (measured on the independent
     world's five labelled nights: label-trained 99.69 % committee precision against 99.92 %
     for the committed thresholds). An unjudged band fails: precision comes first, and the
-    value waits for answers. Synthetic truth labels every record, so there it changes nothing."""
+    value waits for answers. Synthetic truth labels every record, so there it changes nothing.
+
+    Given `current` (the value in force), only a band over the current value fails for want
+    of answers: that is what the value would newly dispatch. A band between two other values
+    (what 0.95 sends elsewhere than 0.5 does, neither in force) mostly holds records the
+    night's model never dispatched, so nobody could answer them; failing it made every
+    value of committee_min fail on three such records and the search fall back to noise
+    (measured: a deliberately loose model on the independent world, trained on its answers,
+    moved committee_min looser, 0.8 → 0.7). Unjudged, such a band says nothing either way."""
     out = [{"ok": True, "precision": None, "records": 0, "labelled": 0, "wrong": 0, "over": None, "world": None}
            for _ in range(n_values)]
     rank = [2.0] * n_values  # the worst band so far: its precision, -1 when unjudged
     for world_name, world_rows in rows:
         for trial, over, records, labelled, wrong in world_rows:
             judged = _judged(records, labelled, answered_share)
+            if not judged and current is not None and over != current:
+                continue
             rate = (labelled - wrong) / labelled if judged else -1.0
             if rate < rank[trial]:
                 rank[trial] = rate
@@ -178,14 +191,43 @@ def _proofs(rows: list[tuple[str, list[tuple[int, int, int, int, int]]]], n_valu
 
 
 def _backed(threshold: str, counts: dict[str, tuple[int, int]], min_records: int,
-            precision: float | None = None) -> bool:
+            precision: float | None = None, floor: dict[str, float] | None = None) -> bool:
     """Every dispatching rule reading `threshold` decides none or >= min_records labelled
     records and, given `precision`, places at least that share of them right. On labels the
     world-wide precision is not enough: a rule that is wrong once in a hundred (a registered
-    home stale once in a hundred) hides among thousands of right address placements."""
+    home stale once in a hundred) hides among thousands of right address placements.
+
+    `floor`: per rule, the precision to hold instead, for a rule no value of this threshold
+    brings to `precision` (its wrong doors are another threshold's, or no threshold's, to
+    close): the value must then not make that rule less precise than the current value does
+    (``_rule_floors``), the way ``_acceptable`` treats a target out of reach. Without it, a
+    rule below the target under every value (the address rules on answers that find wrong
+    doors) left no value of any threshold it reads acceptable."""
     readers = {r.name for r in RULES if r.decision == "dispatched" and threshold in r.thresholds}
-    return all(n == 0 or (n >= min_records and (precision is None or (n - wrong) / n >= precision))
+    floor = floor or {}
+
+    def precise(rule: str, n: int, wrong: int) -> bool:
+        need = floor.get(rule, precision)
+        return need is None or (n - wrong) / n >= need - 1e-12
+
+    return all(n == 0 or (n >= min_records and precise(rule, n, wrong))
                for rule, (n, wrong) in counts.items() if rule in readers)
+
+
+def _rule_floors(threshold: str, per_value: list[dict[str, tuple[int, int]]], current: int, min_records: int,
+                 precision: float) -> dict[str, float]:
+    """Per dispatching rule reading `threshold` that no value of it (deciding enough records)
+    brings to `precision`: the rule's precision under the current value, which no value may
+    lower (``_backed``'s `floor`)."""
+    readers = {r.name for r in RULES if r.decision == "dispatched" and threshold in r.thresholds}
+    floors = {}
+    for rule in readers:
+        rates = [(n - w) / n for counts in per_value
+                 for n, w in [counts.get(rule, (0, 0))] if n >= min_records]
+        if rates and max(rates) < precision:
+            n, w = per_value[current].get(rule, (0, 0))
+            floors[rule] = (n - w) / n if n else 0.0
+    return floors
 
 
 def choose_thresholds(worlds: list[SearchWorld], start: dict[str, Any] | None = None,
@@ -231,6 +273,7 @@ def choose_thresholds(worlds: list[SearchWorld], start: dict[str, Any] | None = 
             grid = list(threshold.grid)
             if values[name] not in grid:  # the current value is the yardstick of what may not get worse
                 grid.append(values[name])
+            rule_counts: list[dict[str, tuple[int, int]]] = []
             for i, value in enumerate(grid):
                 trial = {**values, name: value}
                 per_world = {}
@@ -245,21 +288,30 @@ def choose_thresholds(worlds: list[SearchWorld], start: dict[str, Any] | None = 
                         for rule, (n, wrong) in _rule_records(world).items():
                             n0, w0 = counts.get(rule, (0, 0))
                             counts[rule] = (n0 + n, w0 + wrong)
-                backed = not min_records_per_rule or _backed(name, counts, min_records_per_rule,
-                                                              targets.get("committee_precision"))
+                rule_counts.append(counts)
                 worst = _worst(per_world)
-                scored.append((backed, value, worst))
-                trace.append({"pass": n_pass, "threshold": name, "value": value, "backed": backed,
+                scored.append((True, value, worst))
+                trace.append({"pass": n_pass, "threshold": name, "value": value,
                               "worst": {k: round(v, 5) for k, v in worst.items() if k in _TRACED},
                               "worlds": {w: {k: (None if v is None else round(v, 5)) for k, v in s.items()
                                              if k in _TRACED}
                                          for w, s in per_world.items()}})
+            current = grid.index(values[name])
+            if min_records_per_rule:
+                precision = targets.get("committee_precision")
+                floors = (_rule_floors(name, rule_counts, current, min_records_per_rule, precision)
+                          if precision is not None else {})
+                scored = [(_backed(name, counts, min_records_per_rule, precision, floors), value, worst)
+                          for counts, (_, value, worst) in zip(rule_counts, scored)]
+            for entry, (backed, _, _) in zip(trace[-len(scored):], scored):
+                entry["backed"] = backed
             if band_precision is not None:
                 rows = _band_rows(worlds, len(grid))
                 for world in worlds:
                     sql.run(world.con, _SQL, "drop_table", table=_TRIALS)
-                bands = _bands(rows, len(grid), band_precision, band_answered_share)
-                proofs = (_proofs(rows, len(grid), grid.index(values[name]), band_precision,
+                bands = _bands(rows, len(grid), band_precision, band_answered_share,
+                               current if evidence == "labels" else None)
+                proofs = (_proofs(rows, len(grid), current, band_precision,
                                   band_answered_share, band_proof_z)
                           if band_proof_z is not None else [None] * len(grid))
                 scored = [(backed and band["ok"] and (proof is None or proof["ok"]), value, worst)
@@ -274,16 +326,30 @@ def choose_thresholds(worlds: list[SearchWorld], start: dict[str, Any] | None = 
             goal = threshold.objective
             meeting = [(s[goal], s["dispatch_rate"], s["committee_precision"], i)
                        for i, (_, _, s) in enumerate(scored) if ok[i]]
-            if meeting:
-                best = max(meeting)[-1]
-            else:  # nothing meets the targets: the most precise value
-                best = max((s["committee_precision"], s["dispatch_rate"], i)
-                           for i, (_, _, s) in enumerate(scored))[-1]
+            best = max(meeting)[-1] if meeting else _fallback(threshold, grid, scored, current, evidence)
             values[name] = scored[best][1]
             log.info("pass %d: %s = %s", n_pass, name, values[name])
     for world in worlds:
         _decide(world, values)
     return values, trace
+
+
+def _fallback(threshold: Threshold, grid: list[Any], scored: list[tuple[bool, Any, dict[str, float]]],
+              current: int, evidence: str) -> int:
+    """The value to take when none is acceptable: the most precise one. On the answers, never
+    a value looser than the one in force (a failure to prove is no proof), and the current
+    one on a tie: measured, a deliberately loose model trained on its answers took
+    committee_min 0.7 over the current 0.8 for a difference of 1e-5 in the answers' precision."""
+    if evidence != "labels":
+        return max((s["committee_precision"], s["dispatch_rate"], i) for i, (_, _, s) in enumerate(scored))[-1]
+    floor = _position(threshold, grid[current])
+    cautious = [i for i in range(len(grid)) if _position(threshold, grid[i]) >= floor]
+    return max((scored[i][2]["committee_precision"], i == current, i) for i in cautious)[-1]
+
+
+def _position(threshold: Threshold, value: Any) -> int:
+    """A value's place in its threshold's grid, loosest first (off the grid: the loosest)."""
+    return threshold.grid.index(value) if value in threshold.grid else 0
 
 
 def _acceptable(scored: list[tuple[bool, Any, dict[str, float]]], current: Any,

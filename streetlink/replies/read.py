@@ -58,10 +58,10 @@ REVIEW_HEADERS = {
 _CANDIDATE_HEADER = re.compile(r"候选(\d)居村委")
 
 _OPEN_FAILURES: tuple[tuple[type[BaseException], str], ...] = (
-    (python_calamine.ZipError, "truncated or not a workbook"),
-    (python_calamine.XmlError, "damaged sheet data"),
-    (python_calamine.PasswordError, "password-protected"),
-    (python_calamine.CalamineError, "unreadable workbook"),
+    (python_calamine.ZipError, "文件不完整或不是工作簿"),
+    (python_calamine.XmlError, "工作表数据损坏"),
+    (python_calamine.PasswordError, "工作簿设有密码"),
+    (python_calamine.CalamineError, "工作簿无法读取"),
 )
 
 
@@ -286,15 +286,15 @@ def read_replies(folder: Path) -> ReplyBatch:
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
         name = path.name
         if name.startswith(("~$", ".")):
-            files.append(ReplyFile(name, None, "skipped", "lock or hidden file"))
+            files.append(ReplyFile(name, None, "skipped", "锁定文件或隐藏文件"))
             continue
         if not name.lower().endswith(READABLE_SUFFIXES):
-            files.append(ReplyFile(name, None, "skipped", "not a workbook (.xlsx)"))
+            files.append(ReplyFile(name, None, "skipped", "不是工作簿（.xlsx）"))
             continue
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         if sha in seen:
-            files.append(ReplyFile(name, sha, "duplicate", f"same content as {seen[sha]}"))
+            files.append(ReplyFile(name, sha, "duplicate", f"与 {seen[sha]} 内容相同"))
             continue
         seen[sha] = name
         file = ReplyFile(name, sha, "read")

@@ -13,13 +13,19 @@ A, B = "310115007001", "310115007002"
 
 def _label_truth(rows: list[tuple], actions: tuple[tuple, ...] = ()) -> dict[str, tuple]:
     con = duckdb.connect()
+    # every record dispatched on night 24; a review action without a night is from night 26's
+    # workbook (after the dispatch), one with a night from that night's
     con.execute("""CREATE TABLE evidence (record_id VARCHAR, source VARCHAR, committee_code VARCHAR,
-                   result VARCHAR, committee_confirmed BOOLEAN, true_committee_code VARCHAR)""")
-    con.executemany("INSERT INTO evidence VALUES (?, 'hotline', ?, ?, ?, ?)", rows)
+                   result VARCHAR, committee_confirmed BOOLEAN, true_committee_code VARCHAR, night DATE,
+                   home_stale BOOLEAN)""")
+    con.executemany("INSERT INTO evidence VALUES (?, 'hotline', ?, ?, ?, ?, DATE '2026-11-24', ?)",
+                    [(*r, None) if len(r) == 5 else r for r in rows])
     con.execute("""CREATE TABLE review_actions (record_id VARCHAR, applied BOOLEAN, action VARCHAR,
-                   committee_code VARCHAR, read_at TIMESTAMP)""")
-    if actions:
-        con.executemany("INSERT INTO review_actions VALUES (?, ?, ?, ?, TIMESTAMP '2026-11-25 10:00')", actions)
+                   committee_code VARCHAR, review_night DATE, read_at TIMESTAMP)""")
+    for action in actions:
+        night = action[4] if len(action) > 4 else "2026-11-26"
+        con.execute("INSERT INTO review_actions VALUES (?, ?, ?, ?, ?::DATE, ?::DATE + INTERVAL 34 HOUR)",
+                    [*action[:4], night, night])
     con.execute("""CREATE TABLE records AS SELECT record_id FROM evidence
                    UNION SELECT record_id FROM review_actions""")
     sql.run(con, PACKAGE, "label_truth", {"closing": list(load_settings().closing_results)}, out="label_truth", evidence="evidence", records="records",
@@ -60,3 +66,36 @@ def test_a_clerks_decision_labels_a_record_no_street_answered():
          ("abroad", True, "outside_pudong", None)))
     assert truth == {"answered": (True, A), "manual": (True, B), "unlocatable": (False, None),
                      "returned": (False, None), "abroad": (False, None)}
+
+
+def test_a_clerk_settles_a_refutation_that_names_no_place():
+    # 地址错误 / 非本辖区 without 转派至: the record comes back to the review queue, and the
+    # clerk's decision there upholds the refutation (another committee, a closing, 区外转办)
+    # or leaves it open (the same committee again: a careless street's slip, overturned only
+    # when that committee confirms)
+    truth = _label_truth(
+        [("sent_elsewhere", A, "wrong_address", None, None),
+         ("closed", A, "not_our_area", False, None),
+         ("abroad", A, "wrong_address", None, None),
+         ("sent_back", A, "wrong_address", None, None),
+         ("waiting", A, "wrong_address", None, None),
+         ("decided_before", A, "wrong_address", None, None),
+         ("not_applied", A, "wrong_address", None, None)],
+        (("sent_elsewhere", True, "dispatch_committee", B),
+         ("closed", True, "close_unlocatable", None),
+         ("abroad", True, "outside_pudong", None),
+         ("sent_back", True, "dispatch_candidate_1", A),
+         ("decided_before", True, "dispatch_committee", B, "2026-11-23"),  # before the dispatch
+         ("not_applied", False, "dispatch_committee", B)))
+    assert truth == {"sent_elsewhere": (True, B), "closed": (False, None), "abroad": (False, None)}
+
+
+def test_a_stale_registered_home_is_a_wrong_door_for_the_record():
+    # 已核实不在住 confirms the committee holds the address (REPLIES.md) and refutes the home:
+    # the person is not there, so the home placement was not right; where they live is unknown
+    truth = _label_truth([
+        ("stale_home", A, "verified_moved", True, A, True),
+        ("home_found", A, "verified_resident", True, A, False),
+        ("address_moved", A, "verified_moved", True, A, None),  # not a home placement: the address was right
+    ])
+    assert truth == {"stale_home": (False, None), "home_found": (True, A), "address_moved": (True, A)}

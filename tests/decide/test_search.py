@@ -192,3 +192,48 @@ def test_on_answers_a_looser_value_needs_proof_not_just_no_wrong_answer(tiny):
     reachable, _ = choose_thresholds([hard], passes=1, names=("committee_min",), targets=loose_targets,
                                      band_answered_share=0.5, band_proof_z=1.96, band_precision=0.2)
     assert reachable["committee_min"] <= 0.9
+
+
+def test_on_labels_a_rule_no_value_makes_precise_must_only_not_get_worse():
+    from streetlink.decide.search import _backed, _rule_floors
+
+    # address_alone reads committee_min; its wrong doors are typos no committee_min closes:
+    # 99.7 % under every value. Without a floor no value is backed and the search gives up.
+    per_value = [{"address_alone": (4400, 16)}, {"address_alone": (4350, 14)}, {"address_alone": (4300, 13)}]
+    floors = _rule_floors("committee_min", per_value, 1, 50, 0.9995)
+    assert floors == {"address_alone": (4350 - 14) / 4350}
+    backed = [_backed("committee_min", c, 50, 0.9995, floors) for c in per_value]
+    assert backed == [False, True, True]  # the looser value makes it worse, the tighter not
+    assert not any(_backed("committee_min", c, 50, 0.9995) for c in per_value)
+    # a rule some value does bring to the target keeps the target itself
+    assert _rule_floors("committee_min", [{"address_alone": (100, 1)}, {"address_alone": (100, 0)}],
+                        0, 50, 0.9995) == {}
+
+
+def test_on_labels_an_unanswered_band_between_two_values_not_in_force_says_nothing():
+    from streetlink.decide.search import _bands
+
+    # trial 2 sends 3 records elsewhere than trial 0 does, nobody answered them (neither
+    # value was in force); over the current trial 1 it adds nothing
+    rows = [("night", [(2, 0, 3, 0, 0), (0, 1, 40, 40, 0)])]
+    strict = _bands(rows, 3, 0.999, 0.5)
+    assert not strict[2]["ok"]
+    assert _bands(rows, 3, 0.999, 0.5, current=1)[2]["ok"]
+    # what a value would newly dispatch beyond the one in force still needs answers
+    assert not _bands([("night", [(2, 1, 3, 0, 0)])], 3, 0.999, 0.5, current=1)[2]["ok"]
+
+
+def test_on_labels_nothing_acceptable_never_loosens():
+    from streetlink.decide.search import _fallback
+    from streetlink.decide.thresholds import THRESHOLDS
+
+    threshold = THRESHOLDS["committee_min"]
+    grid = list(threshold.grid)
+    current = grid.index(0.8)
+    precision = {0.5: 0.99, 0.6: 0.995, 0.7: 0.99665, 0.8: 0.99664, 0.9: 0.9965}
+    scored = [(False, v, {"committee_precision": precision.get(v, 0.9960), "dispatch_rate": 1 - v}) for v in grid]
+    assert grid[_fallback(threshold, grid, scored, current, "truth")] == 0.7  # the most precise
+    assert grid[_fallback(threshold, grid, scored, current, "labels")] == 0.8  # not looser than in force
+    tie = [(False, v, {"committee_precision": 0.9966, "dispatch_rate": 1 - v}) for v in grid]
+    assert grid[_fallback(threshold, grid, tie, current, "labels")] == 0.8
+
