@@ -222,8 +222,10 @@ def _rule_floors(threshold: str, per_value: list[dict[str, tuple[int, int]]], cu
     readers = {r.name for r in RULES if r.decision == "dispatched" and threshold in r.thresholds}
     floors = {}
     for rule in readers:
-        rates = [(n - w) / n for counts in per_value
-                 for n, w in [counts.get(rule, (0, 0))] if n >= min_records]
+        # a value under which the rule decides nothing reaches the target (``_backed``: n == 0
+        # passes): switching the rule off is how a stale registered home is fixed
+        rates = [(n - w) / n if n else 1.0 for counts in per_value
+                 for n, w in [counts.get(rule, (0, 0))] if n == 0 or n >= min_records]
         if rates and max(rates) < precision:
             n, w = per_value[current].get(rule, (0, 0))
             floors[rule] = (n - w) / n if n else 0.0

@@ -208,6 +208,11 @@ def test_on_labels_a_rule_no_value_makes_precise_must_only_not_get_worse():
     # a rule some value does bring to the target keeps the target itself
     assert _rule_floors("committee_min", [{"address_alone": (100, 1)}, {"address_alone": (100, 0)}],
                         0, 50, 0.9995) == {}
+    # ... and so does one some value switches off: a registered home stale once in a hundred
+    # is not held to "no worse than now" while 'off' decides none of it
+    home = [{"person_registered_home": (99, 1)}, {"person_registered_home": (0, 0)}]
+    assert _rule_floors("person_home_evidence", home, 0, 50, 0.9995) == {}
+    assert not _backed("person_home_evidence", home[0], 50, 0.9995, {})
 
 
 def test_on_labels_an_unanswered_band_between_two_values_not_in_force_says_nothing():
