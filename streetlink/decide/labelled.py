@@ -19,11 +19,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from streetlink import sql
 from streetlink.config import connect
+from streetlink.contracts import REFUTING_RESULTS
 from streetlink.decide.search import SearchWorld
 
-__all__ = ["DECIDE_INPUTS", "close_worlds", "label_worlds", "labelled_nights"]
+__all__ = ["DECIDE_INPUTS", "close_worlds", "label_truth", "label_worlds", "labelled_nights"]
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +72,8 @@ def label_worlds(out: Path, warehouse: Path, scratch: Path, *,
             sql.run(con, PACKAGE, "load_parquet", out=table, path=inputs / f"{table}.parquet")
         with attached_ledger(con, ledger_path(Path(out))) as ledger:
             label_evidence(con, through, ledger=ledger)
-            sql.run(con, PACKAGE, "label_truth", {"closing": closing}, out="label_truth",
-                    evidence="label_evidence", records="staged_records",
-                    review_actions=f"{ledger}.review_actions")
+            label_truth(con, closing, evidence="label_evidence", records="staged_records",
+                        review_actions=f"{ledger}.review_actions")
         n = con.execute("SELECT count(*) FROM label_truth").fetchone()[0]
         counts[night.isoformat()] = n
         if n == 0:
@@ -80,6 +82,14 @@ def label_worlds(out: Path, warehouse: Path, scratch: Path, *,
         worlds.append(SearchWorld(f"labels {night.isoformat()}", con, "wh", "label_truth"))
     log.info("labelled nights: %s", counts)
     return worlds, counts
+
+
+def label_truth(con: duckdb.DuckDBPyConnection, closing: list[str], *, evidence: str, records: str,
+                review_actions: str, out: str = "label_truth") -> None:
+    """Create `out`: the answers about `records` as truth (``labelled.sql``), `closing` the
+    replies settings' closing results."""
+    sql.run(con, PACKAGE, "label_truth", {"closing": closing, "refuting": list(REFUTING_RESULTS)}, out=out,
+            evidence=evidence, records=records, review_actions=review_actions)
 
 
 def close_worlds(worlds: list[SearchWorld]) -> None:

@@ -23,30 +23,27 @@ clerk AS (  -- the latest applied decision per record (a record is decided once;
     WHERE applied AND action <> 'outside_pudong' AND record_id IN (SELECT record_id FROM {{records}})
     QUALIFY row_number() OVER (PARTITION BY record_id ORDER BY read_at DESC, action, committee_code) = 1
 ),
--- A refutation that names no place (地址错误, 非本辖区 without 转派至) is a dispute; the clerk who takes the returned record up from the review queue settles it for
--- the labels: a dispatch to another committee, a closing (无法定位结案, 退回来源单位核实) or
--- 区外转办 upholds it, the first committee was wrong. Without this a wrong door carries a
--- label only once the clerk's dispatch is answered too, two or three nights later: of 17
--- wrong dispatches of four labelled nights (independent world) one carried a label. A
--- clerk sending it back to the same committee leaves it open (a careless street's slip is
--- overturned only by that committee's next answer, accuracy_verdicts).
+-- A refutation that names no place (地址错误, 非本辖区 without 转派至) is a dispute; the clerk
+-- who takes the returned record up from the review queue settles it for the labels: a
+-- dispatch to another committee, a closing (无法定位结案, 退回来源单位核实) or 区外转办 upholds
+-- it, the first committee was wrong. Without this a wrong door carries a label only once the
+-- clerk's dispatch is answered too, two or three nights later (seventh session, independent
+-- world: of 17 wrong dispatches of four labelled nights one carried a label). A clerk sending
+-- it back to the same committee leaves it open (a careless street's slip is overturned only
+-- by that committee's next answer, accuracy_verdicts).
 refuted AS (
-    SELECT e.record_id, e.committee_code FROM {{evidence}} e
-    WHERE e.result IN ('wrong_address', 'not_our_area') AND e.committee_confirmed IS NOT true
+    SELECT e.record_id, e.committee_code, e.night FROM {{evidence}} e
+    WHERE list_contains($refuting, e.result) AND e.committee_confirmed IS NOT true
       AND (e.true_committee_code IS NULL OR e.true_committee_code = e.committee_code)
 ),
-settled AS (  -- the clerk's latest decision on a refuted record, taken after its dispatch
-    SELECT a.record_id, a.action, a.committee_code
-    FROM {{review_actions}} a JOIN {{evidence}} e USING (record_id)
-    WHERE a.applied AND a.review_night >= e.night AND a.record_id IN (SELECT record_id FROM refuted)
+upheld AS (  -- the clerk's latest decision on a refuted record, taken after its dispatch, if it upholds
+    SELECT a.record_id, a.action,
+           CASE WHEN starts_with(a.action, 'dispatch_') THEN a.committee_code END AS committee_code
+    FROM {{review_actions}} a JOIN refuted r USING (record_id)
+    WHERE a.applied AND a.review_night >= r.night
     QUALIFY row_number() OVER (PARTITION BY a.record_id ORDER BY a.read_at DESC, a.action, a.committee_code) = 1
-),
-upheld AS (
-    SELECT s.record_id, s.action,
-           CASE WHEN s.action LIKE 'dispatch_%' THEN s.committee_code END AS committee_code
-    FROM settled s JOIN refuted r USING (record_id)
-    WHERE s.action IN ('outside_pudong', 'close_unlocatable', 'return_to_source')
-       OR (s.action LIKE 'dispatch_%' AND s.committee_code IS NOT NULL AND s.committee_code <> r.committee_code)
+        AND (NOT starts_with(a.action, 'dispatch_')
+             OR (a.committee_code IS NOT NULL AND a.committee_code <> r.committee_code))
 ),
 answered AS (
     SELECT e.record_id, e.source,

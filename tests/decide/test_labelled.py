@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from streetlink import sql
-from streetlink.decide.labelled import PACKAGE
+from streetlink.decide.labelled import label_truth
 from streetlink.replies.settings import load_settings
 
 A, B = "310115007001", "310115007002"
@@ -28,8 +27,8 @@ def _label_truth(rows: list[tuple], actions: tuple[tuple, ...] = ()) -> dict[str
                     [*action[:4], night, night])
     con.execute("""CREATE TABLE records AS SELECT record_id FROM evidence
                    UNION SELECT record_id FROM review_actions""")
-    sql.run(con, PACKAGE, "label_truth", {"closing": list(load_settings().closing_results)}, out="label_truth", evidence="evidence", records="records",
-            review_actions="review_actions")
+    label_truth(con, list(load_settings().closing_results), evidence="evidence", records="records",
+                review_actions="review_actions")
     return {r[0]: r[1:] for r in con.execute(
         "SELECT record_id, placeable, true_committee_code FROM label_truth").fetchall()}
 
